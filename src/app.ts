@@ -1,0 +1,111 @@
+/**
+ * createApp builds the Express application around an open database. It never listens: server.ts does,
+ * and tests drive it with supertest.
+ */
+import express from "express";
+import session from "express-session";
+import connectPgSimple from "connect-pg-simple";
+import helmet from "helmet";
+import pino, { type Logger } from "pino";
+import type { DbHandle } from "./db/client";
+import { PUBLIC_DIR, VIEWS_DIR } from "./paths";
+import { csrfLocals, csrfProtection } from "./lib/csrf";
+import { errorHandler, notFoundHandler } from "./lib/error-handler";
+import { flashLocals } from "./lib/flash";
+import { t } from "./lib/messages";
+import { normalizeInput } from "./lib/normalize-input";
+import * as vi from "./lib/vietnamese";
+import { createPassport } from "./features/auth/passport";
+import { authRouter } from "./features/auth/auth.routes";
+import { healthRouter } from "./features/health/health.routes";
+import { homeRouter } from "./features/home/home.routes";
+import { usersRouter } from "./features/users/users.routes";
+import { unitsRouter } from "./features/units/units.routes";
+import { categoriesRouter } from "./features/units/categories.routes";
+import { settingsRouter } from "./features/settings/settings.routes";
+
+export interface AppOptions {
+  handle: DbHandle;
+  sessionSecret: string;
+  trustProxy?: boolean;
+  loginIpLimit?: number;
+  logger?: Logger;
+  /** The session store prunes expired rows on a timer; tests turn it off so Jest can exit. */
+  pruneSessions?: boolean;
+}
+
+export const SESSION_COOKIE = "taphuan.sid";
+
+export function createApp(opts: AppOptions): express.Express {
+  const { handle } = opts;
+  const db = handle.db;
+  const logger = opts.logger ?? pino({ level: "silent" });
+  const app = express();
+
+  app.set("views", VIEWS_DIR);
+  app.set("view engine", "ejs");
+  app.disable("x-powered-by");
+  // Never show stack traces to users, whatever NODE_ENV says.
+  app.set("env", "production");
+  if (opts.trustProxy) app.set("trust proxy", 1);
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: true,
+        directives: {
+          "script-src": ["'self'"],
+          "style-src": ["'self'"],
+          "img-src": ["'self'", "data:"],
+          // Offices often run taphuan over plain HTTP on an intranet: forcing HTTPS sub-requests would break it.
+          "upgrade-insecure-requests": opts.trustProxy ? [] : null,
+        },
+      },
+      strictTransportSecurity: opts.trustProxy ? undefined : false,
+    }),
+  );
+  app.use(express.static(PUBLIC_DIR, { maxAge: "1h", index: false }));
+  app.use(express.urlencoded({ extended: true, limit: "200kb", parameterLimit: 2000 }));
+  app.use(express.json({ limit: "200kb" }));
+  app.use(normalizeInput);
+
+  const PgStore = connectPgSimple(session);
+  app.use(
+    session({
+      name: SESSION_COOKIE,
+      secret: opts.sessionSecret,
+      store: new PgStore({ pool: handle.client as any, tableName: "session", pruneSessionInterval: opts.pruneSessions === false ? false : 15 * 60 }),
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      cookie: { httpOnly: true, sameSite: "lax", secure: !!opts.trustProxy, maxAge: 8 * 60 * 60 * 1000 },
+    }),
+  );
+  const passport = createPassport(db);
+  app.use(passport.session());
+  // Locals first, so even a page for a rejected CSRF token can render the layout.
+  app.use((req, res, next) => {
+    res.locals.t = t;
+    res.locals.vi = vi;
+    res.locals.user = req.user ?? null;
+    res.locals.path = req.path;
+    res.locals.flash = [];
+    res.locals.csrfToken = "";
+    next();
+  });
+  app.use(csrfProtection);
+  app.use(csrfLocals);
+  app.use(flashLocals);
+
+  app.use(healthRouter({ db, dbKind: handle.kind }));
+  app.use(authRouter({ db, passport, loginIpLimit: opts.loginIpLimit ?? 50 }));
+  app.use(homeRouter());
+  app.use(usersRouter({ db }));
+  app.use(unitsRouter({ db }));
+  app.use(categoriesRouter({ db }));
+  app.use(settingsRouter({ db }));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger));
+  return app;
+}

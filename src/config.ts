@@ -1,0 +1,78 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+const boolish = z
+  .enum(["", "0", "1", "true", "false", "yes", "no"], { message: "phải là 0/1, true/false hoặc yes/no" })
+  .transform((v) => ["1", "true", "yes"].includes(v));
+
+const envSchema = z.object({
+  PORT: z.coerce.number({ message: "phải là một số" }).int().min(1).max(65535).default(3000),
+  DATA_DIR: z.string().min(1).default("./data"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, { message: "phải bắt đầu bằng postgres:// hoặc postgresql://" })
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  SESSION_SECRET: z.string().min(32, { message: "phải dài ít nhất 32 ký tự" }).optional(),
+  TRUST_PROXY: boolish.default(false),
+  TAPHUAN_ADMIN_EMAIL: z.email({ message: "không phải địa chỉ email hợp lệ" }).optional(),
+  TAPHUAN_ADMIN_PASSWORD: z.string().min(10, { message: "phải dài ít nhất 10 ký tự" }).optional(),
+  LOGIN_IP_LIMIT: z.coerce.number().int().min(1).default(50),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type Config = {
+  port: number;
+  dataDir: string;
+  databaseUrl?: string;
+  sessionSecret: string;
+  trustProxy: boolean;
+  adminEmail?: string;
+  adminPassword?: string;
+  /** Login attempts one IP may make in 15 minutes, across all logins. */
+  loginIpLimit: number;
+  logLevel: string;
+};
+
+export class ConfigError extends Error {}
+
+/** Parses the environment once. Throws ConfigError naming the bad variable. */
+export function parseEnv(env: NodeJS.ProcessEnv): Omit<Config, "sessionSecret"> & { sessionSecret?: string } {
+  const r = envSchema.safeParse(env);
+  if (!r.success) {
+    const lines = r.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`);
+    throw new ConfigError(`Cấu hình không hợp lệ:\n  ${lines.join("\n  ")}`);
+  }
+  const e = r.data;
+  return {
+    port: e.PORT,
+    dataDir: path.resolve(e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    sessionSecret: e.SESSION_SECRET,
+    trustProxy: e.TRUST_PROXY,
+    adminEmail: e.TAPHUAN_ADMIN_EMAIL,
+    adminPassword: e.TAPHUAN_ADMIN_PASSWORD,
+    loginIpLimit: e.LOGIN_IP_LIMIT,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** Full configuration; without SESSION_SECRET a random one is generated once and kept in DATA_DIR. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const partial = parseEnv(env);
+  return { ...partial, sessionSecret: partial.sessionSecret ?? readOrCreateSecret(partial.dataDir) };
+}
+
+function readOrCreateSecret(dataDir: string): string {
+  const file = path.join(dataDir, "session-secret");
+  fs.mkdirSync(dataDir, { recursive: true });
+  try {
+    return fs.readFileSync(file, "utf8").trim();
+  } catch {
+    const secret = crypto.randomBytes(48).toString("base64url");
+    fs.writeFileSync(file, secret + "\n", { mode: 0o600, flag: "wx" });
+    return secret;
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Reference data every installation starts with: units (dated, with the 2025 merger), the 54 ethnic
+ * groups, participant categories and the seed plan's organisation settings. Inserted only when missing,
+ * so running it again (every start-up) never overwrites an administrator's edits.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { count } from "drizzle-orm";
+import { SEEDS_DIR } from "../paths";
+import type { Db } from "./client";
+import { ethnicities, orgSettings, participantCategories, units } from "./schema";
+
+/** Minimal CSV reader for our own seed files (no quoted commas in them). */
+export function readSeedCsv(file: string): Record<string, string>[] {
+  const [header, ...lines] = fs.readFileSync(path.join(SEEDS_DIR, file), "utf8").replace(/^\uFEFF/, "").split(/\r?\n/).filter(Boolean);
+  const cols = header.split(",");
+  return lines.map((line) => {
+    const cells = line.split(",");
+    return Object.fromEntries(cols.map((c, i) => [c, (cells[i] ?? "").normalize("NFC")]));
+  });
+}
+
+export const DEFAULT_ORG = {
+  validFrom: "2020-01-01",
+  managingBody: "Ủy ban nhân dân huyện Triệu Sơn",
+  issuingBody: "Phòng Văn hóa và Thông tin",
+  placeName: "Triệu Sơn",
+  signerPrefix: "KT. CHỦ TỊCH",
+  signerTitle: "PHÓ CHỦ TỊCH",
+  signerName: "Lê Quang Trung",
+  reportRecipients: "Sở Văn hóa, Thể thao và Du lịch tỉnh Thanh Hóa;\nThường trực Huyện ủy;\nThường trực HĐND huyện;\nChủ tịch, các PCT UBND huyện;\nLưu: VT, VHTT.",
+};
+
+export async function seedReferenceData(db: Db): Promise<void> {
+  const [{ n: unitCount }] = await db.select({ n: count() }).from(units);
+  if (unitCount === 0) {
+    const rows = readSeedCsv("units.csv").map((r) => ({
+      code: r.code, name: r.name, type: r.type, parentCode: r.parent_code || null,
+      validFrom: r.valid_from || null, validTo: r.valid_to || null, mergedInto: r.merged_into || null,
+    }));
+    await db.insert(units).values(rows).onConflictDoNothing();
+  }
+  const [{ n: ethCount }] = await db.select({ n: count() }).from(ethnicities);
+  if (ethCount === 0) {
+    await db.insert(ethnicities).values(readSeedCsv("ethnicities.csv").map((r) => ({ code: r.code, name: r.name }))).onConflictDoNothing();
+  }
+  const [{ n: catCount }] = await db.select({ n: count() }).from(participantCategories);
+  if (catCount === 0) {
+    const names = fs.readFileSync(path.join(SEEDS_DIR, "categories.txt"), "utf8").split(/\r?\n/).map((s) => s.normalize("NFC").trim()).filter(Boolean);
+    await db.insert(participantCategories).values(names.map((name, i) => ({ name, sortOrder: (i + 1) * 10 }))).onConflictDoNothing();
+  }
+  const [{ n: orgCount }] = await db.select({ n: count() }).from(orgSettings);
+  if (orgCount === 0) await db.insert(orgSettings).values(DEFAULT_ORG);
+}

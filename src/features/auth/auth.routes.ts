@@ -1,0 +1,86 @@
+import { Router } from "express";
+import type { RequestHandler } from "express";
+import { rateLimit } from "express-rate-limit";
+import type { Db } from "../../db/client";
+import { currentUser, requireLogin } from "../../lib/auth";
+import { flash } from "../../lib/flash";
+import { parseForm } from "../../lib/forms";
+import { ValidationError } from "../../lib/errors";
+import { t } from "../../lib/messages";
+import { changeOwnPassword } from "./auth.service";
+import { changePasswordSchema, loginSchema } from "./auth.schema";
+import type { createPassport } from "./passport";
+
+export function authRouter(deps: { db: Db; passport: ReturnType<typeof createPassport>; loginIpLimit: number }): Router {
+  const { db, passport } = deps;
+  const router = Router();
+
+  // Stops one address from spraying guesses across many logins (per-login locking is in auth.service).
+  const ipLimiter = rateLimit({
+    windowMs: 15 * 60 * 1000,
+    limit: deps.loginIpLimit,
+    standardHeaders: "draft-8",
+    legacyHeaders: false,
+    handler: (_req, res) => res.status(429).render("auth/login", { title: t.auth.loginTitle, values: {}, errors: {}, message: t.auth.ipLimited }),
+  });
+
+  // GET /login: the login form.
+  router.get("/login", (req, res) => {
+    if (req.user) return res.redirect("/");
+    res.render("auth/login", { title: t.auth.loginTitle, values: {}, errors: {}, message: null });
+  });
+
+  // POST /login: checks the password (with throttling) and starts a fresh session.
+  router.post("/login", ipLimiter, (req, res, next) => {
+    const form = parseForm(loginSchema, req.body);
+    const values = { login: req.body?.login ?? "" };
+    if (!form.ok) return res.status(422).render("auth/login", { title: t.auth.loginTitle, values, errors: form.errors, message: null });
+    const returnTo = req.session.returnTo;
+    passport.authenticate("local", (err: unknown, user: Express.User | false, info?: { message?: string }) => {
+      if (err) return next(err);
+      if (!user) {
+        const message = info?.message === "locked" ? t.auth.locked : t.auth.invalid;
+        return res.status(401).render("auth/login", { title: t.auth.loginTitle, values, errors: {}, message });
+      }
+      // passport 0.7 regenerates the session here, so a session id fixed before login is useless.
+      req.login(user, (e) => {
+        if (e) return next(e);
+        flash(req, "success", `${t.auth.welcome}, ${user.fullName}!`);
+        res.redirect(returnTo && returnTo.startsWith("/") && !returnTo.startsWith("//") ? returnTo : "/");
+      });
+    })(req, res, next);
+  });
+
+  // POST /logout: ends the session completely.
+  router.post("/logout", (req, res, next) => {
+    req.logout((err) => {
+      if (err) return next(err);
+      req.session.destroy(() => {
+        res.clearCookie("taphuan.sid");
+        res.redirect("/login");
+      });
+    });
+  });
+
+  const renderPassword = (status: number, errors: Record<string, string>): RequestHandler => (_req, res) =>
+    void res.status(status).render("auth/password", { title: t.auth.changePasswordTitle, errors });
+
+  // GET /account/password: form to change one's own password.
+  router.get("/account/password", requireLogin, renderPassword(200, {}));
+
+  // POST /account/password: changes one's own password.
+  router.post("/account/password", requireLogin, async (req, res, next) => {
+    const form = parseForm(changePasswordSchema, req.body);
+    if (!form.ok) return renderPassword(422, form.errors)(req, res, next);
+    try {
+      await changeOwnPassword(db, currentUser(req).id, form.data.currentPassword, form.data.newPassword, req.ip ?? null);
+    } catch (e) {
+      if (e instanceof ValidationError) return renderPassword(422, e.fields)(req, res, next);
+      throw e;
+    }
+    flash(req, "success", t.auth.passwordChanged);
+    res.redirect("/");
+  });
+
+  return router;
+}

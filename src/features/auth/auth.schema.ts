@@ -1,0 +1,17 @@
+import { z } from "zod";
+import { t } from "../../lib/messages";
+
+export const loginSchema = z.object({
+  login: z.string().trim().min(1, t.validation.required).max(200),
+  password: z.string().min(1, t.validation.required).max(500),
+});
+
+export const newPassword = z.string().min(8, t.auth.passwordTooShort).max(200, t.validation.tooLong);
+
+export const changePasswordSchema = z
+  .object({
+    currentPassword: z.string().min(1, t.validation.required),
+    newPassword,
+    confirmPassword: z.string(),
+  })
+  .refine((v) => v.newPassword === v.confirmPassword, { path: ["confirmPassword"], message: t.auth.passwordMismatch });

@@ -1,0 +1,82 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { loginThrottle, users } from "../../db/schema";
+import type { SessionUser } from "../../lib/auth";
+import { audit } from "../../lib/audit";
+import { ValidationError } from "../../lib/errors";
+import { t } from "../../lib/messages";
+import { hashPassword, verifyPassword } from "../../lib/passwords";
+
+export const MAX_FAILURES = 5;
+export const WINDOW_MS = 15 * 60 * 1000;
+
+export type LoginResult = { ok: true; user: SessionUser } | { ok: false; reason: "invalid" | "locked" };
+
+/** Logins are case-insensitive and stored NFC lower-case. */
+export function normaliseLogin(login: string): string {
+  return login.normalize("NFC").trim().toLowerCase();
+}
+
+export function toSessionUser(u: typeof users.$inferSelect): SessionUser {
+  return { id: u.id, fullName: u.fullName, role: u.role, login: u.login, sessionVersion: u.sessionVersion };
+}
+
+/**
+ * Checks a login and password. A login with 5 failures within 15 minutes is locked for 15 minutes:
+ * while locked the password is not even checked, so guessing gains nothing.
+ */
+export async function authenticate(db: Db, rawLogin: string, password: string, ip: string | null, now = new Date()): Promise<LoginResult> {
+  const login = normaliseLogin(rawLogin);
+  const [throttle] = await db.select().from(loginThrottle).where(eq(loginThrottle.login, login));
+  if (throttle?.lockedUntil && throttle.lockedUntil > now) {
+    await audit(db, { action: "login.locked", targetType: "login", targetId: login, ip });
+    return { ok: false, reason: "locked" };
+  }
+  const [user] = await db.select().from(users).where(eq(users.login, login));
+  const good = user?.active ? await verifyPassword(user.passwordHash, password) : false;
+  if (good && user) {
+    await db.delete(loginThrottle).where(eq(loginThrottle.login, login));
+    await audit(db, { actorId: user.id, action: "login", targetType: "user", targetId: user.id, ip });
+    return { ok: true, user: toSessionUser(user) };
+  }
+  await recordFailure(db, login, now);
+  await audit(db, { action: "login.failed", targetType: "login", targetId: login, ip });
+  return { ok: false, reason: "invalid" };
+}
+
+/** Counts one failure in one statement, so concurrent wrong guesses cannot slip past the limit. */
+async function recordFailure(db: Db, login: string, now: Date): Promise<void> {
+  const windowStart = new Date(now.getTime() - WINDOW_MS);
+  const lockUntil = new Date(now.getTime() + WINDOW_MS);
+  await db
+    .insert(loginThrottle)
+    .values({ login, failures: 1, firstFailureAt: now })
+    .onConflictDoUpdate({
+      target: loginThrottle.login,
+      set: {
+        failures: sql`case when ${loginThrottle.firstFailureAt} < ${windowStart.toISOString()}::timestamptz then 1 else ${loginThrottle.failures} + 1 end`,
+        firstFailureAt: sql`case when ${loginThrottle.firstFailureAt} < ${windowStart.toISOString()}::timestamptz then ${now.toISOString()}::timestamptz else ${loginThrottle.firstFailureAt} end`,
+      },
+    });
+  await db
+    .update(loginThrottle)
+    .set({ lockedUntil: lockUntil, failures: 0, firstFailureAt: now })
+    .where(and(eq(loginThrottle.login, login), sql`${loginThrottle.failures} >= ${MAX_FAILURES}`));
+}
+
+/** Loads the session user if the account is still active and the session is not outdated. */
+export async function loadSessionUser(db: Db, id: number, sessionVersion: number): Promise<SessionUser | null> {
+  const [u] = await db.select().from(users).where(eq(users.id, id));
+  if (!u || !u.active || u.sessionVersion !== sessionVersion) return null;
+  return toSessionUser(u);
+}
+
+/** Changes one's own password after checking the current one. Throws ValidationError. */
+export async function changeOwnPassword(db: Db, userId: number, current: string, next: string, ip: string | null): Promise<void> {
+  const [u] = await db.select().from(users).where(eq(users.id, userId));
+  if (!u || !(await verifyPassword(u.passwordHash, current))) {
+    throw new ValidationError({ currentPassword: t.auth.wrongCurrent });
+  }
+  await db.update(users).set({ passwordHash: await hashPassword(next), updatedAt: new Date() }).where(eq(users.id, userId));
+  await audit(db, { actorId: userId, action: "password.change", targetType: "user", targetId: userId, ip });
+}

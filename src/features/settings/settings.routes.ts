@@ -1,0 +1,36 @@
+import { Router, type Response } from "express";
+import type { Db } from "../../db/client";
+import { currentUser, requireRole } from "../../lib/auth";
+import { flash } from "../../lib/flash";
+import { parseForm } from "../../lib/forms";
+import { t } from "../../lib/messages";
+import { todayIso } from "../../lib/time";
+import { formatDate } from "../../lib/vietnamese";
+import { orgSettingsSchema } from "./settings.schema";
+import * as service from "./settings.service";
+
+export function settingsRouter({ db }: { db: Db }): Router {
+  const router = Router();
+  router.use("/settings", requireRole("admin"));
+
+  async function render(res: Response, status: number, values: Record<string, unknown> | null, errors: Record<string, string>) {
+    const current = await service.orgSettingsOn(db, todayIso());
+    const history = await service.listOrgSettings(db);
+    const formValues = values ?? { ...current, validFrom: formatDate(todayIso()) };
+    res.status(status).render("settings/org", { title: t.settings.title, current, history, values: formValues, errors });
+  }
+
+  // GET /settings: the organisation settings in force, their history and a form for a new version.
+  router.get("/settings", async (_req, res) => render(res, 200, null, {}));
+
+  // POST /settings: adds a new dated version.
+  router.post("/settings", async (req, res) => {
+    const form = parseForm(orgSettingsSchema, req.body);
+    if (!form.ok) return render(res, 422, req.body, form.errors);
+    await service.addOrgSettings(db, form.data, { id: currentUser(req).id, ip: req.ip ?? null });
+    flash(req, "success", t.settings.saved);
+    res.redirect("/settings");
+  });
+
+  return router;
+}

@@ -1,0 +1,95 @@
+import { Router, type Request, type Response } from "express";
+import type { Db } from "../../db/client";
+import { currentUser, requireRole } from "../../lib/auth";
+import { ValidationError } from "../../lib/errors";
+import { flash } from "../../lib/flash";
+import { parseForm } from "../../lib/forms";
+import { t } from "../../lib/messages";
+import { idParam } from "../../lib/params";
+import { formatDate } from "../../lib/vietnamese";
+import { userCreateSchema, userListQuery, userUpdateSchema } from "./users.schema";
+import * as service from "./users.service";
+
+export function usersRouter({ db }: { db: Db }): Router {
+  const router = Router();
+  router.use("/users", requireRole("admin"));
+  const actor = (req: Request) => ({ id: currentUser(req).id, ip: req.ip ?? null });
+
+  async function renderForm(res: Response, status: number, locals: { user?: { id: number }; values: Record<string, unknown>; errors: Record<string, string> }) {
+    const options = await service.personFormOptions(db);
+    res.status(status).render("users/form", { title: locals.user ? t.users.editTitle : t.users.newTitle, ...options, ...locals });
+  }
+
+  // GET /users: list with search, role filter and pagination.
+  router.get("/users", async (req, res) => {
+    const query = userListQuery.parse(req.query);
+    const result = await service.listUsers(db, query);
+    res.render("users/list", { title: t.users.title, query, ...result });
+  });
+
+  // GET /users/new: empty form.
+  router.get("/users/new", async (_req, res) => {
+    await renderForm(res, 200, { values: { role: "trainee" }, errors: {} });
+  });
+
+  // POST /users: creates a user.
+  router.post("/users", async (req, res) => {
+    const form = parseForm(userCreateSchema, req.body);
+    if (!form.ok) return renderForm(res, 422, { values: req.body, errors: form.errors });
+    try {
+      const u = await service.createUser(db, form.data, actor(req));
+      flash(req, "success", t.users.created);
+      res.redirect(`/users/${u.id}/edit`);
+    } catch (e) {
+      if (e instanceof ValidationError) return renderForm(res, 422, { values: req.body, errors: e.fields });
+      throw e;
+    }
+  });
+
+  // GET /users/:id/edit: edit form.
+  router.get("/users/:id/edit", async (req, res) => {
+    const user = await service.getUser(db, idParam(req));
+    await renderForm(res, 200, { user, values: { ...user, dateOfBirth: formatDate(user.dateOfBirth) }, errors: {} });
+  });
+
+  // POST /users/:id: saves changes.
+  router.post("/users/:id", async (req, res) => {
+    const user = await service.getUser(db, idParam(req));
+    const form = parseForm(userUpdateSchema, req.body);
+    if (!form.ok) return renderForm(res, 422, { user, values: req.body, errors: form.errors });
+    try {
+      await service.updateUser(db, user.id, form.data, actor(req));
+    } catch (e) {
+      if (e instanceof ValidationError) return renderForm(res, 422, { user, values: req.body, errors: e.fields });
+      throw e;
+    }
+    flash(req, "success", t.users.updated);
+    res.redirect(`/users/${user.id}/edit`);
+  });
+
+  // POST /users/:id/deactivate: locks the account and ends its sessions.
+  router.post("/users/:id/deactivate", async (req, res) => {
+    const id = idParam(req);
+    await service.setActive(db, id, false, actor(req));
+    flash(req, "success", t.users.deactivated);
+    res.redirect(`/users/${id}/edit`);
+  });
+
+  // POST /users/:id/activate: unlocks the account.
+  router.post("/users/:id/activate", async (req, res) => {
+    const id = idParam(req);
+    await service.setActive(db, id, true, actor(req));
+    flash(req, "success", t.users.activated);
+    res.redirect(`/users/${id}/edit`);
+  });
+
+  // POST /users/:id/reset-password: new random password shown once to the admin.
+  router.post("/users/:id/reset-password", async (req, res) => {
+    const id = idParam(req);
+    const password = await service.resetPassword(db, id, actor(req));
+    flash(req, "info", `${t.users.resetDone} ${password}`);
+    res.redirect(`/users/${id}/edit`);
+  });
+
+  return router;
+}

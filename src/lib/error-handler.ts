@@ -1,0 +1,45 @@
+import type { ErrorRequestHandler, RequestHandler } from "express";
+import type { Logger } from "pino";
+import { CSRF_ERROR_CODE } from "./csrf";
+import { HttpError, NotFound } from "./errors";
+import { t } from "./messages";
+
+export const notFoundHandler: RequestHandler = (_req, _res, next) => next(new NotFound());
+
+function wantsJson(req: Parameters<RequestHandler>[0]): boolean {
+  return req.path.startsWith("/api/") || (req.accepts(["html", "json"]) === "json");
+}
+
+/** The one error middleware: known errors become their status page; unknown ones are logged and hidden. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    let status = 500;
+    let message: string = t.errors.body500;
+    if (err instanceof HttpError) {
+      status = err.status;
+      message = err.message;
+    } else if (err?.code === CSRF_ERROR_CODE) {
+      status = 403;
+      message = t.errors.csrf;
+    } else if (err?.type === "entity.too.large" || err?.code === "LIMIT_FIELD_VALUE" || err?.code === "LIMIT_FILE_SIZE") {
+      status = 413;
+      message = t.errors.tooLarge;
+    } else if (typeof err?.status === "number" && err.status >= 400 && err.status < 500) {
+      status = err.status;
+      message = t.errors.title404;
+    } else {
+      logger.error({ err, url: req.originalUrl }, "unhandled error");
+    }
+    if (res.headersSent) return;
+    res.status(status);
+    if (wantsJson(req)) return res.json({ error: message });
+    const title = status === 403 ? t.errors.title403 : status === 404 ? t.errors.title404 : t.errors.title500;
+    res.render("error", { title, status, message }, (renderErr, html) => {
+      if (renderErr) {
+        logger.error({ err: renderErr }, "error page failed to render");
+        return res.type("text/plain").send(message);
+      }
+      res.send(html);
+    });
+  };
+}

@@ -1,0 +1,81 @@
+/** One zod schema per form: helpers to parse a body and collect field messages in Vietnamese. */
+import { z } from "zod";
+import { t } from "./messages";
+import { capitaliseName, cleanText, parseViDate } from "./vietnamese";
+
+export type FieldErrors = Record<string, string>;
+export type FormResult<T> = { ok: true; data: T } | { ok: false; errors: FieldErrors };
+
+/** Parses `body` with `schema`; on failure returns the first message per field. */
+export function parseForm<S extends z.ZodType>(schema: S, body: unknown): FormResult<z.infer<S>> {
+  const r = schema.safeParse(body ?? {});
+  if (r.success) return { ok: true, data: r.data };
+  const errors: FieldErrors = {};
+  for (const issue of r.error.issues) {
+    const key = issue.path.map(String).join(".") || "_form";
+    errors[key] ??= issue.message;
+  }
+  return { ok: false, errors };
+}
+
+const str = z.preprocess((v) => (v == null ? "" : v), z.string());
+
+/** Trimmed NFC text, required. */
+export const requiredText = (max = 200) =>
+  str.transform(cleanText).pipe(z.string().min(1, t.validation.required).max(max, t.validation.tooLong));
+
+/** Trimmed NFC text, empty → null. */
+export const optionalText = (max = 200) =>
+  str.transform(cleanText).pipe(z.string().max(max, t.validation.tooLong)).transform((s) => s || null);
+
+/** A name part with every syllable capitalised. */
+export const namePart = (required: boolean) =>
+  str.transform(capitaliseName).pipe(required ? z.string().min(1, t.validation.required).max(60, t.validation.tooLong) : z.string().max(60, t.validation.tooLong));
+
+/** dd/mm/yyyy (or ISO) → ISO date string; empty → null. */
+export const optionalDate = str.transform(cleanText).transform((s, ctx) => {
+  if (!s) return null;
+  const iso = parseViDate(s);
+  if (!iso) {
+    ctx.addIssue({ code: "custom", message: t.validation.date });
+    return z.NEVER;
+  }
+  return iso;
+});
+
+export const requiredDate = optionalDate.refine((v) => v !== null, t.validation.required) as unknown as z.ZodType<string>;
+
+export const optionalEmail = str.transform(cleanText).transform((s, ctx) => {
+  if (!s) return null;
+  if (!z.email().safeParse(s).success) {
+    ctx.addIssue({ code: "custom", message: t.validation.email });
+    return z.NEVER;
+  }
+  return s.toLowerCase();
+});
+
+export const optionalPhone = str.transform((s) => s.replace(/[\s.\-()]/g, "")).transform((s, ctx) => {
+  if (!s) return null;
+  const digits = s.replace(/^\+84/, "0");
+  if (!/^\d{9,11}$/.test(digits)) {
+    ctx.addIssue({ code: "custom", message: t.validation.phone });
+    return z.NEVER;
+  }
+  return digits;
+});
+
+export const optionalCccd = str.transform((s) => s.replace(/\s/g, "")).transform((s, ctx) => {
+  if (!s) return null;
+  if (!/^\d{12}$/.test(s)) {
+    ctx.addIssue({ code: "custom", message: t.validation.cccd });
+    return z.NEVER;
+  }
+  return s;
+});
+
+/** A checkbox: present → true. */
+export const checkbox = z.preprocess((v) => v === "on" || v === "1" || v === "true" || v === true, z.boolean());
+
+/** Positive integer from a form or query string, with a default. */
+export const intParam = (def: number, min = 1, max = 1_000_000) =>
+  z.preprocess((v) => (v === undefined || v === "" ? def : Number(v)), z.number().int().min(min).max(max)).catch(def);

@@ -1,0 +1,24 @@
+import crypto from "node:crypto";
+import { hash, verify, Algorithm } from "@node-rs/argon2";
+
+/** argon2id hash of a password. */
+export function hashPassword(password: string): Promise<string> {
+  return hash(password.normalize("NFC"), { algorithm: Algorithm.Argon2id });
+}
+
+/** True when `password` matches `hashed`; false (never throws) for a malformed hash. */
+export async function verifyPassword(hashed: string | null, password: string): Promise<boolean> {
+  if (!hashed) return false;
+  try {
+    return await verify(hashed, password.normalize("NFC"));
+  } catch {
+    return false;
+  }
+}
+
+/** A random password people can type: 14 characters without look-alikes (0/O, 1/l/I). */
+export function randomPassword(length = 14): string {
+  const alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+  const bytes = crypto.randomBytes(length);
+  return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join("");
+}

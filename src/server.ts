@@ -1,0 +1,49 @@
+/** Reads the configuration, opens and migrates the database, creates the first admin, listens. */
+import pino from "pino";
+import { createApp } from "./app";
+import { ConfigError, loadConfig, parseEnv } from "./config";
+import { openDb } from "./db/client";
+import { DataDirLockedError, lockDataDir } from "./db/lock";
+import { seedReferenceData } from "./db/reference-data";
+import { ensureFirstAdmin } from "./features/users/users.service";
+
+async function main(): Promise<void> {
+  const early = parseEnv(process.env);
+  // The lock comes first: even reading the session secret must not race another process.
+  const release = early.databaseUrl ? () => undefined : lockDataDir(early.dataDir);
+  process.on("exit", release);
+  const config = loadConfig(process.env);
+  const logger = pino({ level: config.logLevel });
+  const handle = await openDb(config);
+  await handle.migrate();
+  await seedReferenceData(handle.db);
+  const admin = await ensureFirstAdmin(handle.db, { email: config.adminEmail, password: config.adminPassword });
+  if (admin?.password) {
+    // Printed once, on the very first start; it is never stored in clear anywhere.
+    console.log(`\n  Tài khoản quản trị đầu tiên: ${admin.login}\n  Mật khẩu (chỉ hiện một lần): ${admin.password}\n`);
+  } else if (admin) {
+    console.log(`Đã tạo tài khoản quản trị ${admin.login} từ TAPHUAN_ADMIN_EMAIL.`);
+  }
+  const app = createApp({ handle, sessionSecret: config.sessionSecret, trustProxy: config.trustProxy, loginIpLimit: config.loginIpLimit, logger });
+  const server = app.listen(config.port, () => {
+    console.log(`taphuan đang chạy tại http://localhost:${config.port} (cơ sở dữ liệu: ${handle.kind === "pglite" ? `PGlite trong ${config.dataDir}` : "PostgreSQL"})`);
+  });
+  const stop = () => {
+    server.close();
+    handle.close().finally(() => {
+      release();
+      process.exit(0);
+    });
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+main().catch((err) => {
+  if (err instanceof ConfigError || err instanceof DataDirLockedError) {
+    console.error(err.message);
+  } else {
+    console.error("Không khởi động được taphuan:", err);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,63 @@
+/** Test app, users and logged-in agents. Tests talk HTTP only; factories write through services. */
+import request from "supertest";
+import type { Express } from "express";
+import { createApp } from "../../src/app";
+import type { DbHandle } from "../../src/db/client";
+import type { Role } from "../../src/db/schema";
+import { createUser } from "../../src/features/users/users.service";
+import { createTestDb } from "./db";
+
+export interface TestContext {
+  handle: DbHandle;
+  app: Express;
+  close(): Promise<void>;
+}
+
+export async function createTestApp(opts: { loginIpLimit?: number } = {}): Promise<TestContext> {
+  const handle = await createTestDb();
+  const app = createApp({ handle, sessionSecret: "test-secret-test-secret-test-secret!", pruneSessions: false, loginIpLimit: opts.loginIpLimit ?? 1000 });
+  return { handle, app, close: () => handle.close() };
+}
+
+let counter = 0;
+export const PASSWORD = "mat-khau-thu-nghiem";
+
+/** Creates a user with a unique login; name parts can be overridden. */
+export async function makeUser(ctx: TestContext, role: Role, over: Partial<{ ho: string; tenDem: string; ten: string; login: string; password: string }> = {}) {
+  counter += 1;
+  const login = over.login ?? `${role}${counter}-${Date.now().toString(36)}@example.vn`;
+  const user = await createUser(
+    ctx.handle.db,
+    {
+      ho: over.ho ?? "Nguyễn", tenDem: over.tenDem ?? "Văn", ten: over.ten ?? `Thử`, login, email: login.includes("@") ? login : null, phone: null, role,
+      dateOfBirth: null, gender: null, ethnicityCode: null, position: null, unitCode: null, categoryId: null, cccd: null,
+      password: over.password ?? PASSWORD,
+    },
+    null,
+  );
+  return { ...user, password: over.password ?? PASSWORD };
+}
+
+/** The CSRF token of a rendered page. */
+export function csrfFrom(html: string): string {
+  const m = html.match(/name="_csrf" value="([^"]+)"/);
+  if (!m) throw new Error("no CSRF token in page");
+  return m[1];
+}
+
+/** An agent (cookie jar) that has a session and knows its CSRF token. */
+export async function anonymousAgent(ctx: TestContext) {
+  const agent = request.agent(ctx.app);
+  const page = await agent.get("/login");
+  return { agent, csrf: csrfFrom(page.text) };
+}
+
+/** Logs in through the real form; returns the agent and a fresh CSRF token (login regenerates the session). */
+export async function loginAs(ctx: TestContext, roleOrUser: Role | { login: string | null; password: string }) {
+  const user = typeof roleOrUser === "string" ? await makeUser(ctx, roleOrUser) : roleOrUser;
+  const { agent, csrf } = await anonymousAgent(ctx);
+  const res = await agent.post("/login").type("form").send({ _csrf: csrf, login: user.login, password: user.password });
+  if (res.status !== 302) throw new Error(`login failed: ${res.status}`);
+  const home = await agent.get("/account/password");
+  return { agent, user, csrf: csrfFrom(home.text) };
+}

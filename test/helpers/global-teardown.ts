@@ -1,0 +1,18 @@
+import fs from "node:fs";
+import pg from "pg";
+
+export default async function globalTeardown(): Promise<void> {
+  const file = process.env.TAPHUAN_TEST_TEMPLATE_FILE;
+  if (file) fs.rmSync(file, { force: true });
+  const tpl = process.env.TAPHUAN_TEST_TEMPLATE_DB;
+  const url = process.env.TEST_DATABASE_URL;
+  if (tpl && url) {
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    // Per-file databases are dropped by their files; sweep any a crashed file left behind.
+    const { rows } = await admin.query(`select datname from pg_database where datname like $1`, [`taphuan_t_${process.pid}_%`]);
+    for (const r of rows) await admin.query(`drop database if exists ${r.datname} with (force)`);
+    await admin.query(`drop database if exists ${tpl} with (force)`);
+    await admin.end();
+  }
+}
