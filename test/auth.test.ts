@@ -119,7 +119,7 @@ test("a user changes their own password", async () => {
   expect(mismatch.status).toBe(422);
   const ok = await agent.post("/account/password").type("form").send({ _csrf: csrf, currentPassword: user.password, newPassword: "mat-khau-moi-123", confirmPassword: "mat-khau-moi-123" });
   expect(ok.status).toBe(302);
-  await loginAs(ctx, { login: user.login, password: "mat-khau-moi-123" });
+  await loginAs(ctx, { ...user, password: "mat-khau-moi-123" });
   const [row] = await ctx.handle.db.select().from(users).where(eq(users.id, user.id));
   expect(row.passwordHash).toMatch(/^\$argon2id\$/);
 });

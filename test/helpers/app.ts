@@ -53,7 +53,10 @@ export async function anonymousAgent(ctx: TestContext) {
 }
 
 /** Logs in through the real form; returns the agent and a fresh CSRF token (login regenerates the session). */
-export async function loginAs(ctx: TestContext, roleOrUser: Role | { login: string | null; password: string }) {
+type LoginUser = { id: number; login: string | null; password: string; fullName?: string };
+export async function loginAs(ctx: TestContext, role: Role): Promise<{ agent: ReturnType<typeof request.agent>; user: Awaited<ReturnType<typeof makeUser>>; csrf: string }>;
+export async function loginAs<U extends LoginUser>(ctx: TestContext, user: U): Promise<{ agent: ReturnType<typeof request.agent>; user: U; csrf: string }>;
+export async function loginAs(ctx: TestContext, roleOrUser: Role | LoginUser) {
   const user = typeof roleOrUser === "string" ? await makeUser(ctx, roleOrUser) : roleOrUser;
   const { agent, csrf } = await anonymousAgent(ctx);
   const res = await agent.post("/login").type("form").send({ _csrf: csrf, login: user.login, password: user.password });

@@ -15,9 +15,10 @@ export function usersRouter({ db }: { db: Db }): Router {
   router.use("/users", requireRole("admin"));
   const actor = (req: Request) => ({ id: currentUser(req).id, ip: req.ip ?? null });
 
-  async function renderForm(res: Response, status: number, locals: { user?: { id: number }; values: Record<string, unknown>; errors: Record<string, string> }) {
+  // `person` is the user being edited; `user` in views is always the one logged in.
+  async function renderForm(res: Response, status: number, locals: { person?: { id: number }; values: Record<string, unknown>; errors: Record<string, string> }) {
     const options = await service.personFormOptions(db);
-    res.status(status).render("users/form", { title: locals.user ? t.users.editTitle : t.users.newTitle, ...options, ...locals });
+    res.status(status).render("users/form", { title: locals.person ? t.users.editTitle : t.users.newTitle, person: null, ...options, ...locals });
   }
 
   // GET /users: list with search, role filter and pagination.
@@ -49,18 +50,18 @@ export function usersRouter({ db }: { db: Db }): Router {
   // GET /users/:id/edit: edit form.
   router.get("/users/:id/edit", async (req, res) => {
     const user = await service.getUser(db, idParam(req));
-    await renderForm(res, 200, { user, values: { ...user, dateOfBirth: formatDate(user.dateOfBirth) }, errors: {} });
+    await renderForm(res, 200, { person: user, values: { ...user, dateOfBirth: formatDate(user.dateOfBirth) }, errors: {} });
   });
 
   // POST /users/:id: saves changes.
   router.post("/users/:id", async (req, res) => {
     const user = await service.getUser(db, idParam(req));
     const form = parseForm(userUpdateSchema, req.body);
-    if (!form.ok) return renderForm(res, 422, { user, values: req.body, errors: form.errors });
+    if (!form.ok) return renderForm(res, 422, { person: user, values: req.body, errors: form.errors });
     try {
       await service.updateUser(db, user.id, form.data, actor(req));
     } catch (e) {
-      if (e instanceof ValidationError) return renderForm(res, 422, { user, values: req.body, errors: e.fields });
+      if (e instanceof ValidationError) return renderForm(res, 422, { person: user, values: req.body, errors: e.fields });
       throw e;
     }
     flash(req, "success", t.users.updated);

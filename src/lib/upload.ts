@@ -1,0 +1,92 @@
+/**
+ * File uploads. multer keeps the file in memory, then the CSRF token (sent as the `_csrf` field or the
+ * x-csrf-token header) is checked, then the type is checked by content (not by name or browser claim).
+ * Only an accepted file is ever written to disk, under a random name outside public/.
+ */
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import type { NextFunction, Request, RequestHandler, Response } from "express";
+import multer from "multer";
+import { fileTypeFromBuffer } from "file-type";
+import { invalidCsrfTokenError, isRequestValid } from "./csrf";
+import { HttpError } from "./errors";
+
+export interface UploadOptions {
+  field: string;
+  maxBytes: number;
+  /** Accepted MIME types as detected from the bytes, e.g. "application/pdf". */
+  allowed: string[];
+  /** Message shown when the detected type is not allowed. */
+  typeMessage: string;
+  sizeMessage: string;
+  /** Text formats (CSV, GIFT) have no magic number: allow them when the bytes are valid UTF-8 text. */
+  allowText?: boolean;
+}
+
+export interface CheckedFile {
+  buffer: Buffer;
+  originalName: string;
+  mime: string;
+  size: number;
+}
+
+declare module "express-serve-static-core" {
+  interface Request {
+    checkedFile?: CheckedFile;
+  }
+}
+
+/** Browsers send the file name as latin1 bytes of UTF-8; decode it, drop path parts and control characters. */
+export function safeOriginalName(raw: string): string {
+  const decoded = Buffer.from(raw, "latin1").toString("utf8");
+  const name = (decoded.includes("\uFFFD") ? raw : decoded).normalize("NFC");
+  const base = name.split(/[\\/]/).pop() ?? "";
+  const clean = base.replace(/[\u0000-\u001f\u007f]/g, "").trim().slice(0, 200);
+  return clean || "tep-tai-len";
+}
+
+function looksLikeText(buf: Buffer): boolean {
+  if (buf.includes(0)) return false;
+  return !buf.toString("utf8").includes("\uFFFD");
+}
+
+/** Middleware chain for one uploaded file; sets req.checkedFile or responds with an HttpError. */
+export function uploadSingle(opts: UploadOptions): RequestHandler[] {
+  const parse = multer({ storage: multer.memoryStorage(), limits: { fileSize: opts.maxBytes, files: 1, fields: 100, fieldSize: 100_000 } }).single(opts.field);
+  const parseWithMessages: RequestHandler = (req, res, next) =>
+    parse(req, res, (err?: unknown) => {
+      if (!err) return next();
+      if (err instanceof multer.MulterError && err.code === "LIMIT_FILE_SIZE") return next(new HttpError(413, opts.sizeMessage));
+      return next(err);
+    });
+  const checkCsrf: RequestHandler = (req: Request, _res: Response, next: NextFunction) => {
+    // The file is only in memory: refusing here leaves nothing behind.
+    if (!isRequestValid(req)) {
+      req.file = undefined;
+      return next(invalidCsrfTokenError);
+    }
+    next();
+  };
+  const checkType: RequestHandler = async (req, _res, next) => {
+    const file = req.file;
+    if (!file) return next();
+    const detected = await fileTypeFromBuffer(file.buffer);
+    let mime = detected?.mime as string | undefined;
+    if (!mime && opts.allowText && looksLikeText(file.buffer)) mime = "text/plain";
+    if (!mime || !opts.allowed.includes(mime)) return next(new HttpError(415, opts.typeMessage));
+    req.checkedFile = { buffer: file.buffer, originalName: safeOriginalName(file.originalname), mime, size: file.size };
+    next();
+  };
+  return [parseWithMessages, checkCsrf, checkType];
+}
+
+/** Writes bytes under a random name in `dir` (write to a temp name, then rename: no half files). */
+export function storeFile(dir: string, buffer: Buffer): string {
+  fs.mkdirSync(dir, { recursive: true });
+  const name = crypto.randomBytes(16).toString("hex");
+  const tmp = path.join(dir, `.${name}.tmp`);
+  fs.writeFileSync(tmp, buffer, { mode: 0o600 });
+  fs.renameSync(tmp, path.join(dir, name));
+  return name;
+}
