@@ -23,6 +23,10 @@ import { usersRouter } from "./features/users/users.routes";
 import { unitsRouter } from "./features/units/units.routes";
 import { categoriesRouter } from "./features/units/categories.routes";
 import { settingsRouter } from "./features/settings/settings.routes";
+import { coursesRouter } from "./features/courses/courses.routes";
+import { materialsRouter } from "./features/courses/materials.routes";
+import { enrollmentRouter } from "./features/enrollment/enrollment.routes";
+import { importRouter } from "./features/enrollment/import.routes";
 
 export interface AppOptions {
   handle: DbHandle;
@@ -30,6 +34,8 @@ export interface AppOptions {
   trustProxy?: boolean;
   loginIpLimit?: number;
   logger?: Logger;
+  /** Where uploaded files live (DATA_DIR); tests pass a temporary directory. */
+  dataDir: string;
   /** The session store prunes expired rows on a timer; tests turn it off so Jest can exit. */
   pruneSessions?: boolean;
 }
@@ -104,6 +110,10 @@ export function createApp(opts: AppOptions): express.Express {
   app.use(unitsRouter({ db }));
   app.use(categoriesRouter({ db }));
   app.use(settingsRouter({ db }));
+  app.use(coursesRouter({ db }));
+  app.use(enrollmentRouter({ db }));
+  app.use(materialsRouter({ db, dataDir: opts.dataDir }));
+  app.use(importRouter({ db, dataDir: opts.dataDir }));
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

@@ -8,7 +8,7 @@ import path from "node:path";
 import { count } from "drizzle-orm";
 import { SEEDS_DIR } from "../paths";
 import type { Db } from "./client";
-import { ethnicities, orgSettings, participantCategories, units } from "./schema";
+import { ethnicities, orgSettings, participantCategories, planTasks, plans, units } from "./schema";
 
 /** Minimal CSV reader for our own seed files (no quoted commas in them). */
 export function readSeedCsv(file: string): Record<string, string>[] {
@@ -31,6 +31,18 @@ export const DEFAULT_ORG = {
   reportRecipients: "Sở Văn hóa, Thể thao và Du lịch tỉnh Thanh Hóa;\nThường trực Huyện ủy;\nThường trực HĐND huyện;\nChủ tịch, các PCT UBND huyện;\nLưu: VT, VHTT.",
 };
 
+/** The plan this platform was built for (DOMAIN.md) and its four tasks. */
+export const SEED_PLAN = {
+  title: "Kế hoạch triển khai Quyết định số 1191/QĐ-TTg ngày 05/8/2020 của Thủ tướng Chính phủ về đổi mới công tác thông tin, tuyên truyền và thông tin đối ngoại",
+  issuingBody: "Ủy ban nhân dân huyện Triệu Sơn",
+  tasks: [
+    "Quán triệt, phổ biến Quyết định số 1191/QĐ-TTg đến cán bộ, đảng viên (hội nghị)",
+    "Sản xuất nội dung: chương trình phát thanh của Trung tâm Văn hóa, Thông tin, Thể thao và Du lịch",
+    "Bồi dưỡng, tập huấn nghiệp vụ thông tin đối ngoại và ứng dụng công nghệ thông tin",
+    "Huy động nguồn lực: ngân sách nhà nước và đóng góp của doanh nghiệp, tổ chức xã hội",
+  ],
+};
+
 export async function seedReferenceData(db: Db): Promise<void> {
   const [{ n: unitCount }] = await db.select({ n: count() }).from(units);
   if (unitCount === 0) {
@@ -51,4 +63,9 @@ export async function seedReferenceData(db: Db): Promise<void> {
   }
   const [{ n: orgCount }] = await db.select({ n: count() }).from(orgSettings);
   if (orgCount === 0) await db.insert(orgSettings).values(DEFAULT_ORG);
+  const [{ n: planCount }] = await db.select({ n: count() }).from(plans);
+  if (planCount === 0) {
+    const [plan] = await db.insert(plans).values({ title: SEED_PLAN.title, issuingBody: SEED_PLAN.issuingBody }).returning();
+    await db.insert(planTasks).values(SEED_PLAN.tasks.map((title, i) => ({ planId: plan.id, number: i + 1, title })));
+  }
 }

@@ -4,7 +4,7 @@
  */
 import { sql } from "drizzle-orm";
 import {
-  boolean, date, index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex, varchar,
+  bigint, boolean, date, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex, varchar,
 } from "drizzle-orm/pg-core";
 
 export const ROLES = ["admin", "trainer", "trainee"] as const;
@@ -115,6 +115,141 @@ export const orgSettings = pgTable("org_settings", {
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
+/** A plan (kế hoạch) with numbered tasks; courses count towards one task in the plan's report. */
+export const plans = pgTable("plans", {
+  id: serial("id").primaryKey(),
+  title: text("title").notNull(),
+  number: text("number"),
+  issuedDate: date("issued_date"),
+  issuingBody: text("issuing_body"),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const planTasks = pgTable(
+  "plan_tasks",
+  {
+    id: serial("id").primaryKey(),
+    planId: integer("plan_id").notNull().references(() => plans.id),
+    number: integer("number").notNull(),
+    title: text("title").notNull(),
+  },
+  (t) => [uniqueIndex("plan_tasks_plan_number").on(t.planId, t.number)],
+);
+
+export const COURSE_KINDS = ["training", "conference"] as const;
+export type CourseKind = (typeof COURSE_KINDS)[number];
+export const COURSE_STATUSES = ["draft", "open", "closed", "finished", "cancelled"] as const;
+export type CourseStatus = (typeof COURSE_STATUSES)[number];
+export const FUNDING_SOURCES = ["state", "business", "social", "other"] as const;
+export type FundingSource = (typeof FUNDING_SOURCES)[number];
+
+export const courses = pgTable(
+  "courses",
+  {
+    id: serial("id").primaryKey(),
+    title: text("title").notNull(),
+    kind: varchar("kind", { length: 16 }).$type<CourseKind>().notNull(),
+    planTaskId: integer("plan_task_id").references(() => planTasks.id),
+    topic: text("topic"),
+    description: text("description"),
+    organiserUnitCode: varchar("organiser_unit_code", { length: 32 }).references(() => units.code),
+    venue: text("venue"),
+    /** null = no limit. */
+    capacity: integer("capacity"),
+    enrollOpens: date("enroll_opens"),
+    enrollCloses: date("enroll_closes"),
+    approvalRequired: boolean("approval_required").notNull().default(false),
+    status: varchar("status", { length: 16 }).$type<CourseStatus>().notNull().default("draft"),
+    /** Whether "vắng có phép" (E) counts as attended in the attendance rate. */
+    countExcused: boolean("count_excused").notNull().default(false),
+    createdBy: integer("created_by").references(() => users.id),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("courses_status_idx").on(t.status), index("courses_task_idx").on(t.planTaskId)],
+);
+
+export const courseTrainers = pgTable(
+  "course_trainers",
+  {
+    courseId: integer("course_id").notNull().references(() => courses.id),
+    userId: integer("user_id").notNull().references(() => users.id),
+  },
+  (t) => [primaryKey({ columns: [t.courseId, t.userId] }), index("course_trainers_user_idx").on(t.userId)],
+);
+
+export const courseTargetCategories = pgTable(
+  "course_target_categories",
+  {
+    courseId: integer("course_id").notNull().references(() => courses.id),
+    categoryId: integer("category_id").notNull().references(() => participantCategories.id),
+  },
+  (t) => [primaryKey({ columns: [t.courseId, t.categoryId] })],
+);
+
+/** Money for a course by source (task 4 of the plan), in whole đồng. */
+export const fundingLines = pgTable("funding_lines", {
+  id: serial("id").primaryKey(),
+  courseId: integer("course_id").notNull().references(() => courses.id),
+  source: varchar("source", { length: 16 }).$type<FundingSource>().notNull(),
+  amount: bigint("amount", { mode: "number" }).notNull(),
+  note: text("note"),
+});
+
+/** A session (buổi) of a course; cancelled sessions stay, marked, and do not count in attendance. */
+export const courseSessions = pgTable(
+  "course_sessions",
+  {
+    id: serial("id").primaryKey(),
+    courseId: integer("course_id").notNull().references(() => courses.id),
+    date: date("date").notNull(),
+    startTime: varchar("start_time", { length: 5 }).notNull(),
+    endTime: varchar("end_time", { length: 5 }).notNull(),
+    venue: text("venue"),
+    topic: text("topic"),
+    trainerId: integer("trainer_id").references(() => users.id),
+    cancelled: boolean("cancelled").notNull().default(false),
+    cancelReason: text("cancel_reason"),
+  },
+  (t) => [index("course_sessions_course_idx").on(t.courseId, t.date)],
+);
+
+/** Course materials; files live in DATA_DIR/uploads under random names, never in public/. */
+export const materials = pgTable("materials", {
+  id: serial("id").primaryKey(),
+  courseId: integer("course_id").notNull().references(() => courses.id),
+  originalName: text("original_name").notNull(),
+  storedName: text("stored_name").notNull(),
+  mime: text("mime").notNull(),
+  size: integer("size").notNull(),
+  uploadedBy: integer("uploaded_by").references(() => users.id),
+  uploadedAt: timestamp("uploaded_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const ENROLLMENT_STATUSES = ["pending", "enrolled", "waitlisted", "rejected", "cancelled"] as const;
+export type EnrollmentStatus = (typeof ENROLLMENT_STATUSES)[number];
+
+/**
+ * One row per person and course. Waitlist order is waitlisted_at then id, so a position is never stored
+ * and never needs renumbering.
+ */
+export const enrollments = pgTable(
+  "enrollments",
+  {
+    id: serial("id").primaryKey(),
+    courseId: integer("course_id").notNull().references(() => courses.id),
+    userId: integer("user_id").notNull().references(() => users.id),
+    status: varchar("status", { length: 16 }).$type<EnrollmentStatus>().notNull(),
+    source: varchar("source", { length: 16 }).notNull().default("self"),
+    requestedAt: timestamp("requested_at", { withTimezone: true }).notNull().defaultNow(),
+    waitlistedAt: timestamp("waitlisted_at", { withTimezone: true }),
+    decidedBy: integer("decided_by").references(() => users.id),
+    decidedAt: timestamp("decided_at", { withTimezone: true }),
+    rejectReason: text("reject_reason"),
+  },
+  (t) => [uniqueIndex("enrollments_course_user").on(t.courseId, t.userId), index("enrollments_user_idx").on(t.userId), index("enrollments_course_status_idx").on(t.courseId, t.status)],
+);
+
 /** express-session rows (connect-pg-simple's layout); created here because its own DDL fails on PGlite. */
 export const session = pgTable(
   "session",
@@ -126,5 +261,8 @@ export const session = pgTable(
   (t) => [index("IDX_session_expire").on(t.expire)],
 );
 
-export const schema = { ethnicities, units, participantCategories, users, loginThrottle, auditLog, orgSettings, session };
+export const schema = {
+  ethnicities, units, participantCategories, users, loginThrottle, auditLog, orgSettings, session,
+  plans, planTasks, courses, courseTrainers, courseTargetCategories, fundingLines, courseSessions, materials, enrollments,
+};
 export const nowSql = sql`now()`;

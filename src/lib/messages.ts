@@ -1,4 +1,7 @@
-/** Every visible string of the interface, Vietnamese first. Views receive it as `t`. */
+/** Every visible string of the interface, Vietnamese first. Views receive it as `t`. Big features keep their section in their folder (*.messages.ts) and it is assembled here. */
+import { materialsMessages } from "../features/courses/materials.messages";
+import { importMessages } from "../features/enrollment/import.messages";
+
 export const t = {
   appName: "Tập huấn TTĐN",
   appLongName: "Bồi dưỡng, tập huấn công tác thông tin đối ngoại",
@@ -135,6 +138,15 @@ export const t = {
     history: "Các phiên bản",
     inForce: "Đang áp dụng",
     saved: "Đã lưu phiên bản thông tin cơ quan mới.",
+  },
+  courses: {
+    title: "Khóa học",
+    badTrainer: "Giảng viên không hợp lệ (phải là tài khoản giảng viên đang hoạt động)",
+  },
+  import: importMessages,
+  materials: materialsMessages,
+  enrollment: {
+    notOpen: "Khóa học này hiện không nhận đăng ký.",
   },
   errors: {
     title403: "Không có quyền truy cập",

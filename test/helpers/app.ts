@@ -1,4 +1,7 @@
 /** Test app, users and logged-in agents. Tests talk HTTP only; factories write through services. */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import request from "supertest";
 import type { Express } from "express";
 import { createApp } from "../../src/app";
@@ -9,14 +12,22 @@ import { createTestDb } from "./db";
 
 export interface TestContext {
   handle: DbHandle;
+  dataDir: string;
   app: Express;
   close(): Promise<void>;
 }
 
 export async function createTestApp(opts: { loginIpLimit?: number } = {}): Promise<TestContext> {
   const handle = await createTestDb();
-  const app = createApp({ handle, sessionSecret: "test-secret-test-secret-test-secret!", pruneSessions: false, loginIpLimit: opts.loginIpLimit ?? 1000 });
-  return { handle, app, close: () => handle.close() };
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "taphuan-data-"));
+  const app = createApp({ handle, dataDir, sessionSecret: "test-secret-test-secret-test-secret!", pruneSessions: false, loginIpLimit: opts.loginIpLimit ?? 1000 });
+  return {
+    handle, app, dataDir,
+    close: async () => {
+      await handle.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 let counter = 0;
