@@ -1,0 +1,182 @@
+/**
+ * Certificate (giấy chứng nhận) renderer: A4 landscape, NĐ 30 header, QR to the public verification
+ * page, optional signature/seal image, printer offsets for pre-printed blanks. Deterministic output.
+ */
+import { createHash } from "node:crypto";
+import type { PDFDocument, PDFImage, PDFPage } from "pdf-lib";
+import { drawAdminHeader, drawSignatureBlock, measureSignatureBlock } from "./admin-doc";
+import { formatDmy, formatPlaceDate } from "./dates";
+import { embedTinos, type TinosFonts } from "./fonts";
+import { A4_LANDSCAPE, ascent, BLACK, drawLine, finishPage, leading, mm, nfc, textWidth, wrapText, type TextStyle } from "./layout";
+import { createDocument, setReproducibleMetadata } from "./meta";
+import { drawQr, embedQr } from "./qr";
+
+/** Everything printed on one certificate (a snapshot: names as in force on the issue date). */
+export interface CertificateData {
+  managingBody?: string;
+  issuingBody: string;
+  /** "Ông" / "Bà"; default prints "Ông/Bà". */
+  honorific?: string;
+  fullName: string;
+  /** ISO date of birth. */
+  dateOfBirth: string;
+  unit: string;
+  courseTitle: string;
+  /** ISO dates of the course. */
+  startDate: string;
+  endDate: string;
+  venue: string;
+  /** Optional result line, e.g. "Hoàn thành tốt". */
+  result?: string;
+  /** Place of the place-date line, e.g. "Triệu Sơn". */
+  place: string;
+  /** ISO issue date; also the PDF's fixed creation date. */
+  issueDate: string;
+  /** Authority prefix, e.g. "KT. CHỦ TỊCH" (may be empty). */
+  signerPrefix?: string;
+  signerTitle: string;
+  signerName: string;
+  /** Pre-formatted number line, e.g. "Số vào sổ: 015/2026" or "Số: 015/GCN-UBND". */
+  numberLine: string;
+  /** Public verification URL encoded in the QR code. */
+  verifyUrl: string;
+  /** Signature and/or seal PNG placed in the signature space (same bytes are embedded once). */
+  sealPng?: Uint8Array;
+  /** Printer offsets for pre-printed blanks: +x moves right, +y moves down (mm). */
+  offsets?: { xMm: number; yMm: number };
+  /** Draw a double border (off for pre-printed blanks). */
+  withBorder?: boolean;
+}
+
+/** Per-document state: fonts embedded once, images de-duplicated by content. */
+interface CertContext {
+  fonts: TinosFonts;
+  images: Map<string, PDFImage>;
+}
+
+const contexts = new WeakMap<PDFDocument, Promise<CertContext>>();
+
+function contextFor(doc: PDFDocument, subset = true): Promise<CertContext> {
+  let ctx = contexts.get(doc);
+  if (!ctx) {
+    ctx = embedTinos(doc, { subset }).then((fonts) => ({ fonts, images: new Map() }));
+    contexts.set(doc, ctx);
+  }
+  return ctx;
+}
+
+async function sealImage(doc: PDFDocument, ctx: CertContext, png: Uint8Array): Promise<PDFImage> {
+  const key = createHash("sha256").update(png).digest("hex");
+  let img = ctx.images.get(key);
+  if (!img) {
+    img = await doc.embedPng(png);
+    ctx.images.set(key, img);
+  }
+  return img;
+}
+
+/** "label value" on one baseline; the value wraps under the label's start. Returns the next baseline. */
+function labelled(page: PDFPage, label: string, value: string, l: TextStyle, v: TextStyle, x: number, y: number, width: number, lh: number): number {
+  const lw = textWidth(label, l);
+  drawLine(page, label, l, { x, y });
+  const first = wrapText(value, v, width - lw)[0] ?? "";
+  drawLine(page, first, v, { x: x + lw, y });
+  const rest = nfc(value).split(/\s+/).filter(Boolean).join(" ").slice(first.length).trim();
+  y -= lh;
+  if (rest) {
+    for (const line of wrapText(rest, v, width)) {
+      drawLine(page, line, v, { x, y });
+      y -= lh;
+    }
+  }
+  return y;
+}
+
+/**
+ * Add one certificate page to `doc`. Fonts are embedded on the first call for a document and reused,
+ * so a merged PDF carries each face once. The page comes back finished (content compressed): draw
+ * nothing more on it. Metadata is the caller's business (see {@link renderCertificates}).
+ */
+export async function renderCertificate(doc: PDFDocument, data: CertificateData): Promise<PDFPage> {
+  const ctx = await contextFor(doc);
+  const { fonts } = ctx;
+  const page = doc.addPage(A4_LANDSCAPE);
+  const [W, H] = A4_LANDSCAPE;
+
+  if (data.withBorder) {
+    page.drawRectangle({ x: mm(8), y: mm(8), width: W - mm(16), height: H - mm(16), borderWidth: 2.2, borderColor: BLACK });
+    page.drawRectangle({ x: mm(10), y: mm(10), width: W - mm(20), height: H - mm(20), borderWidth: 0.7, borderColor: BLACK });
+  }
+
+  const side = mm(22);
+  const header = { managingBody: data.managingBody, issuingBody: data.issuingBody };
+  let y = drawAdminHeader(page, fonts, header, { x: side, top: H - mm(18), width: W - 2 * side }, { body: 13, nation: 13, motto: 14, number: 13 });
+
+  y -= mm(11);
+  const titleStyle = { font: fonts.bold, size: 30 };
+  drawLine(page, "GIẤY CHỨNG NHẬN", titleStyle, { x: 0, y: y - ascent(30), width: W, align: "center" });
+  y -= 30 * 1.2 + mm(5);
+
+  // Body: left-aligned block in the middle of the page.
+  const bx = mm(62);
+  const bw = W - 2 * bx;
+  const body = { font: fonts.regular, size: 15 };
+  const lh = 15 * 1.55;
+  let base = y - ascent(20);
+  base = labelled(page, `Chứng nhận ${data.honorific ?? "Ông/Bà"}: `, data.fullName, body, { font: fonts.bold, size: 20 }, bx, base, bw, lh + 3);
+  const lines: [string, string][] = [
+    ["Sinh ngày: ", formatDmy(data.dateOfBirth)],
+    ["Đơn vị công tác: ", data.unit],
+    ["Đã hoàn thành lớp bồi dưỡng: ", data.courseTitle],
+    ["Thời gian: ", `từ ngày ${formatDmy(data.startDate)} đến ngày ${formatDmy(data.endDate)}`],
+    ["Tại: ", data.venue],
+  ];
+  if (data.result) lines.push(["Kết quả: ", data.result]);
+  for (const [label, value] of lines) base = labelled(page, label, value, body, body, bx, base, bw, lh);
+
+  // Foot: number, QR and caption on the left; place-date and signature block on the right. Long body
+  // text eats into the signature space (26 mm, never below 16 mm) rather than the bottom margin.
+  const footTop = base + lh - ascent(15) - mm(5);
+  const sigW = mm(115);
+  const image = data.sealPng ? await sealImage(doc, ctx, data.sealPng) : undefined;
+  const block = { placeDate: formatPlaceDate(data.place, data.issueDate), prefix: data.signerPrefix, title: data.signerTitle, name: data.signerName, image };
+  const fixed = measureSignatureBlock(fonts, block, sigW, { size: 14, space: 0 });
+  const space = Math.max(mm(16), Math.min(mm(26), footTop - fixed - mm(16)));
+  drawSignatureBlock(page, fonts, block, { x: W - side - sigW, top: footTop, width: sigW }, { size: 14, space });
+  const qrBox = { x: mm(40), width: mm(60) };
+  drawLine(page, data.numberLine, { font: fonts.regular, size: 13 }, { x: qrBox.x, y: footTop - ascent(13), width: qrBox.width, align: "center" });
+  // QR with a clear zone of ≥ 4 modules (≈ 3.5 mm) on every side.
+  const qrSize = mm(24);
+  const qrTop = footTop - leading(13) - mm(3.5);
+  drawQr(page, embedQr(doc, data.verifyUrl), qrBox.x + (qrBox.width - qrSize) / 2, qrTop - qrSize, qrSize);
+  const caption = { font: fonts.italic, size: 10 };
+  drawLine(page, "Quét mã để xác minh", caption, { x: qrBox.x, y: qrTop - qrSize - mm(3.5) - ascent(10), width: qrBox.width, align: "center" });
+
+  const dx = data.offsets?.xMm ?? 0;
+  const dy = data.offsets?.yMm ?? 0;
+  if (dx || dy) page.translateContent(mm(dx), -mm(dy));
+  finishPage(page);
+  return page;
+}
+
+/** Options for {@link renderCertificates}. */
+export interface CertificatesOptions {
+  /** PDF title (default "Giấy chứng nhận"). */
+  title?: string;
+  /** Subset the fonts (default true). `false` embeds the four whole faces (~1.2 MB more). */
+  subsetFonts?: boolean;
+}
+
+/**
+ * Render certificates into ONE merged PDF, one page each, fonts embedded once (subset to the glyphs
+ * used). Metadata (dates = latest issue date, /ID = hash of the input) makes the bytes reproducible.
+ */
+export async function renderCertificates(list: CertificateData[], options: CertificatesOptions = {}): Promise<Uint8Array> {
+  if (list.length === 0) throw new Error("renderCertificates: empty list");
+  const doc = await createDocument();
+  const latest = list.map((c) => c.issueDate.slice(0, 10)).sort().at(-1) as string;
+  setReproducibleMetadata(doc, options.title ?? "Giấy chứng nhận", latest, list);
+  await contextFor(doc, options.subsetFonts ?? true);
+  for (const data of list) await renderCertificate(doc, data);
+  return doc.save();
+}

@@ -1,0 +1,225 @@
+/**
+ * Class documents in the NĐ 30 layout, A4 landscape: the sign-in sheet (DANH SÁCH KÝ NHẬN) and the
+ * participant roster (DANH SÁCH HỌC VIÊN). Plain data in, PDF bytes out; identical input gives
+ * identical bytes.
+ */
+import { addPageNumbers, drawAdminHeader, drawSignatureBlock, flowTitle, measureSignatureBlock, type AdminHeader, type SignatureBlock } from "./admin-doc";
+import { formatDm, formatDmy, formatPlaceDate } from "./dates";
+import { embedTinos } from "./fonts";
+import { A4_LANDSCAPE, leading, mm, PageFlow } from "./layout";
+import { createDocument, setReproducibleMetadata } from "./meta";
+import { drawTable, type TableColumn } from "./table";
+
+/** Header and dating fields shared by the class documents. */
+export interface ClassDocumentBase {
+  /** Cơ quan chủ quản (optional line above the issuing body). */
+  managingBody?: string;
+  /** Cơ quan ban hành. If omitted, no NĐ 30 header is drawn (bare annex). */
+  issuingBody?: string;
+  /** "Số: …" under the issuing body (optional). */
+  numberLine?: string;
+  /** Place for the place-date line, e.g. "Triệu Sơn" (optional). */
+  place?: string;
+  /** Date of the document, ISO; also used as the PDF's fixed creation date. */
+  documentDate: string;
+  /** Number pages from page 2 on (per sheet for split sign-in sheets), centred in the top margin (default true). */
+  pageNumbers?: boolean;
+}
+
+/** One scheduled session (buổi) of a class. */
+export interface SignInSession {
+  /** ISO date; the column header shows "dd/mm". */
+  date: string;
+  /** Extra header text, e.g. "Sáng" / "Chiều" (optional). */
+  label?: string;
+}
+
+/** Input of {@link renderSignInSheet}. Rows are printed in the order given (caller sorts). */
+export interface SignInSheetData extends ClassDocumentBase {
+  /** Default "DANH SÁCH KÝ NHẬN". */
+  title?: string;
+  /** Course title, printed bold under the title. */
+  courseTitle: string;
+  venue?: string;
+  startDate: string;
+  endDate?: string;
+  sessions: SignInSession[];
+  people: { fullName: string; unit?: string }[];
+  /** Signature title at the foot (default "NGƯỜI QUẢN LÝ LỚP"). */
+  managerTitle?: string;
+  managerName?: string;
+  /** Most session columns on one sheet (default 10, i.e. ≥ 15 mm each on A4 landscape). */
+  maxSessionsPerSheet?: number;
+}
+
+/** One roster row. */
+export interface RosterRow {
+  fullName: string;
+  /** ISO date of birth. */
+  dateOfBirth?: string;
+  gender?: string;
+  ethnicity?: string;
+  position?: string;
+  unit?: string;
+  category?: string;
+  note?: string;
+}
+
+/** Input of {@link renderRoster}. */
+export interface RosterData extends ClassDocumentBase {
+  /** Annex lines above the title, e.g. ["Phụ lục 01", "(Kèm theo Báo cáo số 05/BC-UBND)"] (optional). */
+  annex?: string[];
+  /** Default "DANH SÁCH HỌC VIÊN". */
+  title?: string;
+  /** Bold centred lines under the title, e.g. the course title. */
+  subtitles?: string[];
+  rows: RosterRow[];
+  /** Optional signature block at the foot. */
+  signer?: { prefix?: string; title: string; name: string };
+}
+
+/** Start a landscape document: fonts, flow, header. */
+async function start(data: ClassDocumentBase, title: string) {
+  const doc = await createDocument();
+  setReproducibleMetadata(doc, title, data.documentDate, data);
+  const fonts = await embedTinos(doc);
+  const flow = new PageFlow(doc, fonts, { size: A4_LANDSCAPE });
+  return { doc, fonts, flow };
+}
+
+/** Draw the NĐ 30 header at the top of the flow's current page (if an issuing body is given). */
+function header(flow: PageFlow, data: ClassDocumentBase): void {
+  if (!data.issuingBody) return;
+  const h: AdminHeader = { managingBody: data.managingBody, issuingBody: data.issuingBody, numberLine: data.numberLine };
+  flow.y = drawAdminHeader(flow.page, flow.fonts, h, { x: flow.left, top: flow.y, width: flow.width }) - mm(6);
+}
+
+/** Foot of a class document: lines, then a signature block on the right. */
+interface Foot {
+  lines: string[];
+  block: SignatureBlock;
+  width: number;
+  height: number;
+}
+
+const SIG = { space: mm(25) };
+
+function planFoot(flow: PageFlow, data: ClassDocumentBase, lines: string[], signer: { prefix?: string; title: string; name: string }): Foot {
+  const width = Math.min(mm(110), flow.width / 2);
+  const block = { ...signer, placeDate: data.place ? formatPlaceDate(data.place, data.documentDate) : undefined };
+  const height = mm(4) + lines.length * leading(13) + mm(3) + measureSignatureBlock(flow.fonts, block, width, SIG);
+  return { lines, block, width, height };
+}
+
+/** Draw the foot, all on one page. */
+function drawFoot(flow: PageFlow, foot: Foot): void {
+  if (!flow.ensure(foot.height)) flow.space(mm(4));
+  for (const l of foot.lines) flow.text(l, { font: flow.fonts.regular, size: 13 });
+  flow.space(mm(3));
+  const box = { x: flow.left + flow.width - foot.width, top: flow.y, width: foot.width };
+  flow.y = drawSignatureBlock(flow.page, flow.fonts, foot.block, box, SIG);
+}
+
+/** Split `n` items into the fewest even chunks of at most `max`. */
+function chunks<T>(items: T[], max: number): T[][] {
+  const count = Math.max(1, Math.ceil(items.length / max));
+  const per = Math.ceil(items.length / count);
+  const out: T[][] = [];
+  for (let i = 0; i < count; i++) out.push(items.slice(i * per, (i + 1) * per));
+  return out;
+}
+
+/**
+ * Sign-in sheet, A4 landscape: header, "DANH SÁCH KÝ NHẬN", course, venue and dates; columns
+ * TT | Họ và tên | Đơn vị | one "Ký tên dd/mm" column per session; "Tổng số: N người" and the class
+ * manager's signature at the foot.
+ *
+ * Many sessions: a session column needs ~15 mm to sign in, so at most `maxSessionsPerSheet`
+ * (default 10) fit beside the fixed columns. More sessions are split evenly into several complete
+ * sheets (e.g. 14 → 7 + 7), each with header, a "Buổi a–b / n" line, the full list of people and the
+ * foot, each starting on a new page. Columns are never shrunk below a signable width.
+ */
+export async function renderSignInSheet(data: SignInSheetData): Promise<Uint8Array> {
+  const title = data.title ?? "DANH SÁCH KÝ NHẬN";
+  const { doc, fonts, flow } = await start(data, title);
+  const numbered = data.sessions.map((s, i) => ({ ...s, n: i + 1 }));
+  const groups = chunks(numbered, data.maxSessionsPerSheet ?? 10);
+  const dates = data.endDate && data.endDate !== data.startDate
+    ? `từ ngày ${formatDmy(data.startDate)} đến ngày ${formatDmy(data.endDate)}`
+    : `ngày ${formatDmy(data.startDate)}`;
+  const where = [data.venue ? `Địa điểm: ${data.venue}` : "", `Thời gian: ${dates}`].filter(Boolean).join("; ");
+  groups.forEach((group, gi) => {
+    if (gi > 0) flow.newPage();
+    const firstPage = flow.pages.length - 1;
+    header(flow, data);
+    flowTitle(flow, title, [data.courseTitle]);
+    flow.text(where, { font: fonts.italic, size: 13 }, { align: "center" });
+    if (groups.length > 1) {
+      const range = `Buổi ${group[0].n}–${group[group.length - 1].n} / ${data.sessions.length}`;
+      flow.text(`(${range})`, { font: fonts.italic, size: 13 }, { align: "center" });
+    }
+    flow.space(mm(3));
+    // Fixed columns in mm; session columns share the rest, capped at 40 mm (surplus goes to names).
+    const fixed = { tt: 11, name: 50, unit: 45 };
+    const free = flow.width / mm(1) - fixed.tt - fixed.name - fixed.unit;
+    const sessionW = Math.min(40, free / Math.max(1, group.length));
+    const surplus = free - sessionW * group.length;
+    const columns: TableColumn[] = [
+      { header: "TT", width: fixed.tt, align: "center" },
+      { header: "Họ và tên", width: fixed.name + surplus * 0.55 },
+      { header: "Đơn vị", width: fixed.unit + surplus * 0.45 },
+      ...group.map((s) => ({ header: ["Ký tên", formatDm(s.date), s.label ?? ""].filter(Boolean).join("\n"), width: sessionW })),
+    ];
+    const rows = data.people.map((p, i) => [String(i + 1), p.fullName, p.unit ?? "", ...group.map(() => "")]);
+    const signer = { title: data.managerTitle ?? "NGƯỜI QUẢN LÝ LỚP", name: data.managerName ?? "" };
+    const foot = planFoot(flow, data, [`Tổng số: ${data.people.length} người`], signer);
+    drawTable(flow, { columns, rows, fontSize: 12, minRowHeight: mm(9), keepWithNext: foot.height });
+    drawFoot(flow, foot);
+    // Each sheet is numbered on its own (first page unnumbered, NĐ 30).
+    if (data.pageNumbers ?? true) addPageNumbers(flow.pages.slice(firstPage), fonts);
+  });
+  return doc.save();
+}
+
+/**
+ * Participant roster in annex style, A4 landscape: optional header or annex lines, "DANH SÁCH HỌC
+ * VIÊN", subtitles; columns TT | Họ và tên | Ngày sinh | Giới tính | Dân tộc | Chức vụ | Đơn vị | Đối
+ * tượng | Ghi chú; the header row repeats on every page; optional signature block.
+ */
+export async function renderRoster(data: RosterData): Promise<Uint8Array> {
+  const title = data.title ?? "DANH SÁCH HỌC VIÊN";
+  const { doc, fonts, flow } = await start(data, title);
+  header(flow, data);
+  for (const [i, line] of (data.annex ?? []).entries()) {
+    flow.text(line, { font: i === 0 ? fonts.bold : fonts.italic, size: 13 }, { align: "center" });
+  }
+  flowTitle(flow, title, data.subtitles ?? []);
+  flow.space(mm(3));
+  const columns: TableColumn[] = [
+    { header: "TT", width: 10, align: "center" },
+    { header: "Họ và tên", width: 44 },
+    { header: "Ngày sinh", width: 24, align: "center" },
+    { header: "Giới tính", width: 17, align: "center" },
+    { header: "Dân tộc", width: 18, align: "center" },
+    { header: "Chức vụ", width: 36 },
+    { header: "Đơn vị", width: 44 },
+    { header: "Đối tượng", width: 40 },
+    { header: "Ghi chú", width: 29 },
+  ];
+  const rows = data.rows.map((r, i) => [
+    String(i + 1),
+    r.fullName,
+    r.dateOfBirth ? formatDmy(r.dateOfBirth) : "",
+    r.gender ?? "",
+    r.ethnicity ?? "",
+    r.position ?? "",
+    r.unit ?? "",
+    r.category ?? "",
+    r.note ?? "",
+  ]);
+  const foot = data.signer ? planFoot(flow, data, [], data.signer) : undefined;
+  drawTable(flow, { columns, rows, fontSize: 12, keepWithNext: foot?.height });
+  if (foot) drawFoot(flow, foot);
+  if (data.pageNumbers ?? true) addPageNumbers(flow.pages, fonts);
+  return doc.save();
+}
