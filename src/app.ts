@@ -27,6 +27,7 @@ import { coursesRouter } from "./features/courses/courses.routes";
 import { materialsRouter } from "./features/courses/materials.routes";
 import { enrollmentRouter } from "./features/enrollment/enrollment.routes";
 import { importRouter } from "./features/enrollment/import.routes";
+import { walkinRouter } from "./features/enrollment/walkin.routes";
 
 export interface AppOptions {
   handle: DbHandle;
@@ -112,6 +113,7 @@ export function createApp(opts: AppOptions): express.Express {
   app.use(settingsRouter({ db }));
   app.use(coursesRouter({ db }));
   app.use(enrollmentRouter({ db }));
+  app.use(walkinRouter({ db }));
   app.use(materialsRouter({ db, dataDir: opts.dataDir }));
   app.use(importRouter({ db, dataDir: opts.dataDir }));
 

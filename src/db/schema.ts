@@ -214,7 +214,7 @@ export const courseSessions = pgTable(
   (t) => [index("course_sessions_course_idx").on(t.courseId, t.date)],
 );
 
-/** Course materials; files live in DATA_DIR/uploads under random names, never in public/. */
+/** Course materials; files live in DATA_DIR/materials under random names, never in public/. */
 export const materials = pgTable("materials", {
   id: serial("id").primaryKey(),
   courseId: integer("course_id").notNull().references(() => courses.id),

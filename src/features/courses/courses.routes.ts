@@ -1,7 +1,148 @@
-import { Router } from "express";
+import { Router, type Request, type Response } from "express";
 import type { Db } from "../../db/client";
+import { currentUser, requireLogin, requireRole } from "../../lib/auth";
+import { ValidationError } from "../../lib/errors";
+import { flash } from "../../lib/flash";
+import { parseForm } from "../../lib/forms";
+import { t } from "../../lib/messages";
+import { idParam } from "../../lib/params";
+import { formatDate } from "../../lib/vietnamese";
+import { personFormOptions } from "../users/users.service";
+import { myEnrollment } from "../enrollment/enrollment.service";
+import { canDownloadMaterials, listMaterials } from "./materials.service";
+import { canManageCourse } from "./courses.policy";
+import { cancelSessionSchema, courseListQuery, courseSchema, sessionSchema } from "./courses.schema";
+import * as service from "./courses.service";
+import * as sessions from "./sessions.service";
 
-/** Courses and sessions. */
-export function coursesRouter(_deps: { db: Db }): Router {
-  return Router();
+export function coursesRouter({ db }: { db: Db }): Router {
+  const router = Router();
+  const actor = (req: Request) => ({ id: currentUser(req).id, ip: req.ip ?? null });
+
+  async function renderForm(res: Response, status: number, locals: { course?: { id: number; title: string } | null; values: Record<string, unknown>; errors: Record<string, string> }) {
+    const [tasks, trainers, options] = await Promise.all([service.listPlanTasks(db), service.listTrainers(db), personFormOptions(db)]);
+    res.status(status).render("courses/form", { title: locals.course ? t.courses.editTitle : t.courses.newTitle, course: null, tasks, trainers, units: options.units, categories: options.categories, ...locals });
+  }
+
+  // GET /courses: the courses the viewer may see, with filters, search and pagination.
+  router.get("/courses", requireLogin, async (req, res) => {
+    const query = courseListQuery.parse(req.query);
+    const [result, tasks] = await Promise.all([service.listCourses(db, currentUser(req), query), service.listPlanTasks(db)]);
+    res.render("courses/list", { title: t.courses.title, query, tasks, ...result });
+  });
+
+  // GET /courses/new: empty course form (admins and trainers).
+  router.get("/courses/new", requireRole("admin", "trainer"), async (req, res) => {
+    const me = currentUser(req);
+    await renderForm(res, 200, { values: { kind: "training", status: "draft", trainerIds: me.role === "trainer" ? [me.id] : [] }, errors: {} });
+  });
+
+  // POST /courses: creates a course; a trainer who creates one teaches it.
+  router.post("/courses", requireRole("admin", "trainer"), async (req, res) => {
+    const form = parseForm(courseSchema, req.body);
+    if (!form.ok) return renderForm(res, 422, { values: req.body, errors: form.errors });
+    const me = currentUser(req);
+    const input = { ...form.data, trainerIds: me.role === "trainer" ? [...new Set([...form.data.trainerIds, me.id])] : form.data.trainerIds };
+    try {
+      const course = await service.createCourse(db, input, actor(req));
+      flash(req, "success", t.courses.created);
+      res.redirect(`/courses/${course.id}`);
+    } catch (e) {
+      if (e instanceof ValidationError) return renderForm(res, 422, { values: req.body, errors: e.fields });
+      throw e;
+    }
+  });
+
+  // GET /courses/:id: details, schedule, materials, seats; the trainee's own status and enroll button.
+  router.get("/courses/:id", requireLogin, async (req, res) => {
+    const me = currentUser(req);
+    const course = await service.getVisibleCourse(db, me, idParam(req));
+    const [mine, materials, options] = await Promise.all([myEnrollment(db, course.id, me.id), listMaterials(db, course.id), personFormOptions(db)]);
+    const canManage = canManageCourse(me, course);
+    const categories = options.categories.filter((c) => course.targetCategoryIds.includes(c.id));
+    // Materials are listed only to those who may download them (staff of the course, enrolled trainees).
+    const showMaterials = canDownloadMaterials(me, course, mine?.status ?? null);
+    res.render("courses/show", { title: course.title, course, mine, materials: showMaterials ? materials : null, canManage, categories, fundingTotal: course.funding.reduce((a, f) => a + f.amount, 0) });
+  });
+
+  // GET /courses/:id/edit: edit form (admins, the course's trainers).
+  router.get("/courses/:id/edit", requireRole("admin", "trainer"), async (req, res) => {
+    const course = await service.getManagedCourse(db, currentUser(req), idParam(req));
+    const values = { ...course, enrollOpens: formatDate(course.enrollOpens), enrollCloses: formatDate(course.enrollCloses), funding: course.funding.map((f) => ({ ...f, amount: String(f.amount) })) };
+    await renderForm(res, 200, { course, values, errors: {} });
+  });
+
+  // POST /courses/:id: saves the course.
+  router.post("/courses/:id", requireRole("admin", "trainer"), async (req, res) => {
+    const course = await service.getManagedCourse(db, currentUser(req), idParam(req));
+    const form = parseForm(courseSchema, req.body);
+    if (!form.ok) return renderForm(res, 422, { course, values: req.body, errors: form.errors });
+    const me = currentUser(req);
+    // A trainer cannot remove themselves from a course (they would lose access mid-edit).
+    const input = { ...form.data, trainerIds: me.role === "trainer" ? [...new Set([...form.data.trainerIds, me.id])] : form.data.trainerIds };
+    try {
+      await service.updateCourse(db, course.id, input, actor(req));
+    } catch (e) {
+      if (e instanceof ValidationError) return renderForm(res, 422, { course, values: req.body, errors: e.fields });
+      throw e;
+    }
+    flash(req, "success", t.courses.saved);
+    res.redirect(`/courses/${course.id}`);
+  });
+
+  // POST /courses/:id/sessions: adds one session or a weekly series.
+  router.post("/courses/:id/sessions", requireRole("admin", "trainer"), async (req, res) => {
+    const course = await service.getManagedCourse(db, currentUser(req), idParam(req));
+    const form = parseForm(sessionSchema, req.body);
+    const fail = (errors: Record<string, string>) => res.status(422).render("courses/session-form", { title: t.courses.addSessions, course, session: null, values: req.body, errors });
+    if (!form.ok) return fail(form.errors);
+    try {
+      const n = await sessions.addSessions(db, course, form.data, actor(req));
+      flash(req, "success", t.courses.sessionsAdded(n));
+    } catch (e) {
+      if (e instanceof ValidationError) return fail(e.fields);
+      throw e;
+    }
+    res.redirect(`/courses/${course.id}#lich`);
+  });
+
+  // GET /courses/:id/sessions/:sid/edit: edit one session.
+  router.get("/courses/:id/sessions/:sid/edit", requireRole("admin", "trainer"), async (req, res) => {
+    const course = await service.getManagedCourse(db, currentUser(req), idParam(req));
+    const session = course.sessions.find((s) => s.id === idParam(req, "sid"));
+    if (!session) return res.status(404).render("error", { title: t.errors.title404, status: 404, message: t.errors.title404 });
+    res.render("courses/session-form", { title: t.courses.editSession, course, session, values: { ...session, date: formatDate(session.date) }, errors: {} });
+  });
+
+  // POST /courses/:id/sessions/:sid: saves one session.
+  router.post("/courses/:id/sessions/:sid", requireRole("admin", "trainer"), async (req, res) => {
+    const course = await service.getManagedCourse(db, currentUser(req), idParam(req));
+    const session = course.sessions.find((s) => s.id === idParam(req, "sid")) ?? null;
+    const form = parseForm(sessionSchema, { ...req.body, weekdays: [], repeatUntil: "" });
+    const fail = (errors: Record<string, string>) => res.status(422).render("courses/session-form", { title: t.courses.editSession, course, session, values: req.body, errors });
+    if (!form.ok) return fail(form.errors);
+    try {
+      await sessions.updateSession(db, course, idParam(req, "sid"), form.data, actor(req));
+    } catch (e) {
+      if (e instanceof ValidationError) return fail(e.fields);
+      throw e;
+    }
+    flash(req, "success", t.courses.sessionSaved);
+    res.redirect(`/courses/${course.id}#lich`);
+  });
+
+  // POST /courses/:id/sessions/:sid/cancel: cancels one session with a reason.
+  router.post("/courses/:id/sessions/:sid/cancel", requireRole("admin", "trainer"), async (req, res) => {
+    const course = await service.getManagedCourse(db, currentUser(req), idParam(req));
+    const form = parseForm(cancelSessionSchema, req.body);
+    if (!form.ok) {
+      flash(req, "error", `${t.courses.cancelReason}: ${form.errors.reason}`);
+      return res.redirect(`/courses/${course.id}#lich`);
+    }
+    await sessions.cancelSession(db, course.id, idParam(req, "sid"), form.data.reason, actor(req));
+    flash(req, "success", t.courses.sessionCancelled);
+    res.redirect(`/courses/${course.id}#lich`);
+  });
+
+  return router;
 }

@@ -1,7 +1,97 @@
-import { Router } from "express";
+import { Router, type Request } from "express";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
+import { courseSessions, courses, enrollments } from "../../db/schema";
+import { currentUser, requireLogin, requireRole } from "../../lib/auth";
+import { flash } from "../../lib/flash";
+import { parseForm } from "../../lib/forms";
+import { t } from "../../lib/messages";
+import { idParam } from "../../lib/params";
+import { getManagedCourse, getVisibleCourse } from "../courses/courses.service";
+import { rejectSchema } from "../courses/courses.schema";
+import * as service from "./enrollment.service";
 
-/** Enrollment: self-enroll, cancel, approvals, my courses. */
-export function enrollmentRouter(_deps: { db: Db }): Router {
-  return Router();
+export function enrollmentRouter({ db }: { db: Db }): Router {
+  const router = Router();
+  const actor = (req: Request) => ({ id: currentUser(req).id, ip: req.ip ?? null });
+
+  // POST /courses/:id/enroll: a trainee enrolls (seat, waitlist or pending approval).
+  router.post("/courses/:id/enroll", requireRole("trainee"), async (req, res) => {
+    const me = currentUser(req);
+    const course = await getVisibleCourse(db, me, idParam(req));
+    const r = await service.selfEnroll(db, course.id, me.id);
+    const text = r.status === "enrolled" ? t.enrollment.enrolled : r.status === "waitlisted" ? t.enrollment.waitlisted(r.position) : t.enrollment.pendingMsg;
+    if (req.accepts(["html", "json"]) === "json") return res.json(r);
+    flash(req, r.status === "enrolled" ? "success" : "info", text);
+    res.redirect(`/courses/${course.id}`);
+  });
+
+  // POST /courses/:id/unenroll: a trainee cancels their own enrollment (the waitlist moves up).
+  router.post("/courses/:id/unenroll", requireRole("trainee"), async (req, res) => {
+    const me = currentUser(req);
+    const course = await getVisibleCourse(db, me, idParam(req));
+    await service.cancelEnrollment(db, course.id, me.id, actor(req));
+    flash(req, "success", t.enrollment.cancelled);
+    res.redirect(`/courses/${course.id}`);
+  });
+
+  // GET /courses/:id/participants: the trainer's management page (participants, approvals, waitlist).
+  router.get("/courses/:id/participants", requireRole("admin", "trainer"), async (req, res) => {
+    const course = await getManagedCourse(db, currentUser(req), idParam(req));
+    const people = await service.listParticipants(db, course.id);
+    res.render("enrollment/participants", { title: `${t.courses.participants}: ${course.title}`, course, people, errors: {} });
+  });
+
+  // POST /courses/:id/enrollments/:eid/approve: approves a pending request.
+  router.post("/courses/:id/enrollments/:eid/approve", requireRole("admin", "trainer"), async (req, res) => {
+    const course = await getManagedCourse(db, currentUser(req), idParam(req));
+    await service.approveEnrollment(db, course.id, idParam(req, "eid"), actor(req));
+    flash(req, "success", t.enrollment.approved);
+    res.redirect(`/courses/${course.id}/participants`);
+  });
+
+  // POST /courses/:id/enrollments/:eid/reject: rejects a pending request with a reason.
+  router.post("/courses/:id/enrollments/:eid/reject", requireRole("admin", "trainer"), async (req, res) => {
+    const course = await getManagedCourse(db, currentUser(req), idParam(req));
+    const form = parseForm(rejectSchema, req.body);
+    if (!form.ok) {
+      const people = await service.listParticipants(db, course.id);
+      return res.status(422).render("enrollment/participants", { title: `${t.courses.participants}: ${course.title}`, course, people, errors: { [`reason-${req.params.eid}`]: form.errors.reason } });
+    }
+    await service.rejectEnrollment(db, course.id, idParam(req, "eid"), form.data.reason, actor(req));
+    flash(req, "success", t.enrollment.rejected);
+    res.redirect(`/courses/${course.id}/participants`);
+  });
+
+  // POST /courses/:id/enrollments/:eid/remove: staff take someone off the course (the waitlist moves up).
+  router.post("/courses/:id/enrollments/:eid/remove", requireRole("admin", "trainer"), async (req, res) => {
+    const course = await getManagedCourse(db, currentUser(req), idParam(req));
+    const [row] = await db.select().from(enrollments).where(and(eq(enrollments.id, idParam(req, "eid")), eq(enrollments.courseId, course.id)));
+    if (row) await service.cancelEnrollment(db, course.id, row.userId, actor(req));
+    flash(req, "success", t.enrollment.cancelled);
+    res.redirect(`/courses/${course.id}/participants`);
+  });
+
+  // GET /my/courses: a trainee's courses with status, waitlist position and schedule.
+  router.get("/my/courses", requireLogin, async (req, res) => {
+    const me = currentUser(req);
+    const rows = await db
+      .select({ courseId: courses.id, title: courses.title, kind: courses.kind, venue: courses.venue, courseStatus: courses.status, status: enrollments.status, rejectReason: enrollments.rejectReason })
+      .from(enrollments)
+      .innerJoin(courses, eq(courses.id, enrollments.courseId))
+      .where(eq(enrollments.userId, me.id))
+      .orderBy(asc(courses.title));
+    const ids = rows.map((r) => r.courseId);
+    const sessionRows = ids.length ? await db.select().from(courseSessions).where(inArray(courseSessions.courseId, ids)).orderBy(asc(courseSessions.date), asc(courseSessions.startTime)) : [];
+    const items = await Promise.all(
+      rows.map(async (r) => ({
+        ...r,
+        position: r.status === "waitlisted" ? await service.waitlistPosition(db, r.courseId, me.id) : null,
+        sessions: sessionRows.filter((s) => s.courseId === r.courseId),
+      })),
+    );
+    res.render("enrollment/my", { title: t.courses.myTitle, items });
+  });
+
+  return router;
 }

@@ -1,0 +1,117 @@
+/**
+ * Course materials. Files live in DATA_DIR/materials under random names (never in public/); the row keeps
+ * the original Vietnamese file name for downloads. Type and size are checked by lib/upload.ts before
+ * anything reaches these functions.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { and, asc, eq } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { enrollments, materials, users, type EnrollmentStatus } from "../../db/schema";
+import { audit } from "../../lib/audit";
+import type { SessionUser } from "../../lib/auth";
+import { Forbidden, NotFound } from "../../lib/errors";
+import { t } from "../../lib/messages";
+import { storeFile, type CheckedFile } from "../../lib/upload";
+import { formatDecimal } from "../../lib/vietnamese";
+import { canManageCourse, type CourseAccess } from "./courses.policy";
+import { getCourse } from "./courses.service";
+
+type Actor = { id: number; ip?: string | null };
+
+export const MATERIAL_MAX_BYTES = 20 * 1024 * 1024;
+
+/** Types as file-type detects them from the bytes (OOXML files get their specific MIME, not "zip"). */
+export const MATERIAL_TYPES = [
+  "application/pdf",
+  "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  "image/jpeg",
+  "image/png",
+];
+
+/** Where material files are stored. */
+export const materialsDir = (dataDir: string): string => path.join(dataDir, "materials");
+
+/** Course managers (admins, the course's trainers) and trainees whose enrollment is "enrolled". */
+export const canDownloadMaterials = (user: SessionUser, course: CourseAccess, enrollmentStatus: EnrollmentStatus | null): boolean =>
+  canManageCourse(user, course) || enrollmentStatus === "enrolled";
+
+/** "350 KB", "1,2 MB" (decimal comma). */
+export function formatFileSize(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${formatDecimal(Math.max(1, bytes / 1024), 0)} KB`;
+  return `${formatDecimal(bytes / (1024 * 1024), 1)} MB`;
+}
+
+// storeFile names are 32 hex digits; anything else in the row is never turned into a path.
+const STORED_NAME = /^[0-9a-f]{32}$/;
+const filePath = (dataDir: string, storedName: string) => path.join(materialsDir(dataDir), storedName);
+
+/** Materials of a course in upload order, with the uploader's name and a display size (`sizeText`). */
+export async function listMaterials(db: Db, courseId: number) {
+  const rows = await db
+    .select({
+      id: materials.id, courseId: materials.courseId, originalName: materials.originalName, mime: materials.mime, size: materials.size,
+      uploadedAt: materials.uploadedAt, uploadedBy: materials.uploadedBy, uploaderName: users.fullName,
+    })
+    .from(materials)
+    .leftJoin(users, eq(users.id, materials.uploadedBy))
+    .where(eq(materials.courseId, courseId))
+    .orderBy(asc(materials.uploadedAt), asc(materials.id));
+  return rows.map((r) => ({ ...r, sizeText: formatFileSize(r.size) }));
+}
+
+/**
+ * Stores an already checked file and records it for the course. The caller has checked that the actor
+ * manages the course. If the row cannot be written the file is removed again.
+ */
+export async function addMaterial(db: Db, dataDir: string, courseId: number, file: CheckedFile, actor: Actor) {
+  const storedName = storeFile(materialsDir(dataDir), file.buffer);
+  try {
+    return await db.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(materials)
+        .values({ courseId, originalName: file.originalName, storedName, mime: file.mime, size: file.size, uploadedBy: actor.id })
+        .returning();
+      await audit(tx, { actorId: actor.id, action: "material.upload", targetType: "course", targetId: courseId, details: { materialId: row.id, name: row.originalName, size: row.size }, ip: actor.ip });
+      return row;
+    });
+  } catch (e) {
+    fs.rmSync(filePath(dataDir, storedName), { force: true });
+    throw e;
+  }
+}
+
+async function enrollmentStatus(db: Db, courseId: number, userId: number): Promise<EnrollmentStatus | null> {
+  const [row] = await db.select({ status: enrollments.status }).from(enrollments).where(and(eq(enrollments.courseId, courseId), eq(enrollments.userId, userId)));
+  return row?.status ?? null;
+}
+
+/**
+ * A material the user may download: its path on disk, original name and type.
+ * Throws NotFound (course, material or file missing) or Forbidden (not a manager nor an enrolled trainee).
+ */
+export async function getDownload(db: Db, dataDir: string, user: SessionUser, courseId: number, materialId: number) {
+  const course = await getCourse(db, courseId);
+  if (!canDownloadMaterials(user, course, await enrollmentStatus(db, courseId, user.id))) throw new Forbidden(t.materials.noAccess);
+  const [row] = await db.select().from(materials).where(and(eq(materials.id, materialId), eq(materials.courseId, courseId)));
+  if (!row || !STORED_NAME.test(row.storedName)) throw new NotFound(t.materials.notFound);
+  const file = filePath(dataDir, row.storedName);
+  if (!fs.existsSync(file)) throw new NotFound(t.materials.fileMissing);
+  return { path: file, originalName: row.originalName, mime: row.mime };
+}
+
+/**
+ * Deletes a material's row, then its file (a file left by a crash is harmless; a row without its file
+ * is not). The caller has checked that the actor manages the course. Throws NotFound.
+ */
+export async function deleteMaterial(db: Db, dataDir: string, courseId: number, materialId: number, actor: Actor): Promise<void> {
+  const row = await db.transaction(async (tx) => {
+    const [deleted] = await tx.delete(materials).where(and(eq(materials.id, materialId), eq(materials.courseId, courseId))).returning();
+    if (!deleted) throw new NotFound(t.materials.notFound);
+    await audit(tx, { actorId: actor.id, action: "material.delete", targetType: "course", targetId: courseId, details: { materialId, name: deleted.originalName }, ip: actor.ip });
+    return deleted;
+  });
+  if (STORED_NAME.test(row.storedName)) fs.rmSync(filePath(dataDir, row.storedName), { force: true });
+}

@@ -1,0 +1,71 @@
+import { Router, type Request, type Response } from "express";
+import type { Db } from "../../db/client";
+import { currentUser, requireRole } from "../../lib/auth";
+import { ValidationError } from "../../lib/errors";
+import { flash } from "../../lib/flash";
+import { parseForm } from "../../lib/forms";
+import { t } from "../../lib/messages";
+import { idParam } from "../../lib/params";
+import { getManagedCourse } from "../courses/courses.service";
+import { addWalkin, findMergeTargets, getMergeSource, mergeSchema, mergeUsers, walkinSchema, walkinUnits } from "./walkin.service";
+
+const m = t.materials;
+
+/** Walk-in participants at the door (course managers) and merging a duplicate person (admins). */
+export function walkinRouter({ db }: { db: Db }): Router {
+  const router = Router();
+  const actor = (req: Request) => ({ id: currentUser(req).id, ip: req.ip ?? null });
+
+  async function renderWalkin(res: Response, status: number, course: { id: number; title: string }, values: Record<string, unknown>, errors: Record<string, string>) {
+    const unitRows = await walkinUnits(db);
+    res.status(status).render("walkin/form", { title: m.walkin.title, course, units: unitRows, values, errors });
+  }
+
+  async function renderMerge(req: Request, res: Response, status: number, errors: Record<string, string>) {
+    const person = await getMergeSource(db, idParam(req));
+    const q = typeof req.query.q === "string" ? req.query.q.normalize("NFC").trim().slice(0, 100) : person.fullName;
+    const candidates = await findMergeTargets(db, person.id, q);
+    res.status(status).render("walkin/merge", { title: m.merge.title, person, q, candidates, errors });
+  }
+
+  // GET /courses/:id/walkin: the at-the-door form (the course's trainers and admins).
+  router.get("/courses/:id/walkin", requireRole("admin", "trainer"), async (req, res) => {
+    const course = await getManagedCourse(db, currentUser(req), idParam(req));
+    await renderWalkin(res, 200, course, {}, {});
+  });
+
+  // POST /courses/:id/walkin: finds the person by phone or creates them, then enrolls them.
+  router.post("/courses/:id/walkin", requireRole("admin", "trainer"), async (req, res) => {
+    const course = await getManagedCourse(db, currentUser(req), idParam(req));
+    const form = parseForm(walkinSchema, req.body);
+    if (!form.ok) return renderWalkin(res, 422, course, req.body, form.errors);
+    let result;
+    try {
+      result = await addWalkin(db, course.id, form.data, actor(req));
+    } catch (e) {
+      if (e instanceof ValidationError) return renderWalkin(res, 422, course, req.body, e.fields);
+      throw e;
+    }
+    const who = result.created ? m.walkin.created : m.walkin.existing;
+    const what = result.status === "enrolled" ? m.walkin.statusEnrolled : m.walkin.statusWaitlisted;
+    flash(req, result.status === "enrolled" ? "success" : "info", `${who} ${result.person.fullName}: ${what}.`);
+    res.redirect(`/courses/${course.id}/walkin`);
+  });
+
+  // GET /users/:id/merge: admin picks the account that absorbs this duplicate (search box, ?q=).
+  router.get("/users/:id/merge", requireRole("admin"), async (req, res) => {
+    await renderMerge(req, res, 200, {});
+  });
+
+  // POST /users/:id/merge: merges this person into body.targetId, then shows the kept account.
+  router.post("/users/:id/merge", requireRole("admin"), async (req, res) => {
+    const sourceId = idParam(req);
+    const form = parseForm(mergeSchema, req.body);
+    if (!form.ok) return renderMerge(req, res, 422, form.errors);
+    await mergeUsers(db, sourceId, form.data.targetId, actor(req));
+    flash(req, "success", m.merge.done);
+    res.redirect(`/users/${form.data.targetId}/edit`);
+  });
+
+  return router;
+}

@@ -1,0 +1,168 @@
+/**
+ * Walk-ins (people who turn up at the door without being on the roster) and the later merge of such a
+ * person into an existing account.
+ */
+import { and, asc, count, eq, ilike, inArray, ne, or, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "../../db/client";
+import { courses, enrollments, units, users, type EnrollmentStatus } from "../../db/schema";
+import { audit } from "../../lib/audit";
+import { Conflict, NotFound, ValidationError } from "../../lib/errors";
+import { optionalPhone, requiredText } from "../../lib/forms";
+import { t } from "../../lib/messages";
+import { todayIso } from "../../lib/time";
+import { joinFullName, splitFullName } from "../../lib/vietnamese";
+import { listUnits } from "../units/units.service";
+import { getUser } from "../users/users.service";
+import { addParticipantInTx } from "./enrollment.service";
+
+type Actor = { id: number; ip?: string | null };
+const m = t.materials;
+
+/** The walk-in form: one "Họ và tên" field, a current unit and a phone number (the duplicate key). */
+export const walkinSchema = z.object({
+  fullName: requiredText(120).refine((s) => s.split(" ").length >= 2, m.walkin.fullNameTwoWords),
+  unitCode: requiredText(32),
+  phone: optionalPhone.refine((p) => p !== null, t.validation.required).transform((p) => p as string),
+});
+export type WalkinInput = z.infer<typeof walkinSchema>;
+
+/** The merge form: the account that absorbs the duplicate. */
+export const mergeSchema = z.object({
+  targetId: z.preprocess((v) => (v === "" || v == null ? undefined : Number(v)), z.number({ message: m.merge.badTarget }).int(m.merge.badTarget).positive(m.merge.badTarget)),
+});
+
+/** Units valid today, for the walk-in form's select. */
+export async function walkinUnits(db: Db) {
+  return listUnits(db, { all: false, today: todayIso() });
+}
+
+/**
+ * Adds a walk-in to a course: the active person with that phone number if there is one, otherwise a new
+ * trainee without login or password; then enrolls them (source "walkin"; waitlisted if the course is full).
+ * The caller has checked that the actor manages the course. Throws ValidationError (unit not current),
+ * Conflict (course cancelled), NotFound.
+ */
+export async function addWalkin(db: Db, courseId: number, input: WalkinInput, actor: Actor) {
+  if (!(await walkinUnits(db)).some((u) => u.code === input.unitCode)) throw new ValidationError({ unitCode: m.walkin.unitUnknown });
+  return db.transaction(async (tx) => {
+    const [course] = await tx.select({ status: courses.status }).from(courses).where(eq(courses.id, courseId));
+    if (!course) throw new NotFound();
+    if (course.status === "cancelled") throw new Conflict(m.walkin.courseCancelled);
+    // Two trainers at two doors typing the same phone must not create the person twice (phone is not unique in the schema).
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${"walkin-phone:" + input.phone}))`);
+    const [existing] = await tx
+      .select({ id: users.id, fullName: users.fullName })
+      .from(users)
+      .where(and(eq(users.phone, input.phone), eq(users.active, true)))
+      .orderBy(asc(users.id))
+      .limit(1);
+    let person = existing;
+    if (!person) {
+      const name = splitFullName(input.fullName);
+      [person] = await tx
+        .insert(users)
+        .values({ ...name, fullName: joinFullName(name), login: null, passwordHash: null, phone: input.phone, unitCode: input.unitCode, role: "trainee" })
+        .returning({ id: users.id, fullName: users.fullName });
+      await audit(tx, { actorId: actor.id, action: "user.create", targetType: "user", targetId: person.id, details: { role: "trainee", source: "walkin", courseId }, ip: actor.ip });
+    }
+    const status = await addParticipantInTx(tx, courseId, person.id, "walkin", actor);
+    return { person, created: !existing, status };
+  });
+}
+
+/** The person to merge away, with unit name and number of enrollments. Throws NotFound. */
+export async function getMergeSource(db: Db, id: number) {
+  const person = await getUser(db, id);
+  const [unit] = person.unitCode ? await db.select({ name: units.name }).from(units).where(eq(units.code, person.unitCode)) : [];
+  const [{ n }] = await db.select({ n: count() }).from(enrollments).where(eq(enrollments.userId, id));
+  return { ...person, unitName: unit?.name ?? null, enrollmentCount: n };
+}
+
+/** Active accounts other than `sourceId` matching a name, login, email or phone (at most 20). */
+export async function findMergeTargets(db: Db, sourceId: number, q: string) {
+  if (!q) return [];
+  const like = `%${q.replace(/[%_\\]/g, (c) => "\\" + c)}%`;
+  const conds: SQL[] = [eq(users.active, true), ne(users.id, sourceId), or(ilike(users.fullName, like), ilike(users.login, like), ilike(users.email, like), ilike(users.phone, like))!];
+  return db
+    .select({ id: users.id, fullName: users.fullName, login: users.login, email: users.email, phone: users.phone, role: users.role, unitName: units.name })
+    .from(users)
+    .leftJoin(units, eq(units.code, users.unitCode))
+    .where(and(...conds))
+    .orderBy(asc(users.ten), asc(users.tenDem), asc(users.ho), asc(users.id))
+    .limit(20);
+}
+
+// Best first; rejected and cancelled share the lowest rank.
+const STATUS_RANK: Partial<Record<EnrollmentStatus, number>> = { enrolled: 3, waitlisted: 2, pending: 1 };
+const rank = (s: EnrollmentStatus) => STATUS_RANK[s] ?? 0;
+
+/** Re-points enrollments; where both have one in a course, the better status stays (the target's on a tie). */
+async function moveEnrollments(tx: Db, fromId: number, toId: number): Promise<number> {
+  const theirs = await tx.select().from(enrollments).where(eq(enrollments.userId, fromId));
+  const courseIds = theirs.map((e) => e.courseId);
+  const mine = courseIds.length ? await tx.select().from(enrollments).where(and(eq(enrollments.userId, toId), inArray(enrollments.courseId, courseIds))) : [];
+  for (const own of mine) {
+    const other = theirs.find((e) => e.courseId === own.courseId)!;
+    const drop = rank(other.status) > rank(own.status) ? own : other;
+    await tx.delete(enrollments).where(eq(enrollments.id, drop.id));
+  }
+  const moved = await tx.update(enrollments).set({ userId: toId }).where(eq(enrollments.userId, fromId)).returning({ id: enrollments.id });
+  return moved.length;
+}
+
+type Mover = (tx: Db, fromId: number, toId: number) => Promise<number>;
+
+/**
+ * Every column referencing users.id that records a participant: a merge moves it to the target.
+ * Add attendance marks, quiz attempts, certificates… here; test/walkin.test.ts fails until every
+ * foreign key to users is listed either here or in MERGE_KEPT_COLUMNS.
+ */
+const MOVERS: Record<string, Mover> = {
+  "enrollments.user_id": moveEnrollments,
+};
+export const MERGE_MOVED_COLUMNS = Object.keys(MOVERS);
+
+/** Columns referencing users.id that record what staff did or staff roles: history, never rewritten. */
+export const MERGE_KEPT_COLUMNS = [
+  "audit_log.actor_id",
+  "org_settings.created_by",
+  "courses.created_by",
+  "course_trainers.user_id",
+  "course_sessions.trainer_id",
+  "materials.uploaded_by",
+  "enrollments.decided_by",
+];
+
+/**
+ * Merges a duplicate trainee (typically a walk-in) into an existing active account, in one transaction:
+ * moves every participant record, copies phone and unit when the target has none, deactivates the
+ * duplicate (ending its sessions) and audits "user.merge". Throws Conflict (same account, inactive
+ * target, source not a trainee, own account) or NotFound.
+ */
+export async function mergeUsers(db: Db, sourceId: number, targetId: number, actor: Actor) {
+  if (sourceId === targetId) throw new Conflict(m.merge.self);
+  if (sourceId === actor.id) throw new Conflict(m.merge.sourceIsActor);
+  return db.transaction(async (tx) => {
+    // Both rows locked in id order, so two merges of the same pair cannot deadlock or interleave.
+    const rows = await tx.select().from(users).where(inArray(users.id, [sourceId, targetId])).orderBy(asc(users.id)).for("update");
+    const source = rows.find((u) => u.id === sourceId);
+    const target = rows.find((u) => u.id === targetId);
+    if (!source) throw new NotFound();
+    if (!target) throw new NotFound(m.merge.targetNotFound);
+    if (source.role !== "trainee") throw new Conflict(m.merge.sourceNotTrainee);
+    if (!target.active) throw new Conflict(m.merge.targetInactive);
+    const moved: Record<string, number> = {};
+    for (const [column, move] of Object.entries(MOVERS)) moved[column] = await move(tx, sourceId, targetId);
+    await tx
+      .update(users)
+      .set({ phone: target.phone ?? source.phone, unitCode: target.unitCode ?? source.unitCode, updatedAt: new Date() })
+      .where(eq(users.id, targetId));
+    await tx
+      .update(users)
+      .set({ active: false, sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
+      .where(eq(users.id, sourceId));
+    await audit(tx, { actorId: actor.id, action: "user.merge", targetType: "user", targetId, details: { from: sourceId, into: targetId, moved }, ip: actor.ip });
+    return { moved };
+  });
+}
