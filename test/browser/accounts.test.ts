@@ -1,41 +1,20 @@
 /** Main flow of the foundation, as a person does it: admin logs in, creates a trainee, logs out; the trainee logs in. */
-import type { Browser, Page } from "playwright-core";
-import { createTestApp, makeUser, type TestContext } from "../helpers/app";
-import { browserTest, launchBrowser, screenshotPath, serve } from "../helpers/browser";
+import { makeUser } from "../helpers/app";
+import { browserTest, loginInBrowser, screenshotPath, setupBrowserApp } from "../helpers/browser";
 
 jest.setTimeout(90000);
-let ctx: TestContext;
-let browser: Browser | undefined;
-let server: Awaited<ReturnType<typeof serve>>;
-
-beforeAll(async () => {
-  ctx = await createTestApp();
-  server = await serve(ctx.app);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await ctx?.close();
-});
-
-async function login(page: Page, loginName: string, password: string) {
-  await page.goto(server.url + "/login");
-  page.setDefaultTimeout(10000);
-  await page.getByLabel("Email hoặc tên đăng nhập").fill(loginName);
-  await page.getByLabel("Mật khẩu").fill(password);
-  await page.getByRole("button", { name: "Đăng nhập" }).click();
-}
+const app = setupBrowserApp();
 
 browserTest("admin creates a trainee, logs out, the trainee logs in (desktop and phone)", async () => {
-  browser = await launchBrowser();
+  const browser = await app.browser();
   const errors: string[] = [];
-  const admin = await makeUser(ctx, "admin", { ho: "Đỗ", tenDem: "Thị", ten: "Hương" });
+  const admin = await makeUser(app.ctx, "admin", { ho: "Đỗ", tenDem: "Thị", ten: "Hương" });
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.setDefaultTimeout(10000);
   page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
   page.on("pageerror", (e) => errors.push(e.message));
 
-  await login(page, admin.login!, admin.password);
+  await loginInBrowser(page, app.url, admin.login!, admin.password);
   await page.getByText("Xin chào, Đỗ Thị Hương!").waitFor();
   await page.getByRole("link", { name: "Người dùng" }).first().click();
   await page.getByRole("link", { name: "Thêm người dùng" }).click();
@@ -51,7 +30,7 @@ browserTest("admin creates a trainee, logs out, the trainee logs in (desktop and
   await page.screenshot({ path: screenshotPath("user-form-desktop"), fullPage: true });
   await page.getByRole("button", { name: "Lưu" }).click();
   await page.getByText("Đã thêm người dùng.").waitFor();
-  await page.goto(server.url + "/users");
+  await page.goto(app.url + "/users");
   await page.getByRole("link", { name: "Nguyễn Văn Đức" }).waitFor();
   await page.screenshot({ path: screenshotPath("users-desktop"), fullPage: true });
   await page.getByRole("button", { name: "Đăng xuất" }).click();
@@ -60,7 +39,7 @@ browserTest("admin creates a trainee, logs out, the trainee logs in (desktop and
   // The trainee, on a phone.
   const phone = await browser.newPage({ viewport: { width: 360, height: 740 }, isMobile: true });
   phone.on("pageerror", (e) => errors.push(e.message));
-  await login(phone, "duc.nguyen", "hoc-vien-duc-2026");
+  await loginInBrowser(phone, app.url, "duc.nguyen", "hoc-vien-duc-2026");
   await phone.getByText("Xin chào, Nguyễn Văn Đức!").waitFor();
   await phone.getByRole("button", { name: "☰" }).click();
   await phone.getByText("Học viên").first().waitFor();

@@ -5,8 +5,9 @@
 import fs from "node:fs";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 import type { Express } from "express";
+import { createTestApp, type TestContext } from "./app";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const browserAvailable = fs.existsSync(CHROMIUM);
@@ -45,4 +46,34 @@ export async function serve(app: Express): Promise<{ url: string; close(): Promi
 export function screenshotPath(name: string): string {
   fs.mkdirSync(".tmp/screenshots", { recursive: true });
   return `.tmp/screenshots/${name}.png`;
+}
+
+/**
+ * The usual set-up of a browser test file: a fresh test app served on a local port, and a browser
+ * launched on first use; everything is closed after the file.
+ */
+export function setupBrowserApp() {
+  const state = {} as { ctx: TestContext; url: string; browser(): Promise<Browser> };
+  let server: Awaited<ReturnType<typeof serve>> | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    state.ctx = await createTestApp();
+    server = await serve(state.ctx.app);
+    state.url = server.url;
+  });
+  state.browser = async () => (browser ??= await launchBrowser());
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await state.ctx?.close();
+  });
+  return state;
+}
+
+/** Logs in through the login form. */
+export async function loginInBrowser(page: Page, baseUrl: string, login: string, password: string): Promise<void> {
+  await page.goto(baseUrl + "/login");
+  await page.getByLabel("Email hoặc tên đăng nhập").fill(login);
+  await page.getByLabel("Mật khẩu").fill(password);
+  await page.getByRole("button", { name: "Đăng nhập" }).click();
 }
