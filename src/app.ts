@@ -28,6 +28,9 @@ import { materialsRouter } from "./features/courses/materials.routes";
 import { enrollmentRouter } from "./features/enrollment/enrollment.routes";
 import { importRouter } from "./features/enrollment/import.routes";
 import { walkinRouter } from "./features/enrollment/walkin.routes";
+import { attendanceRouter } from "./features/attendance/attendance.routes";
+import { quizzesRouter } from "./features/quizzes/quizzes.routes";
+import { certificatesRouter } from "./features/certificates/certificates.routes";
 
 export interface AppOptions {
   handle: DbHandle;
@@ -116,6 +119,9 @@ export function createApp(opts: AppOptions): express.Express {
   app.use(walkinRouter({ db }));
   app.use(materialsRouter({ db, dataDir: opts.dataDir }));
   app.use(importRouter({ db, dataDir: opts.dataDir }));
+  app.use(attendanceRouter({ db, dataDir: opts.dataDir, secret: opts.sessionSecret }));
+  app.use(quizzesRouter({ db, dataDir: opts.dataDir, secret: opts.sessionSecret }));
+  app.use(certificatesRouter({ db, dataDir: opts.dataDir, secret: opts.sessionSecret }));
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

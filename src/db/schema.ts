@@ -4,7 +4,7 @@
  */
 import { sql } from "drizzle-orm";
 import {
-  bigint, boolean, date, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex, varchar,
+  bigint, boolean, date, index, integer, jsonb, numeric, pgTable, primaryKey, serial, text, timestamp, uniqueIndex, varchar,
 } from "drizzle-orm/pg-core";
 
 export const ROLES = ["admin", "trainer", "trainee"] as const;
@@ -162,6 +162,18 @@ export const courses = pgTable(
     status: varchar("status", { length: 16 }).$type<CourseStatus>().notNull().default("draft"),
     /** Whether "vắng có phép" (E) counts as attended in the attendance rate. */
     countExcused: boolean("count_excused").notNull().default(false),
+    /** QR check-in opens this many minutes before a session starts… */
+    checkinOpensBefore: integer("checkin_opens_before").notNull().default(30),
+    /** …and closes this many minutes after it starts. */
+    checkinClosesAfter: integer("checkin_closes_after").notNull().default(30),
+    /** A check-in later than this many minutes after the start is marked L (late). */
+    lateAfterMinutes: integer("late_after_minutes").notNull().default(15),
+    /** Completion rule (training courses): minimum attendance rate, 0..1. */
+    minAttendanceRate: numeric("min_attendance_rate", { precision: 4, scale: 3, mode: "number" }).notNull().default(0.8),
+    /** Completion rule: the quiz that must be passed, if any. */
+    requiredQuizId: integer("required_quiz_id"),
+    /** Completion rule: a trainer must confirm each trainee's completion. */
+    completionApprovalRequired: boolean("completion_approval_required").notNull().default(false),
     createdBy: integer("created_by").references(() => users.id),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
@@ -250,6 +262,209 @@ export const enrollments = pgTable(
   (t) => [uniqueIndex("enrollments_course_user").on(t.courseId, t.userId), index("enrollments_user_idx").on(t.userId), index("enrollments_course_status_idx").on(t.courseId, t.status)],
 );
 
+export const MARKS = ["P", "L", "E", "A"] as const;
+export type MarkStatus = (typeof MARKS)[number];
+
+/** One mark per person and session: P có mặt, L đi muộn, E vắng có phép, A vắng không phép. */
+export const attendanceMarks = pgTable(
+  "attendance_marks",
+  {
+    id: serial("id").primaryKey(),
+    sessionId: integer("session_id").notNull().references(() => courseSessions.id),
+    userId: integer("user_id").notNull().references(() => users.id),
+    status: varchar("status", { length: 1 }).$type<MarkStatus>().notNull(),
+    remark: text("remark"),
+    /** "rollcall", "qr" or "code". */
+    source: varchar("source", { length: 16 }).notNull(),
+    markedBy: integer("marked_by").references(() => users.id),
+    markedAt: timestamp("marked_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("attendance_marks_session_user").on(t.sessionId, t.userId), index("attendance_marks_user_idx").on(t.userId)],
+);
+
+/** Every change of a mark: who, when, old → new, remark, from where. Rows are only inserted. */
+export const attendanceChanges = pgTable(
+  "attendance_changes",
+  {
+    id: serial("id").primaryKey(),
+    sessionId: integer("session_id").notNull().references(() => courseSessions.id),
+    userId: integer("user_id").notNull().references(() => users.id),
+    oldStatus: varchar("old_status", { length: 1 }),
+    newStatus: varchar("new_status", { length: 1 }).notNull(),
+    remark: text("remark"),
+    source: varchar("source", { length: 16 }).notNull(),
+    changedBy: integer("changed_by").references(() => users.id),
+    changedAt: timestamp("changed_at", { withTimezone: true }).notNull().defaultNow(),
+    ip: text("ip"),
+  },
+  (t) => [index("attendance_changes_session_idx").on(t.sessionId)],
+);
+
+/** Question bank: categories and questions belong to a course. */
+export const questionCategories = pgTable(
+  "question_categories",
+  {
+    id: serial("id").primaryKey(),
+    courseId: integer("course_id").notNull().references(() => courses.id),
+    name: text("name").notNull(),
+  },
+  (t) => [uniqueIndex("question_categories_course_name").on(t.courseId, t.name)],
+);
+
+export const questions = pgTable(
+  "questions",
+  {
+    id: serial("id").primaryKey(),
+    courseId: integer("course_id").notNull().references(() => courses.id),
+    categoryId: integer("category_id").notNull().references(() => questionCategories.id),
+    /** "single" | "multiple" | "truefalse" | "short" (src/features/quizzes/question-types.ts). */
+    kind: varchar("kind", { length: 16 }).notNull(),
+    title: text("title"),
+    text: text("text").notNull(),
+    /** [{ text, fraction, feedback? }]: fractions -1..1; never sent to a browser before review. */
+    choices: jsonb("choices").$type<{ text: string; fraction: number; feedback?: string }[]>().notNull(),
+    generalFeedback: text("general_feedback"),
+    ignoreCase: boolean("ignore_case").notNull().default(true),
+    ignoreTones: boolean("ignore_tones").notNull().default(false),
+    archived: boolean("archived").notNull().default(false),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("questions_category_idx").on(t.categoryId)],
+);
+
+export const GRADING_METHODS = ["highest", "last", "first", "average"] as const;
+
+export const quizzes = pgTable("quizzes", {
+  id: serial("id").primaryKey(),
+  courseId: integer("course_id").notNull().references(() => courses.id),
+  title: text("title").notNull(),
+  /** "fixed": the questions in quiz_questions; "random": randomCount questions drawn from randomCategoryId. */
+  mode: varchar("mode", { length: 8 }).notNull().default("fixed"),
+  randomCategoryId: integer("random_category_id").references(() => questionCategories.id),
+  randomCount: integer("random_count"),
+  shuffleQuestions: boolean("shuffle_questions").notNull().default(false),
+  shuffleAnswers: boolean("shuffle_answers").notNull().default(false),
+  timeLimitMinutes: integer("time_limit_minutes"),
+  opensAt: timestamp("opens_at", { withTimezone: true }),
+  closesAt: timestamp("closes_at", { withTimezone: true }),
+  maxAttempts: integer("max_attempts"),
+  gradingMethod: varchar("grading_method", { length: 8 }).notNull().default("highest"),
+  passMark: numeric("pass_mark", { precision: 5, scale: 2, mode: "number" }).notNull().default(50),
+  /** "score": only the score after submission; "full": with correct answers and feedback. */
+  reviewMode: varchar("review_mode", { length: 8 }).notNull().default("score"),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const quizQuestions = pgTable(
+  "quiz_questions",
+  {
+    quizId: integer("quiz_id").notNull().references(() => quizzes.id),
+    questionId: integer("question_id").notNull().references(() => questions.id),
+    position: integer("position").notNull(),
+    mark: numeric("mark", { precision: 6, scale: 2, mode: "number" }).notNull().default(1),
+  },
+  (t) => [primaryKey({ columns: [t.quizId, t.questionId] })],
+);
+
+export const quizAttempts = pgTable(
+  "quiz_attempts",
+  {
+    id: serial("id").primaryKey(),
+    quizId: integer("quiz_id").notNull().references(() => quizzes.id),
+    userId: integer("user_id").notNull().references(() => users.id),
+    attemptNo: integer("attempt_no").notNull(),
+    /** "open" | "submitted" | "expired" (closed automatically past its deadline). */
+    status: varchar("status", { length: 12 }).notNull().default("open"),
+    startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
+    /** Time limit end (without the grace period); null = no limit. */
+    deadline: timestamp("deadline", { withTimezone: true }),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+    /** The questions as shown: order, choice order and marks, fixed at start. */
+    layout: jsonb("layout").$type<{ questionId: number; mark: number; choiceOrder: number[] }[]>().notNull(),
+    score: numeric("score", { precision: 8, scale: 3, mode: "number" }),
+    maxScore: numeric("max_score", { precision: 8, scale: 3, mode: "number" }),
+    percent: numeric("percent", { precision: 7, scale: 3, mode: "number" }),
+  },
+  (t) => [uniqueIndex("quiz_attempts_quiz_user_no").on(t.quizId, t.userId, t.attemptNo), index("quiz_attempts_user_idx").on(t.userId)],
+);
+
+export const attemptAnswers = pgTable(
+  "attempt_answers",
+  {
+    attemptId: integer("attempt_id").notNull().references(() => quizAttempts.id),
+    questionId: integer("question_id").notNull().references(() => questions.id),
+    response: jsonb("response").$type<{ choiceIndexes: number[] } | { text: string }>().notNull(),
+    savedAt: timestamp("saved_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.attemptId, t.questionId] })],
+);
+
+/** A trainer's confirmation of a trainee's completion (when the course's rule asks for it). */
+export const completionApprovals = pgTable(
+  "completion_approvals",
+  {
+    courseId: integer("course_id").notNull().references(() => courses.id),
+    userId: integer("user_id").notNull().references(() => users.id),
+    approved: boolean("approved").notNull(),
+    decidedBy: integer("decided_by").references(() => users.id),
+    decidedAt: timestamp("decided_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.courseId, t.userId] })],
+);
+
+/** Last register number used per year and series: numbers run without gaps and are never reused. */
+export const certificateCounters = pgTable(
+  "certificate_counters",
+  {
+    year: integer("year").notNull(),
+    series: text("series").notNull(),
+    lastSeq: integer("last_seq").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.year, t.series] })],
+);
+
+export const certificates = pgTable(
+  "certificates",
+  {
+    id: serial("id").primaryKey(),
+    courseId: integer("course_id").notNull().references(() => courses.id),
+    userId: integer("user_id").notNull().references(() => users.id),
+    version: integer("version").notNull().default(1),
+    previousId: integer("previous_id"),
+    year: integer("year").notNull(),
+    series: text("series").notNull(),
+    seq: integer("seq").notNull(),
+    /** The register number as printed, e.g. "015/GCN-VHTT". */
+    number: text("number").notNull(),
+    /** Random verification token (≥ 128 bits), separate from the human number. */
+    token: text("token").notNull(),
+    /** Everything printed, as in force on the issue date: reprints use only this. */
+    snapshot: jsonb("snapshot").$type<Record<string, unknown>>().notNull(),
+    pdfSha256: text("pdf_sha256").notNull(),
+    /** "valid" | "revoked" | "superseded". */
+    status: varchar("status", { length: 12 }).notNull().default("valid"),
+    issuedAt: timestamp("issued_at", { withTimezone: true }).notNull().defaultNow(),
+    issuedBy: integer("issued_by").references(() => users.id),
+    reissueReason: text("reissue_reason"),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    revokedBy: integer("revoked_by").references(() => users.id),
+    revokeReason: text("revoke_reason"),
+    supersededAt: timestamp("superseded_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("certificates_token").on(t.token),
+    uniqueIndex("certificates_year_series_seq").on(t.year, t.series, t.seq),
+    index("certificates_course_user_idx").on(t.courseId, t.userId),
+  ],
+);
+
+/** Small settings that are not dated (certificate number pattern, printer offsets, seal image). */
+export const appSettings = pgTable("app_settings", {
+  key: text("key").primaryKey(),
+  value: jsonb("value").notNull(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
 /** express-session rows (connect-pg-simple's layout); created here because its own DDL fails on PGlite. */
 export const session = pgTable(
   "session",
@@ -264,5 +479,7 @@ export const session = pgTable(
 export const schema = {
   ethnicities, units, participantCategories, users, loginThrottle, auditLog, orgSettings, session,
   plans, planTasks, courses, courseTrainers, courseTargetCategories, fundingLines, courseSessions, materials, enrollments,
+  attendanceMarks, attendanceChanges, questionCategories, questions, quizzes, quizQuestions, quizAttempts, attemptAnswers,
+  completionApprovals, certificateCounters, certificates, appSettings,
 };
 export const nowSql = sql`now()`;

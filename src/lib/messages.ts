@@ -1,6 +1,9 @@
 /** Every visible string of the interface, Vietnamese first. Views receive it as `t`. Big features keep their section in their folder (*.messages.ts) and it is assembled here. */
 import { materialsMessages } from "../features/courses/materials.messages";
 import { importMessages } from "../features/enrollment/import.messages";
+import { attendanceMessages } from "../features/attendance/attendance.messages";
+import { quizzesMessages } from "../features/quizzes/quizzes.messages";
+import { certificatesMessages } from "../features/certificates/certificates.messages";
 
 export const t = {
   appName: "Tập huấn TTĐN",
@@ -219,6 +222,9 @@ export const t = {
   },
   import: importMessages,
   materials: materialsMessages,
+  attendance: attendanceMessages,
+  quizzes: quizzesMessages,
+  certificates: certificatesMessages,
   enrollment: {
     notOpen: "Khóa học này hiện không nhận đăng ký.",
     enroll: "Đăng ký tham gia",

@@ -10,7 +10,7 @@ browserTest("admin creates a trainee, logs out, the trainee logs in (desktop and
   const errors: string[] = [];
   const admin = await makeUser(app.ctx, "admin", { ho: "Đỗ", tenDem: "Thị", ten: "Hương" });
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.setDefaultTimeout(10000);
+  page.setDefaultTimeout(20000);
   page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
   page.on("pageerror", (e) => errors.push(e.message));
 
@@ -28,7 +28,7 @@ browserTest("admin creates a trainee, logs out, the trainee logs in (desktop and
   await page.getByLabel("Dân tộc").selectOption({ label: "Mường" });
   await page.getByLabel("Đơn vị công tác").selectOption({ label: "Xã Thọ Bình" });
   await page.screenshot({ path: screenshotPath("user-form-desktop"), fullPage: true });
-  await page.getByRole("button", { name: "Lưu" }).click();
+  await Promise.all([page.waitForURL(/\/users\/\d+\/edit$/), page.getByRole("button", { name: "Lưu" }).click()]);
   await page.getByText("Đã thêm người dùng.").waitFor();
   await page.goto(app.url + "/users");
   await page.getByRole("link", { name: "Nguyễn Văn Đức" }).waitFor();

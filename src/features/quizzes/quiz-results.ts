@@ -1,0 +1,35 @@
+/** Final quiz grades per trainee, by the quiz's grading method, from finished attempts. */
+import { and, asc, eq, inArray } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { quizAttempts, quizzes } from "../../db/schema";
+import { NotFound } from "../../lib/errors";
+import { finalGrade, passed, type GradingMethod } from "./grading";
+
+export interface QuizResult {
+  /** Final percent (0..100, unrounded) or null without a finished attempt. */
+  percent: number | null;
+  passed: boolean;
+  attempts: number;
+}
+
+/** userId → final grade for every user with at least one finished (submitted or expired) attempt. */
+export async function quizResultsByUser(db: Db, quizId: number): Promise<{ passMark: number; results: Map<number, QuizResult> }> {
+  const [quiz] = await db.select().from(quizzes).where(eq(quizzes.id, quizId));
+  if (!quiz) throw new NotFound();
+  const rows = await db
+    .select({ userId: quizAttempts.userId, percent: quizAttempts.percent })
+    .from(quizAttempts)
+    .where(and(eq(quizAttempts.quizId, quizId), inArray(quizAttempts.status, ["submitted", "expired"])))
+    .orderBy(asc(quizAttempts.userId), asc(quizAttempts.attemptNo));
+  const perUser = new Map<number, number[]>();
+  for (const r of rows) {
+    if (!perUser.has(r.userId)) perUser.set(r.userId, []);
+    perUser.get(r.userId)!.push(r.percent ?? 0);
+  }
+  const results = new Map<number, QuizResult>();
+  for (const [userId, percents] of perUser) {
+    const percent = finalGrade(percents, quiz.gradingMethod as GradingMethod);
+    results.set(userId, { percent, passed: passed(percent, quiz.passMark), attempts: percents.length });
+  }
+  return { passMark: quiz.passMark, results };
+}
