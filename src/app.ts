@@ -31,6 +31,7 @@ import { walkinRouter } from "./features/enrollment/walkin.routes";
 import { attendanceRouter } from "./features/attendance/attendance.routes";
 import { quizzesRouter } from "./features/quizzes/quizzes.routes";
 import { certificatesRouter } from "./features/certificates/certificates.routes";
+import { reportsRouter } from "./features/reports/reports.routes";
 
 export interface AppOptions {
   handle: DbHandle;
@@ -122,6 +123,7 @@ export function createApp(opts: AppOptions): express.Express {
   app.use(attendanceRouter({ db, dataDir: opts.dataDir, secret: opts.sessionSecret }));
   app.use(quizzesRouter({ db, dataDir: opts.dataDir, secret: opts.sessionSecret }));
   app.use(certificatesRouter({ db, dataDir: opts.dataDir, secret: opts.sessionSecret }));
+  app.use(reportsRouter({ db, dataDir: opts.dataDir }));
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

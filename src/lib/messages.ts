@@ -4,6 +4,7 @@ import { importMessages } from "../features/enrollment/import.messages";
 import { attendanceMessages } from "../features/attendance/attendance.messages";
 import { quizzesMessages } from "../features/quizzes/quizzes.messages";
 import { certificatesMessages } from "../features/certificates/certificates.messages";
+import { reportsMessages } from "../features/reports/reports.messages";
 
 export const t = {
   appName: "Tập huấn TTĐN",
@@ -225,6 +226,7 @@ export const t = {
   attendance: attendanceMessages,
   quizzes: quizzesMessages,
   certificates: certificatesMessages,
+  reports: reportsMessages,
   enrollment: {
     notOpen: "Khóa học này hiện không nhận đăng ký.",
     enroll: "Đăng ký tham gia",
