@@ -32,6 +32,7 @@ import { attendanceRouter } from "./features/attendance/attendance.routes";
 import { quizzesRouter } from "./features/quizzes/quizzes.routes";
 import { certificatesRouter } from "./features/certificates/certificates.routes";
 import { reportsRouter } from "./features/reports/reports.routes";
+import { auditRouter } from "./features/audit/audit.routes";
 
 export interface AppOptions {
   handle: DbHandle;
@@ -124,6 +125,7 @@ export function createApp(opts: AppOptions): express.Express {
   app.use(quizzesRouter({ db, dataDir: opts.dataDir, secret: opts.sessionSecret }));
   app.use(certificatesRouter({ db, dataDir: opts.dataDir, secret: opts.sessionSecret }));
   app.use(reportsRouter({ db, dataDir: opts.dataDir }));
+  app.use(auditRouter({ db }));
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

@@ -266,3 +266,12 @@ export function formatMoney(n: number): string {
 export function formatPercent(n: number, digits = 1): string {
   return Number.isFinite(n) ? `${formatDecimal(shift(n, 2), digits)}%` : "";
 }
+
+/** A moment as Vietnam local time "dd/mm/yyyy HH:MM" (UTC+7, whatever the server's time zone). */
+export function formatDateTime(d: Date | string | null | undefined): string {
+  if (d == null || d === "") return "";
+  const ms = new Date(d).getTime();
+  if (Number.isNaN(ms)) return "";
+  const iso = new Date(ms + 7 * 3_600_000).toISOString();
+  return `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)} ${iso.slice(11, 16)}`;
+}

@@ -1,0 +1,23 @@
+import { Router } from "express";
+import { z } from "zod";
+import type { Db } from "../../db/client";
+import { requireRole } from "../../lib/auth";
+import { intParam } from "../../lib/forms";
+import { t } from "../../lib/messages";
+import { parseViDate } from "../../lib/vietnamese";
+import { listAudit } from "./audit.service";
+
+const text = z.preprocess((v) => (typeof v === "string" ? v : ""), z.string()).transform((s) => s.normalize("NFC").trim().slice(0, 100));
+const day = text.transform((s) => (s ? parseViDate(s) : null));
+const querySchema = z.object({ person: text, action: text, from: day, to: day, page: intParam(1) });
+
+export function auditRouter({ db }: { db: Db }): Router {
+  const router = Router();
+  // GET /audit: the audit log for admins, filtered by person, action and date.
+  router.get("/audit", requireRole("admin"), async (req, res) => {
+    const query = querySchema.parse(req.query);
+    const result = await listAudit(db, query);
+    res.render("audit/list", { title: t.audit.title, query, raw: { from: req.query.from ?? "", to: req.query.to ?? "" }, ...result });
+  });
+  return router;
+}
