@@ -20,6 +20,8 @@ const envSchema = z.object({
   TAPHUAN_ADMIN_EMAIL: z.email({ message: "không phải địa chỉ email hợp lệ" }).optional(),
   TAPHUAN_ADMIN_PASSWORD: z.string().min(10, { message: "phải dài ít nhất 10 ký tự" }).optional(),
   LOGIN_IP_LIMIT: z.coerce.number().int().min(1).default(50),
+  BACKUP_DAILY_AT: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: "phải có dạng HH:MM, ví dụ 02:00" }).optional().or(z.literal("").transform(() => undefined)),
+  BACKUP_KEEP: z.coerce.number({ message: "phải là một số" }).int().min(1).max(3650).default(14),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -34,6 +36,10 @@ export type Config = {
   /** Login attempts one IP may make in 15 minutes, across all logins. */
   loginIpLimit: number;
   logLevel: string;
+  /** Daily automatic backup time (Vietnam time, HH:MM) or undefined for none. */
+  backupDailyAt?: string;
+  /** How many automatic backups to keep. */
+  backupKeep: number;
 };
 
 export class ConfigError extends Error {}
@@ -56,6 +62,8 @@ export function parseEnv(env: NodeJS.ProcessEnv): Omit<Config, "sessionSecret"> 
     adminPassword: e.TAPHUAN_ADMIN_PASSWORD,
     loginIpLimit: e.LOGIN_IP_LIMIT,
     logLevel: e.LOG_LEVEL,
+    backupDailyAt: e.BACKUP_DAILY_AT,
+    backupKeep: e.BACKUP_KEEP,
   };
 }
 

@@ -6,6 +6,7 @@ import { openDb } from "./db/client";
 import { DataDirLockedError, lockDataDir } from "./db/lock";
 import { seedReferenceData } from "./db/reference-data";
 import { ensureFirstAdmin } from "./features/users/users.service";
+import { startBackupService } from "./features/backup/backup.schedule";
 
 async function main(): Promise<void> {
   const early = parseEnv(process.env);
@@ -25,10 +26,12 @@ async function main(): Promise<void> {
     console.log(`Đã tạo tài khoản quản trị ${admin.login} từ TAPHUAN_ADMIN_EMAIL.`);
   }
   const app = createApp({ handle, dataDir: config.dataDir, sessionSecret: config.sessionSecret, trustProxy: config.trustProxy, loginIpLimit: config.loginIpLimit, logger });
+  const stopBackups = startBackupService(handle, config.dataDir, { dailyAt: config.backupDailyAt, keep: config.backupKeep }, logger);
   const server = app.listen(config.port, () => {
     console.log(`taphuan đang chạy tại http://localhost:${config.port} (cơ sở dữ liệu: ${handle.kind === "pglite" ? `PGlite trong ${config.dataDir}` : "PostgreSQL"})`);
   });
   const stop = () => {
+    stopBackups();
     server.close();
     handle.close().finally(() => {
       release();

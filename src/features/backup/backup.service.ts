@@ -1,0 +1,181 @@
+/**
+ * Backup and restore: one gzip'd JSON-lines file holding every table (in foreign-key order) and every file
+ * under DATA_DIR (uploads, settings, session secret). The same format serves PGlite and PostgreSQL, so a
+ * backup of the embedded database can be restored onto a server and back.
+ *
+ * Rows travel as row_to_json and come back with json_populate_recordset, so PostgreSQL itself converts
+ * every type (dates, numerics, jsonb) both ways.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import readline from "node:readline";
+import zlib from "node:zlib";
+import { sql } from "drizzle-orm";
+import type { Db, DbHandle } from "../../db/client";
+
+export const BACKUP_FORMAT = "taphuan-backup";
+const BATCH = 1000;
+/** Never copied: the database files themselves, other backups, the process lock. */
+const SKIPPED = new Set(["pgdata", "backups", "taphuan.lock"]);
+
+type Row = Record<string, unknown>;
+const rowsOf = (r: unknown): Row[] => (r as { rows: Row[] }).rows;
+
+/** Application tables ordered so that every table comes after the tables it references. */
+export async function tablesInOrder(db: Db): Promise<string[]> {
+  const tables = rowsOf(await db.execute(sql`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name`)).map((r) => String(r.table_name));
+  const edges = rowsOf(
+    await db.execute(sql`
+      select tc.table_name as child, ccu.table_name as parent
+      from information_schema.table_constraints tc
+      join information_schema.constraint_column_usage ccu on ccu.constraint_name = tc.constraint_name and ccu.constraint_schema = tc.constraint_schema
+      where tc.constraint_type = 'FOREIGN KEY' and tc.table_schema = 'public'`),
+  );
+  const parents = new Map(tables.map((t) => [t, new Set<string>()]));
+  for (const e of edges) if (e.child !== e.parent) parents.get(String(e.child))?.add(String(e.parent));
+  const out: string[] = [];
+  const visit = (t: string, seen: Set<string>) => {
+    if (out.includes(t) || seen.has(t)) return;
+    seen.add(t);
+    for (const p of parents.get(t) ?? []) visit(p, seen);
+    out.push(t);
+  };
+  for (const t of tables) visit(t, new Set());
+  return out;
+}
+
+async function migrationCount(db: Db): Promise<number> {
+  const r = rowsOf(await db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`));
+  return Number(r[0]?.n ?? 0);
+}
+
+function listFiles(dir: string, base = dir): string[] {
+  if (!fs.existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (dir === base && SKIPPED.has(entry.name)) continue;
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...listFiles(full, base));
+    else if (entry.isFile() && !entry.name.endsWith(".tmp")) out.push(path.relative(base, full));
+  }
+  return out.sort();
+}
+
+/** Every row of every table, in one consistent snapshot: { table: rows } (also used to compare states in tests). */
+export async function exportTables(db: Db): Promise<Record<string, Row[]>> {
+  return db.transaction(async (tx) => {
+    const out: Record<string, Row[]> = {};
+    for (const table of await tablesInOrder(tx)) {
+      // Sorted by content so that two exports of the same state compare equal.
+      out[table] = rowsOf(await tx.execute(sql.raw(`select row_to_json(t)::text as r from "${table}" t`)))
+        .map((x) => String(x.r))
+        .sort()
+        .map((r) => JSON.parse(r) as Row);
+    }
+    return out;
+  }, { isolationLevel: "repeatable read" });
+}
+
+/** Writes a backup of the database and DATA_DIR's files to `outFile` (via a temporary name, then rename). */
+export async function writeBackup(handle: DbHandle, dataDir: string, outFile: string): Promise<{ file: string; tables: number; rows: number; files: number }> {
+  const tables = await exportTables(handle.db);
+  const files = listFiles(dataDir);
+  fs.mkdirSync(path.dirname(outFile), { recursive: true });
+  const tmp = `${outFile}.partial`;
+  const gz = zlib.createGzip();
+  const out = fs.createWriteStream(tmp);
+  gz.pipe(out);
+  const write = (obj: unknown) => new Promise<void>((resolve) => (gz.write(JSON.stringify(obj) + "\n") ? resolve() : gz.once("drain", () => resolve())));
+  let rows = 0;
+  await write({ format: BACKUP_FORMAT, version: 1, createdAt: new Date().toISOString(), database: handle.kind, migrations: await migrationCount(handle.db) });
+  for (const [table, list] of Object.entries(tables)) {
+    await write({ table, count: list.length });
+    for (let i = 0; i < list.length; i += BATCH) await write({ rows: list.slice(i, i + BATCH) });
+    rows += list.length;
+  }
+  for (const rel of files) await write({ file: rel, base64: fs.readFileSync(path.join(dataDir, rel)).toString("base64") });
+  await write({ end: true });
+  await new Promise<void>((resolve, reject) => {
+    out.on("finish", resolve);
+    out.on("error", reject);
+    gz.end();
+  });
+  fs.renameSync(tmp, outFile);
+  return { file: outFile, tables: Object.keys(tables).length, rows, files: files.length };
+}
+
+export class RestoreError extends Error {}
+
+/**
+ * Restores a backup into an EMPTY migrated database and DATA_DIR (refuses otherwise, so nothing is ever
+ * overwritten). Rows are inserted in one transaction; serial sequences are moved past the restored ids.
+ */
+export async function restoreBackup(handle: DbHandle, dataDir: string, file: string): Promise<{ rows: number; files: number }> {
+  const db = handle.db;
+  const order = await tablesInOrder(db);
+  for (const table of order) {
+    if (table === "session") continue;
+    const n = rowsOf(await db.execute(sql.raw(`select count(*)::int as n from "${table}"`)))[0].n;
+    if (Number(n) > 0) throw new RestoreError(`Cơ sở dữ liệu đích không trống (bảng ${table} có dữ liệu). Chỉ khôi phục vào cơ sở dữ liệu mới.`);
+  }
+  const rl = readline.createInterface({ input: fs.createReadStream(file).pipe(zlib.createGunzip()), crlfDelay: Infinity });
+  // Take the iterator now: readline emits lines as soon as data flows, and lines emitted before an
+  // iterator exists are lost (seen while a PostgreSQL transaction was still being opened).
+  const iterator = rl[Symbol.asyncIterator]();
+  const lines = { [Symbol.asyncIterator]: () => iterator };
+  let header: { format?: string; migrations?: number } | null = null;
+  let current: string | null = null;
+  let rows = 0;
+  const files: { file: string; base64: string }[] = [];
+  let ended = false;
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`delete from "session"`);
+    for await (const line of lines) {
+      if (!line) continue;
+      const obj = JSON.parse(line);
+      if (!header) {
+        if (obj.format !== BACKUP_FORMAT) throw new RestoreError("Tệp này không phải bản sao lưu taphuan.");
+        const have = await migrationCount(tx);
+        if (obj.migrations !== have) throw new RestoreError(`Bản sao lưu được tạo với ${obj.migrations} bản cập nhật cơ sở dữ liệu, phiên bản này có ${have}. Hãy khôi phục bằng đúng phiên bản taphuan đã tạo bản sao lưu.`);
+        header = obj;
+      } else if (obj.table) {
+        if (!order.includes(obj.table)) throw new RestoreError(`Bảng ${obj.table} không có trong phiên bản này.`);
+        current = obj.table;
+      } else if (obj.rows) {
+        await tx.execute(sql`insert into ${sql.identifier(current!)} select * from json_populate_recordset(null::${sql.identifier(current!)}, ${JSON.stringify(obj.rows)}::json)`);
+        rows += obj.rows.length;
+      } else if (obj.file) {
+        files.push(obj);
+      } else if (obj.end) {
+        ended = true;
+      }
+    }
+    if (!ended) throw new RestoreError("Tệp sao lưu bị cắt cụt (thiếu phần kết thúc).");
+    const serials = rowsOf(await tx.execute(sql`select table_name, column_name from information_schema.columns where table_schema = 'public' and column_default like 'nextval(%'`));
+    for (const s of serials) {
+      await tx.execute(sql.raw(`select setval(pg_get_serial_sequence('"${s.table_name}"', '${s.column_name}'), coalesce((select max("${s.column_name}") from "${s.table_name}"), 0) + 1, false)`));
+    }
+  });
+  for (const f of files) {
+    const target = path.resolve(dataDir, f.file);
+    if (!target.startsWith(path.resolve(dataDir) + path.sep)) throw new RestoreError(`Đường dẫn tệp không hợp lệ: ${f.file}`);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, Buffer.from(f.base64, "base64"), { mode: 0o600 });
+  }
+  return { rows, files: files.length };
+}
+
+/** "taphuan-20261126-093015.jsonl.gz" in Vietnam time. */
+export function backupFileName(now = new Date()): string {
+  const iso = new Date(now.getTime() + 7 * 3_600_000).toISOString();
+  return `taphuan-${iso.slice(0, 10).replace(/-/g, "")}-${iso.slice(11, 19).replace(/:/g, "")}.jsonl.gz`;
+}
+
+/** Deletes the oldest backups in `dir`, keeping the newest `keep`. */
+export function pruneBackups(dir: string, keep: number): string[] {
+  if (!fs.existsSync(dir)) return [];
+  const all = fs.readdirSync(dir).filter((f) => /^taphuan-\d{8}-\d{6}\.jsonl\.gz$/.test(f)).sort();
+  const doomed = all.slice(0, Math.max(0, all.length - keep));
+  for (const f of doomed) fs.rmSync(path.join(dir, f));
+  return doomed;
+}
