@@ -33,6 +33,7 @@ import { quizzesRouter } from "./features/quizzes/quizzes.routes";
 import { certificatesRouter } from "./features/certificates/certificates.routes";
 import { reportsRouter } from "./features/reports/reports.routes";
 import { auditRouter } from "./features/audit/audit.routes";
+import { plansRouter } from "./features/plans/plans.routes";
 
 export interface AppOptions {
   handle: DbHandle;
@@ -126,6 +127,7 @@ export function createApp(opts: AppOptions): express.Express {
   app.use(certificatesRouter({ db, dataDir: opts.dataDir, secret: opts.sessionSecret }));
   app.use(reportsRouter({ db, dataDir: opts.dataDir }));
   app.use(auditRouter({ db }));
+  app.use(plansRouter({ db }));
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
