@@ -6,6 +6,7 @@ import { auditLog, enrollments, users } from "../src/db/schema";
 import { createCourse, type CourseInput } from "../src/features/courses/courses.service";
 import { createUser } from "../src/features/users/users.service";
 import { createTestApp, csrfFrom, loginAs, makeUser, type TestContext } from "./helpers/app";
+import { zipBomb } from "./helpers/zip-bomb";
 
 let ctx: TestContext;
 let admin: Awaited<ReturnType<typeof loginAs>>;
@@ -264,4 +265,16 @@ test("<script> in a roster is shown escaped", async () => {
   expect(res.text).not.toMatch(/<script>alert/i);
   expect(res.text).not.toContain("<img src=x");
   expect(res.text).toContain("&lt;script&gt;");
+});
+
+test("an XLSX zip bomb (tiny upload, huge inflated size) is refused with a message and nothing is written", async () => {
+  const bomb = zipBomb([
+    { name: "[Content_Types].xml", content: '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>' },
+    { name: "xl/worksheets/sheet1.xml", size: 150 * 1024 * 1024 }]);
+  expect(bomb.length).toBeLessThan(1024 * 1024);
+  const admin = await loginAs(ctx, "admin");
+  const course = await makeCourse();
+  const res = await admin.agent.post(`/courses/${course.id}/import`).field("_csrf", admin.csrf).attach("file", bomb, "ds.xlsx");
+  expect(res.status).toBe(413);
+  expect(res.text).toContain("khi giải nén quá lớn");
 });

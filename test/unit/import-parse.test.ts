@@ -1,8 +1,8 @@
 import { matchKey } from "../../src/lib/vietnamese";
-import {
-  MAX_ROWS, RosterFileError, buildLookups, cellText, cellValue, checkRows, countRows, fastMatchKey, findHeader, indexPeople, parseCccd, parseCsv,
-  parseDateCell, parseGender, parsePhone, previewSample, resolveRows, type RawRow, type RefData,
-} from "../../src/features/enrollment/import.parse";
+import { buildLookups, fastMatchKey, type RefData } from "../../src/features/enrollment/import.lookups";
+import { countRows, indexPeople, previewSample, resolveRows } from "../../src/features/enrollment/import.match";
+import { MAX_ROWS, RosterFileError, cellText, cellValue, findHeader, parseCsv, type RawRow } from "../../src/features/enrollment/import.read";
+import { checkRows, parseCccd, parseDateCell, parseGender, parsePhone } from "../../src/features/enrollment/import.rows";
 
 const refs: RefData = {
   today: "2026-11-26",

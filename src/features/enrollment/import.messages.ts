@@ -15,6 +15,7 @@ export const importMessages = {
   tooLarge: "Tệp quá lớn: chỉ nhận tệp đến 5 MB.",
   badType: "Chỉ nhận tệp Excel (.xlsx) hoặc CSV (văn bản UTF-8). Tệp .xls cũ: hãy mở bằng Excel và lưu lại dạng .xlsx.",
   notXlsx: "Tệp này không phải là tệp Excel (.xlsx) hợp lệ.",
+  xlsxTooBig: "Tệp Excel này khi giải nén quá lớn (có thể là tệp độc hại). Hãy lưu lại danh sách thành tệp mới và thử lại.",
   notText: "Tệp CSV phải là văn bản UTF-8.",
   tooManyRows: "Tệp có quá nhiều dòng: mỗi lần chỉ nhập tối đa 10.000 dòng. Hãy chia thành nhiều tệp.",
   tooManyColumns: "Tệp có quá nhiều cột (tối đa 200).",

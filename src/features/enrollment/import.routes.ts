@@ -8,7 +8,8 @@ import { t } from "../../lib/messages";
 import { idParam } from "../../lib/params";
 import { uploadSingle } from "../../lib/upload";
 import { getManagedCourse, type CourseDetail } from "../courses/courses.service";
-import { RosterFileError, previewSample } from "./import.parse";
+import { previewSample } from "./import.match";
+import { RosterFileError } from "./import.read";
 import { confirmForm } from "./import.schema";
 import {
   IMPORT_MAX_BYTES, IMPORT_TYPES, XLSX_MIME, buildTemplate, importRoster, previewRoster, readUpload, removeUpload, rosterKind, storeUpload,

@@ -1,8 +1,10 @@
 /**
  * Roster import: reads an uploaded CSV/XLSX, previews every row against the database (nothing written),
  * then, on confirmation, creates the missing trainees and enrolls everyone in ONE transaction.
- * The pure checking lives in import.parse.ts; this file does the file and database work.
+ * The pure part lives in import.read.ts (file → rows), import.lookups.ts (reference data), import.rows.ts
+ * (checking each row) and import.match.ts (who is who); this file does the file and database work.
  */
+import { assertZipWithinLimits, ZipBombError, ZipFormatError } from "../../lib/zip-guard";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -14,10 +16,10 @@ import { NotFound } from "../../lib/errors";
 import { storeFile } from "../../lib/upload";
 import { todayIso } from "../../lib/time";
 import { importMessages as m } from "./import.messages";
-import {
-  HEADER_SCAN, MAX_ROWS, RosterFileError, buildLookups, cellValue, checkRows, countRows, findHeader, indexPeople, parseCsv, resolveRows,
-  type CheckedRow, type Lookups, type PreviewCounts, type PreviewRow, type RawRow,
-} from "./import.parse";
+import { buildLookups, type Lookups } from "./import.lookups";
+import { countRows, indexPeople, resolveRows, type PreviewCounts, type PreviewRow } from "./import.match";
+import { HEADER_SCAN, MAX_ROWS, RosterFileError, cellValue, findHeader, parseCsv, type RawRow } from "./import.read";
+import { checkRows, type CheckedRow } from "./import.rows";
 
 type Actor = { id: number; ip?: string | null };
 
@@ -52,12 +54,23 @@ const XLSX_READ_OPTIONS = {
   ],
 } as Partial<ExcelJS.XlsxReadOptions>;
 
+/** A 10,000-row roster inflates to a few MB; far beyond that is a zip bomb. */
+const XLSX_MAX_INFLATED = 100 * 1024 * 1024;
+
 /** The file as rows of cells: the first worksheet of an XLSX, or CSV text. Throws RosterFileError. */
 export async function readTable(buffer: Buffer, kind: RosterKind): Promise<RawRow[]> {
   if (kind === "csv") {
     const text = buffer.toString("utf8");
     if (text.includes("\uFFFD")) throw new RosterFileError(m.notText, 415);
     return parseCsv(text);
+  }
+  try {
+    // A 5 MB upload may still inflate to gigabytes: check before exceljs inflates it in memory.
+    assertZipWithinLimits(buffer, XLSX_MAX_INFLATED);
+  } catch (e) {
+    if (e instanceof ZipBombError) throw new RosterFileError(m.xlsxTooBig, 413);
+    if (e instanceof ZipFormatError) throw new RosterFileError(m.notXlsx, 415);
+    throw e;
   }
   const wb = new ExcelJS.Workbook();
   try {
