@@ -8,7 +8,7 @@ import request from "supertest";
 import { csrfFrom } from "./helpers/app";
 import { startServer } from "./helpers/server-process";
 
-jest.setTimeout(120000);
+jest.setTimeout(300000);
 const run = promisify(execFile);
 const root = path.resolve(__dirname, "..");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "taphuan-cli-"));

@@ -3,6 +3,9 @@ import { users } from "../src/db/schema";
 import { seedDemo } from "../seeds/demo";
 import { createTestDb } from "./helpers/db";
 
+// 65 argon2 hashes: slow when the machine is busy.
+jest.setTimeout(180000);
+
 test("seed:demo adds 5 trainers and 60 varied trainees, and nothing twice", async () => {
   const handle = await createTestDb();
   try {

@@ -9,7 +9,7 @@ import request from "supertest";
 import { csrfFrom } from "./helpers/app";
 import { startServer, type ServerProcess } from "./helpers/server-process";
 
-jest.setTimeout(120000);
+jest.setTimeout(300000);
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "taphuan-server-"));
 const running: ServerProcess[] = [];
 const port = 39000 + Math.floor(Math.random() * 1000);

@@ -182,3 +182,32 @@ test("every column referencing users.id is either moved or deliberately kept by 
   const unclassified = columns.filter((c: string) => !MERGE_MOVED_COLUMNS.includes(c) && !MERGE_KEPT_COLUMNS.includes(c));
   expect(unclassified).toEqual([]);
 });
+
+test("merge moves attendance marks (the better mark per session stays) and quiz attempts (renumbered)", async () => {
+  const { getCourse } = await import("../src/features/courses/courses.service");
+  const { addSessions } = await import("../src/features/courses/sessions.service");
+  const { attendanceMarks, courseSessions, quizAttempts, quizzes } = await import("../src/db/schema");
+  const db = ctx.handle.db;
+  const course = await makeCourse(ctx, admin.user.id, { trainerIds: [trainer.user.id] });
+  await addSessions(db, await getCourse(db, course.id), { date: "2026-12-01", startTime: "07:30", endTime: "11:00", venue: null, topic: null, trainerId: null, weekdays: [2], repeatUntil: "2026-12-08" }, { id: admin.user.id });
+  const [s1, s2] = await db.select().from(courseSessions).where(eq(courseSessions.courseId, course.id)).orderBy(courseSessions.date);
+  const keep = await makeUser(ctx, "trainee");
+  const dup = await makeUser(ctx, "trainee");
+  await db.insert(attendanceMarks).values([
+    { sessionId: s1.id, userId: keep.id, status: "A", source: "rollcall" },
+    { sessionId: s1.id, userId: dup.id, status: "P", source: "qr" },
+    { sessionId: s2.id, userId: dup.id, status: "L", source: "qr" },
+  ]);
+  const [quiz] = await db.insert(quizzes).values({ courseId: course.id, title: "Kiểm tra" }).returning();
+  await db.insert(quizAttempts).values([
+    { quizId: quiz.id, userId: keep.id, attemptNo: 1, status: "submitted", layout: [], percent: 40 },
+    { quizId: quiz.id, userId: dup.id, attemptNo: 1, status: "submitted", layout: [], percent: 90 },
+  ]);
+  const res = await admin.agent.post(`/users/${dup.id}/merge`).type("form").send({ _csrf: admin.csrf, targetId: String(keep.id) });
+  expect(res.status).toBe(302);
+  const marks = await db.select().from(attendanceMarks).where(eq(attendanceMarks.userId, keep.id));
+  expect(marks.map((x) => [x.sessionId, x.status]).sort()).toEqual([[s1.id, "P"], [s2.id, "L"]].sort());
+  const attempts = await db.select().from(quizAttempts).where(eq(quizAttempts.userId, keep.id));
+  expect(attempts.map((a) => [a.attemptNo, a.percent]).sort()).toEqual([[1, 40], [2, 90]]);
+  expect(await db.select().from(attendanceMarks).where(eq(attendanceMarks.userId, dup.id))).toHaveLength(0);
+});

@@ -2,7 +2,7 @@
 import { makeUser } from "../helpers/app";
 import { browserTest, loginInBrowser, screenshotPath, setupBrowserApp } from "../helpers/browser";
 
-jest.setTimeout(90000);
+jest.setTimeout(180000);
 const app = setupBrowserApp();
 
 browserTest("admin creates a trainee, logs out, the trainee logs in (desktop and phone)", async () => {
@@ -10,7 +10,7 @@ browserTest("admin creates a trainee, logs out, the trainee logs in (desktop and
   const errors: string[] = [];
   const admin = await makeUser(app.ctx, "admin", { ho: "Đỗ", tenDem: "Thị", ten: "Hương" });
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.setDefaultTimeout(20000);
+  page.setDefaultTimeout(45000);
   page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
   page.on("pageerror", (e) => errors.push(e.message));
 

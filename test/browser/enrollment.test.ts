@@ -5,7 +5,7 @@ import { makeUser } from "../helpers/app";
 import { browserTest, loginInBrowser, screenshotPath, setupBrowserApp } from "../helpers/browser";
 import { makeCourse } from "../helpers/courses";
 
-jest.setTimeout(90000);
+jest.setTimeout(180000);
 const app = setupBrowserApp();
 
 browserTest("a trainee enrolls from the course page", async () => {
@@ -19,7 +19,7 @@ browserTest("a trainee enrolls from the course page", async () => {
   const browser = await app.browser();
   const errors: string[] = [];
   const page = await browser.newPage({ viewport: { width: 360, height: 740 }, isMobile: true });
-  page.setDefaultTimeout(20000);
+  page.setDefaultTimeout(45000);
   page.on("pageerror", (e) => errors.push(e.message));
   page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
   await loginInBrowser(page, app.url, trainee.login!, trainee.password);

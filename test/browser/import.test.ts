@@ -7,7 +7,7 @@ import { createCourse } from "../../src/features/courses/courses.service";
 import { createTestApp, makeUser, type TestContext } from "../helpers/app";
 import { browserTest, launchBrowser, screenshotPath, serve } from "../helpers/browser";
 
-jest.setTimeout(90000);
+jest.setTimeout(180000);
 let ctx: TestContext;
 let browser: Browser | undefined;
 let server: Awaited<ReturnType<typeof serve>>;

@@ -34,7 +34,7 @@ export function startServer(env: Record<string, string>): ServerProcess {
     child,
     output: () => out,
     exited,
-    waitFor(text, ms = 30000) {
+    waitFor(text, ms = 90000) {
       return new Promise((resolve, reject) => {
         const check = () => {
           if (typeof text === "string" ? out.includes(text) : text.test(out)) {

@@ -5,7 +5,9 @@
 import { and, asc, count, eq, ilike, inArray, ne, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../db/client";
-import { courses, enrollments, units, users, type EnrollmentStatus } from "../../db/schema";
+import {
+  attendanceChanges, attendanceMarks, certificates, completionApprovals, courses, enrollments, quizAttempts, units, users, type EnrollmentStatus,
+} from "../../db/schema";
 import { audit } from "../../lib/audit";
 import { Conflict, NotFound, ValidationError } from "../../lib/errors";
 import { optionalPhone, requiredText } from "../../lib/forms";
@@ -111,6 +113,42 @@ async function moveEnrollments(tx: Db, fromId: number, toId: number): Promise<nu
   return moved.length;
 }
 
+const MARK_RANK: Record<string, number> = { P: 4, L: 3, E: 2, A: 1 };
+
+/** Re-points attendance marks; where both were marked for the same session, the better mark stays. */
+async function moveMarks(tx: Db, fromId: number, toId: number): Promise<number> {
+  const theirs = await tx.select().from(attendanceMarks).where(eq(attendanceMarks.userId, fromId));
+  const sessionIds = theirs.map((x) => x.sessionId);
+  const mine = sessionIds.length ? await tx.select().from(attendanceMarks).where(and(eq(attendanceMarks.userId, toId), inArray(attendanceMarks.sessionId, sessionIds))) : [];
+  for (const own of mine) {
+    const other = theirs.find((x) => x.sessionId === own.sessionId)!;
+    const drop = MARK_RANK[other.status] > MARK_RANK[own.status] ? own : other;
+    await tx.delete(attendanceMarks).where(eq(attendanceMarks.id, drop.id));
+  }
+  return (await tx.update(attendanceMarks).set({ userId: toId }).where(eq(attendanceMarks.userId, fromId)).returning({ id: attendanceMarks.id })).length;
+}
+
+/** Re-points quiz attempts, numbering the duplicate's attempts after the target's in each quiz. */
+async function moveAttempts(tx: Db, fromId: number, toId: number): Promise<number> {
+  const theirs = await tx.select().from(quizAttempts).where(eq(quizAttempts.userId, fromId)).orderBy(asc(quizAttempts.quizId), asc(quizAttempts.attemptNo));
+  for (const a of theirs) {
+    const [{ last }] = await tx.select({ last: sql<number>`coalesce(max(${quizAttempts.attemptNo}), 0)::int` }).from(quizAttempts).where(and(eq(quizAttempts.quizId, a.quizId), eq(quizAttempts.userId, toId)));
+    await tx.update(quizAttempts).set({ userId: toId, attemptNo: last + 1 }).where(eq(quizAttempts.id, a.id));
+  }
+  return theirs.length;
+}
+
+/** Re-points completion confirmations; the target's own decision for a course wins. */
+async function moveApprovals(tx: Db, fromId: number, toId: number): Promise<number> {
+  const mine = await tx.select({ courseId: completionApprovals.courseId }).from(completionApprovals).where(eq(completionApprovals.userId, toId));
+  if (mine.length) await tx.delete(completionApprovals).where(and(eq(completionApprovals.userId, fromId), inArray(completionApprovals.courseId, mine.map((x) => x.courseId))));
+  return (await tx.update(completionApprovals).set({ userId: toId }).where(eq(completionApprovals.userId, fromId)).returning({ c: completionApprovals.courseId })).length;
+}
+
+/** Re-points rows of a table whose user column has no uniqueness to respect. */
+const moveAll = (table: typeof attendanceChanges | typeof certificates) => async (tx: Db, fromId: number, toId: number) =>
+  (await tx.update(table).set({ userId: toId }).where(eq(table.userId, fromId)).returning({ id: table.id })).length;
+
 type Mover = (tx: Db, fromId: number, toId: number) => Promise<number>;
 
 /**
@@ -120,6 +158,11 @@ type Mover = (tx: Db, fromId: number, toId: number) => Promise<number>;
  */
 const MOVERS: Record<string, Mover> = {
   "enrollments.user_id": moveEnrollments,
+  "attendance_marks.user_id": moveMarks,
+  "attendance_changes.user_id": moveAll(attendanceChanges),
+  "quiz_attempts.user_id": moveAttempts,
+  "completion_approvals.user_id": moveApprovals,
+  "certificates.user_id": moveAll(certificates),
 };
 export const MERGE_MOVED_COLUMNS = Object.keys(MOVERS);
 
@@ -132,6 +175,11 @@ export const MERGE_KEPT_COLUMNS = [
   "course_sessions.trainer_id",
   "materials.uploaded_by",
   "enrollments.decided_by",
+  "attendance_marks.marked_by",
+  "attendance_changes.changed_by",
+  "completion_approvals.decided_by",
+  "certificates.issued_by",
+  "certificates.revoked_by",
 ];
 
 /**
