@@ -1,0 +1,187 @@
+/**
+ * Every route of the app × anonymous, a trainee of the course, the course's trainer, a trainer of another
+ * course, an admin. Each role works on its own copy of the fixtures (its own course, people, files), so
+ * one role's successful POST cannot change what the next role sees. Adding a route without adding it to
+ * MATRIX fails the first test.
+ */
+import path from "node:path";
+import request from "supertest";
+import { eq } from "drizzle-orm";
+import { courseSessions, enrollments, materials, participantCategories, plans } from "../src/db/schema";
+import { getCourse } from "../src/features/courses/courses.service";
+import { addSessions } from "../src/features/courses/sessions.service";
+import { addParticipant } from "../src/features/enrollment/enrollment.service";
+import { storeFile } from "../src/lib/upload";
+import { createTestApp, csrfFrom, loginAs, makeUser, type TestContext } from "./helpers/app";
+import { makeCourse } from "./helpers/courses";
+import { listRoutes } from "./helpers/routes";
+
+jest.setTimeout(300000);
+type Who = "anon" | "trainee" | "trainer" | "other" | "admin";
+const WHO: Who[] = ["anon", "trainee", "other", "trainer", "admin"];
+/** allow: passes the access check (any status but 401/403/404 and no redirect to /login); login: sent to log in; deny: 403 or 404. */
+type Outcome = "allow" | "login" | "deny";
+type Rule = Record<Who, Outcome>;
+const rule = (anon: Outcome, trainee: Outcome, trainer: Outcome, other: Outcome, admin: Outcome): Rule => ({ anon, trainee, trainer, other, admin });
+
+const PUBLIC = rule("allow", "allow", "allow", "allow", "allow");
+const LOGGED_IN = rule("login", "allow", "allow", "allow", "allow");
+const ADMIN = rule("login", "deny", "deny", "deny", "allow");
+const STAFF = rule("login", "deny", "allow", "allow", "allow");
+const COURSE_STAFF = rule("login", "deny", "allow", "deny", "allow");
+const COURSE_MEMBER = rule("login", "allow", "allow", "deny", "allow");
+const COURSE_VISIBLE = rule("login", "allow", "allow", "allow", "allow");
+const TRAINEE_ONLY = rule("login", "allow", "deny", "deny", "deny");
+
+const MATRIX: Record<string, Rule> = {
+  "GET /healthz": PUBLIC,
+  "GET /login": PUBLIC,
+  "POST /login": PUBLIC,
+  "POST /logout": rule("login", "login", "login", "login", "login"),
+  "GET /account/password": LOGGED_IN,
+  "POST /account/password": LOGGED_IN,
+  "GET /": LOGGED_IN,
+  "GET /users": ADMIN,
+  "GET /users/new": ADMIN,
+  "POST /users": ADMIN,
+  "GET /users/:id/edit": ADMIN,
+  "POST /users/:id": ADMIN,
+  "POST /users/:id/deactivate": ADMIN,
+  "POST /users/:id/activate": ADMIN,
+  "POST /users/:id/reset-password": ADMIN,
+  "GET /users/:id/merge": ADMIN,
+  "POST /users/:id/merge": ADMIN,
+  "GET /units": ADMIN,
+  "GET /units/new": ADMIN,
+  "POST /units": ADMIN,
+  "GET /units/:code/edit": ADMIN,
+  "POST /units/:code": ADMIN,
+  "GET /categories": ADMIN,
+  "POST /categories": ADMIN,
+  "POST /categories/:id": ADMIN,
+  "POST /categories/:id/toggle": ADMIN,
+  "GET /settings": ADMIN,
+  "POST /settings": ADMIN,
+  "GET /plans": ADMIN,
+  "GET /plans/new": ADMIN,
+  "POST /plans": ADMIN,
+  "GET /plans/:id/edit": ADMIN,
+  "POST /plans/:id": ADMIN,
+  "GET /audit": ADMIN,
+  "GET /courses": LOGGED_IN,
+  "GET /courses/new": STAFF,
+  "POST /courses": STAFF,
+  "GET /courses/:id": COURSE_VISIBLE,
+  "GET /courses/:id/edit": COURSE_STAFF,
+  "POST /courses/:id": COURSE_STAFF,
+  "POST /courses/:id/sessions": COURSE_STAFF,
+  "GET /courses/:id/sessions/:sid/edit": COURSE_STAFF,
+  "POST /courses/:id/sessions/:sid": COURSE_STAFF,
+  "POST /courses/:id/sessions/:sid/cancel": COURSE_STAFF,
+  "POST /courses/:id/enroll": TRAINEE_ONLY,
+  "POST /courses/:id/unenroll": TRAINEE_ONLY,
+  "GET /courses/:id/participants": COURSE_STAFF,
+  "POST /courses/:id/enrollments/:eid/approve": COURSE_STAFF,
+  "POST /courses/:id/enrollments/:eid/reject": COURSE_STAFF,
+  "POST /courses/:id/enrollments/:eid/remove": COURSE_STAFF,
+  "GET /my/courses": LOGGED_IN,
+  "GET /courses/:id/walkin": COURSE_STAFF,
+  "POST /courses/:id/walkin": COURSE_STAFF,
+  "POST /courses/:id/materials": COURSE_STAFF,
+  "GET /courses/:id/materials/:materialId": COURSE_MEMBER,
+  "POST /courses/:id/materials/:materialId/delete": COURSE_STAFF,
+  "GET /import/template.xlsx": STAFF,
+  "GET /courses/:id/import": COURSE_STAFF,
+  "POST /courses/:id/import": COURSE_STAFF,
+  "POST /courses/:id/import/confirm": COURSE_STAFF,
+};
+
+/** Routes whose "allow" answer is a 404 for a reason other than access (e.g. nothing pending to approve). */
+const ALLOWED_404 = new Set<string>(["POST /courses/:id/enrollments/:eid/reject"]);
+/** Run last: they end the role's session or its membership of the course. */
+const LAST = ["POST /courses/:id/unenroll", "POST /logout"];
+
+let ctx: TestContext;
+beforeAll(async () => {
+  ctx = await createTestApp();
+});
+afterAll(async () => ctx?.close());
+
+test("every registered route is in the access matrix (and nothing stale is)", () => {
+  const routes = listRoutes(ctx.app);
+  expect(routes.filter((r) => !MATRIX[r])).toEqual([]);
+  expect(Object.keys(MATRIX).filter((r) => !routes.includes(r))).toEqual([]);
+});
+
+interface Fixture {
+  courseId: number;
+  sessionId: number;
+  enrollmentId: number;
+  materialId: number;
+  userId: number;
+  planId: number;
+  categoryId: number;
+  unitCode: string;
+}
+
+/** A course taught by `trainerId` with a trainee enrolled, a session, a material, a pending request, and a spare user. */
+async function buildFixture(adminId: number, trainerId: number, traineeId: number): Promise<Fixture> {
+  const db = ctx.handle.db;
+  const course = await makeCourse(ctx, adminId, { trainerIds: [trainerId], approvalRequired: false });
+  await addSessions(db, await getCourse(db, course.id), { date: "2026-12-01", startTime: "07:30", endTime: "11:00", venue: null, topic: null, trainerId: null, weekdays: [], repeatUntil: null }, { id: adminId });
+  const [session] = await db.select().from(courseSessions).where(eq(courseSessions.courseId, course.id));
+  await addParticipant(db, course.id, traineeId, "admin", null);
+  // A pending request, so approve (then remove) have something to act on.
+  const spare = await makeUser(ctx, "trainee");
+  const [enrollment] = await db.insert(enrollments).values({ courseId: course.id, userId: spare.id, status: "pending" }).returning();
+  const stored = storeFile(path.join(ctx.dataDir, "materials"), Buffer.from("%PDF-1.4\n%%EOF\n"));
+  const [material] = await db.insert(materials).values({ courseId: course.id, originalName: "Bài giảng.pdf", storedName: stored, mime: "application/pdf", size: 15 }).returning();
+  const [plan] = await db.select().from(plans).limit(1);
+  const [category] = await db.select().from(participantCategories).limit(1);
+  return { courseId: course.id, sessionId: session.id, enrollmentId: enrollment.id, materialId: material.id, userId: spare.id, planId: plan.id, categoryId: category.id, unitCode: "X-TANNINH" };
+}
+
+function urlFor(route: string, f: Fixture): string {
+  const p = route.split(" ")[1];
+  const id = p.startsWith("/users") ? f.userId : p.startsWith("/plans") ? f.planId : p.startsWith("/categories") ? f.categoryId : f.courseId;
+  return p
+    .replace(":id", String(id))
+    .replace(":sid", String(f.sessionId))
+    .replace(":eid", String(f.enrollmentId))
+    .replace(":materialId", String(f.materialId))
+    .replace(":code", f.unitCode);
+}
+
+function outcomeOf(res: request.Response): Outcome {
+  if (res.status === 302 && res.headers.location === "/login") return "login";
+  if (res.status === 401 || res.status === 403 || res.status === 404) return "deny";
+  return "allow";
+}
+
+test("each role gets exactly the access the matrix gives it", async () => {
+  const admin = await makeUser(ctx, "admin");
+  const mismatches: string[] = [];
+  for (const who of WHO) {
+    const trainer = await makeUser(ctx, "trainer");
+    const trainee = await makeUser(ctx, "trainee");
+    const f = await buildFixture(admin.id, trainer.id, trainee.id);
+    const session =
+      who === "anon" ? null
+      : who === "admin" ? await loginAs(ctx, await makeUser(ctx, "admin"))
+      : who === "trainer" ? await loginAs(ctx, trainer)
+      : who === "other" ? await loginAs(ctx, await makeUser(ctx, "trainer"))
+      : await loginAs(ctx, trainee);
+    const agent = session?.agent ?? request.agent(ctx.app);
+    const csrf = session?.csrf ?? csrfFrom((await agent.get("/login")).text);
+    const routes = [...Object.keys(MATRIX).filter((r) => !LAST.includes(r)), ...LAST];
+    for (const route of routes) {
+      const [method] = route.split(" ");
+      const url = urlFor(route, f);
+      const res = method === "GET" ? await agent.get(url) : await agent.post(url).type("form").send({ _csrf: csrf });
+      let got = outcomeOf(res);
+      if (got === "deny" && res.status === 404 && ALLOWED_404.has(route) && MATRIX[route][who] === "allow") got = "allow";
+      if (got !== MATRIX[route][who]) mismatches.push(`${who} ${route} (${url}): expected ${MATRIX[route][who]}, got ${res.status}${res.headers.location ? " → " + res.headers.location : ""}`);
+    }
+  }
+  expect(mismatches).toEqual([]);
+});
