@@ -94,6 +94,17 @@ export function createApp(opts: AppOptions): express.Express {
       cookie: { httpOnly: true, sameSite: "lax", secure: !!opts.trustProxy, maxAge: 8 * 60 * 60 * 1000 },
     }),
   );
+  // express-session sends a redirect's headers before its store has saved the session, so a browser
+  // following at once could arrive before the flash message (or a pending import) is stored: save first.
+  app.use((req, res, next) => {
+    const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
+    res.redirect = ((...args: unknown[]) => {
+      const hasData = req.session && Object.keys(req.session).some((k) => k !== "cookie");
+      if (!hasData) return redirect(...args);
+      req.session.save(() => redirect(...args));
+    }) as typeof res.redirect;
+    next();
+  });
   const passport = createPassport(db);
   app.use(passport.session());
   // Locals first, so even a page for a rejected CSRF token can render the layout.

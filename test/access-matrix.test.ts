@@ -7,7 +7,10 @@
 import path from "node:path";
 import request from "supertest";
 import { eq } from "drizzle-orm";
-import { courseSessions, enrollments, materials, participantCategories, plans } from "../src/db/schema";
+import {
+  courseSessions, enrollments, materials, participantCategories, plans, questionCategories, questions, quizQuestions, quizzes, users,
+} from "../src/db/schema";
+import { startAttempt } from "../src/features/quizzes/attempts.service";
 import { getCourse } from "../src/features/courses/courses.service";
 import { addSessions } from "../src/features/courses/sessions.service";
 import { addParticipant } from "../src/features/enrollment/enrollment.service";
@@ -32,6 +35,8 @@ const COURSE_STAFF = rule("login", "deny", "allow", "deny", "allow");
 const COURSE_MEMBER = rule("login", "allow", "allow", "deny", "allow");
 const COURSE_VISIBLE = rule("login", "allow", "allow", "allow", "allow");
 const TRAINEE_ONLY = rule("login", "allow", "deny", "deny", "deny");
+/** Only the person whose attempt it is (the fixture's trainee); everyone else gets 404. */
+const ATTEMPT_OWNER = rule("login", "allow", "deny", "deny", "deny");
 
 const MATRIX: Record<string, Rule> = {
   "GET /healthz": PUBLIC,
@@ -94,6 +99,33 @@ const MATRIX: Record<string, Rule> = {
   "GET /courses/:id/import": COURSE_STAFF,
   "POST /courses/:id/import": COURSE_STAFF,
   "POST /courses/:id/import/confirm": COURSE_STAFF,
+  // quizzes: question bank, import, settings, attempts, results
+  "GET /courses/:id/questions": COURSE_STAFF,
+  "GET /courses/:id/questions/new": COURSE_STAFF,
+  "POST /courses/:id/questions": COURSE_STAFF,
+  "GET /courses/:id/questions/:qid/edit": COURSE_STAFF,
+  "POST /courses/:id/questions/:qid": COURSE_STAFF,
+  "POST /courses/:id/questions/:qid/archive": COURSE_STAFF,
+  "POST /courses/:id/question-categories": COURSE_STAFF,
+  "POST /courses/:id/question-categories/:catId": COURSE_STAFF,
+  "GET /courses/:id/question-categories/:catId/export.gift": COURSE_STAFF,
+  "GET /courses/:id/question-import": COURSE_STAFF,
+  "POST /courses/:id/question-import": COURSE_STAFF,
+  "POST /courses/:id/question-import/confirm": COURSE_STAFF,
+  "GET /courses/:id/quizzes": COURSE_MEMBER,
+  "GET /courses/:id/quizzes/new": COURSE_STAFF,
+  "POST /courses/:id/quizzes": COURSE_STAFF,
+  "GET /quizzes/:quizId": COURSE_MEMBER,
+  "GET /quizzes/:quizId/edit": COURSE_STAFF,
+  "POST /quizzes/:quizId": COURSE_STAFF,
+  "GET /quizzes/:quizId/questions": COURSE_STAFF,
+  "POST /quizzes/:quizId/questions": COURSE_STAFF,
+  "GET /quizzes/:quizId/results": COURSE_STAFF,
+  "GET /quizzes/:quizId/results.xlsx": COURSE_STAFF,
+  "POST /quizzes/:quizId/attempts": TRAINEE_ONLY,
+  "GET /attempts/:attemptId": ATTEMPT_OWNER,
+  "POST /attempts/:attemptId/answers": ATTEMPT_OWNER,
+  "POST /attempts/:attemptId/submit": ATTEMPT_OWNER,
 };
 
 /** Routes whose "allow" answer is a 404 for a reason other than access (e.g. nothing pending to approve). */
@@ -122,6 +154,10 @@ interface Fixture {
   planId: number;
   categoryId: number;
   unitCode: string;
+  quizId: number;
+  categoryId2: number;
+  questionId: number;
+  attemptId: number;
 }
 
 /** A course taught by `trainerId` with a trainee enrolled, a session, a material, a pending request, and a spare user. */
@@ -138,7 +174,17 @@ async function buildFixture(adminId: number, trainerId: number, traineeId: numbe
   const [material] = await db.insert(materials).values({ courseId: course.id, originalName: "Bài giảng.pdf", storedName: stored, mime: "application/pdf", size: 15 }).returning();
   const [plan] = await db.select().from(plans).limit(1);
   const [category] = await db.select().from(participantCategories).limit(1);
-  return { courseId: course.id, sessionId: session.id, enrollmentId: enrollment.id, materialId: material.id, userId: spare.id, planId: plan.id, categoryId: category.id, unitCode: "X-TANNINH" };
+  // A question bank, a quiz with one question, and an open attempt by the trainee.
+  const [qcat] = await db.insert(questionCategories).values({ courseId: course.id, name: "Chung" }).returning();
+  const [question] = await db.insert(questions).values({ courseId: course.id, categoryId: qcat.id, kind: "truefalse", text: "Đúng hay sai?", choices: [{ text: "Đúng", fraction: 1 }, { text: "Sai", fraction: 0 }] }).returning();
+  const [quiz] = await db.insert(quizzes).values({ courseId: course.id, title: "Kiểm tra cuối khóa" }).returning();
+  await db.insert(quizQuestions).values({ quizId: quiz.id, questionId: question.id, position: 1, mark: 1 });
+  const me = (await db.select().from(users).where(eq(users.id, traineeId)))[0];
+  const { attemptId } = await startAttempt(db, { id: me.id, fullName: me.fullName, role: me.role, login: me.login, sessionVersion: me.sessionVersion }, quiz.id, new Date());
+  return {
+    courseId: course.id, sessionId: session.id, enrollmentId: enrollment.id, materialId: material.id, userId: spare.id, planId: plan.id, categoryId: category.id, unitCode: "X-TANNINH",
+    quizId: quiz.id, categoryId2: qcat.id, questionId: question.id, attemptId,
+  };
 }
 
 function urlFor(route: string, f: Fixture): string {
@@ -149,7 +195,11 @@ function urlFor(route: string, f: Fixture): string {
     .replace(":sid", String(f.sessionId))
     .replace(":eid", String(f.enrollmentId))
     .replace(":materialId", String(f.materialId))
-    .replace(":code", f.unitCode);
+    .replace(":code", f.unitCode)
+    .replace(":quizId", String(f.quizId))
+    .replace(":catId", String(f.categoryId2))
+    .replace(":qid", String(f.questionId))
+    .replace(":attemptId", String(f.attemptId));
 }
 
 function outcomeOf(res: request.Response): Outcome {

@@ -19,6 +19,9 @@ export async function createTestDb(): Promise<DbHandle> {
     await admin.query(`create database ${name} template ${tpl}`);
     await admin.end();
     const pool = new pg.Pool({ connectionString: withDatabase(url, name), max: 10 });
+    // pool.end() resolves before its clients have closed; the DROP … WITH (FORCE) below then kills them,
+    // and an unheard pool error would crash the test file.
+    pool.on("error", () => undefined);
     const handle = fromPool(pool);
     return {
       ...handle,

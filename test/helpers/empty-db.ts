@@ -17,7 +17,9 @@ export async function createEmptyDb(): Promise<DbHandle> {
   await admin.connect();
   await admin.query(`create database ${name}`);
   await admin.end();
-  const handle = fromPool(new pg.Pool({ connectionString: withDatabase(url, name), max: 4 }));
+  const pool = new pg.Pool({ connectionString: withDatabase(url, name), max: 4 });
+  pool.on("error", () => undefined); // see helpers/db.ts
+  const handle = fromPool(pool);
   await handle.migrate();
   return {
     ...handle,

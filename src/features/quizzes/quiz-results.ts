@@ -3,6 +3,7 @@ import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { quizAttempts, quizzes } from "../../db/schema";
 import { NotFound } from "../../lib/errors";
+import { closeExpiredAttempts } from "./attempts.service";
 import { finalGrade, passed, type GradingMethod } from "./grading";
 
 export interface QuizResult {
@@ -12,10 +13,15 @@ export interface QuizResult {
   attempts: number;
 }
 
-/** userId → final grade for every user with at least one finished (submitted or expired) attempt. */
-export async function quizResultsByUser(db: Db, quizId: number): Promise<{ passMark: number; results: Map<number, QuizResult> }> {
+/**
+ * userId → final grade for every user with at least one finished (submitted or expired) attempt.
+ * Open attempts past their deadline are closed and graded first, so a grade is never missing only
+ * because nobody touched an attempt after its time ran out.
+ */
+export async function quizResultsByUser(db: Db, quizId: number, now: Date = new Date()): Promise<{ passMark: number; results: Map<number, QuizResult> }> {
   const [quiz] = await db.select().from(quizzes).where(eq(quizzes.id, quizId));
   if (!quiz) throw new NotFound();
+  await closeExpiredAttempts(db, { quizId }, now);
   const rows = await db
     .select({ userId: quizAttempts.userId, percent: quizAttempts.percent })
     .from(quizAttempts)

@@ -1,7 +1,23 @@
 import { Router } from "express";
 import type { Db } from "../../db/client";
+import { attemptsRouter } from "./attempts.routes";
+import { bankRouter } from "./bank.routes";
+import { quizImportRouter } from "./quiz-import.routes";
+import { quizSettingsRouter } from "./quiz-settings.routes";
+import { resultsRouter } from "./results.routes";
 
-/** Routes of the quizzes feature. */
-export function quizzesRouter(_deps: { db: Db; dataDir: string; secret: string }): Router {
-  return Router();
+/**
+ * Routes of the quizzes feature, one file per part: question bank, import, quiz settings, attempts,
+ * results. `now` is the clock every deadline decision uses (tests of the services pass their own).
+ */
+export function quizzesRouter(deps: { db: Db; dataDir: string; secret: string; now?: () => Date }): Router {
+  const { db, dataDir } = deps;
+  const now = deps.now ?? (() => new Date());
+  const router = Router();
+  router.use(bankRouter({ db }));
+  router.use(quizImportRouter({ db, dataDir }));
+  router.use(quizSettingsRouter({ db, now }));
+  router.use(attemptsRouter({ db, now }));
+  router.use(resultsRouter({ db, now }));
+  return router;
 }

@@ -1,0 +1,169 @@
+import { Router, type Request, type Response } from "express";
+import type { Db } from "../../db/client";
+import { currentUser, requireRole } from "../../lib/auth";
+import { Conflict, ValidationError } from "../../lib/errors";
+import { flash } from "../../lib/flash";
+import { parseForm } from "../../lib/forms";
+import { idParam } from "../../lib/params";
+import { attachmentHeader } from "../courses/materials.routes";
+import { getManagedCourse, type CourseDetail } from "../courses/courses.service";
+import { categorySchema, questionFromForm, questionSchema, type QuestionInput } from "./bank.schema";
+import * as bank from "./bank.service";
+import { quizzesMessages as m } from "./quizzes.messages";
+
+/** Blank choice rows offered on the question form beyond those in use. */
+const SPARE_ROWS = 2;
+const MIN_ROWS = 6;
+
+const percentText = (fraction: number) => String(Number((fraction * 100).toFixed(5))).replace(".", ",");
+
+/** A bank row as the question form's values. */
+function formValues(q: bank.QuestionRow | null, categoryId?: number): Record<string, unknown> {
+  if (!q) return { categoryId, kind: "single", ignoreCase: true, ignoreTones: false, tfCorrect: "true", choices: [] };
+  const tf = q.kind === "truefalse";
+  return {
+    categoryId: q.categoryId, kind: q.kind, title: q.title ?? "", text: q.text, generalFeedback: q.generalFeedback ?? "",
+    choices: tf ? [] : q.choices.map((c) => ({ text: c.text, fraction: percentText(c.fraction), feedback: c.feedback ?? "" })),
+    tfCorrect: tf && q.choices[1]?.fraction === 1 ? "false" : "true",
+    tfFeedbackTrue: tf ? q.choices[0]?.feedback ?? "" : "", tfFeedbackFalse: tf ? q.choices[1]?.feedback ?? "" : "",
+    ignoreCase: q.ignoreCase, ignoreTones: q.ignoreTones,
+  };
+}
+
+/** Choice rows to render: the values sent or stored, plus spare blank rows. */
+function choiceRows(values: Record<string, unknown>): { text?: unknown; fraction?: unknown; feedback?: unknown }[] {
+  const raw = values.choices && typeof values.choices === "object" ? Object.values(values.choices as object) : [];
+  const rows = raw.filter((r) => r && typeof r === "object") as { text?: unknown }[];
+  const used = rows.filter((r) => typeof r.text === "string" && r.text.trim());
+  const n = Math.max(MIN_ROWS, used.length + SPARE_ROWS);
+  return [...used, ...Array.from({ length: n - used.length }, () => ({}))];
+}
+
+/** The question bank of a course: categories, questions, GIFT export. Admins and the course's trainers. */
+export function bankRouter({ db }: { db: Db }): Router {
+  const router = Router();
+  const staff = requireRole("admin", "trainer");
+  const actor = (req: Request) => ({ id: currentUser(req).id, ip: req.ip ?? null });
+  const course = (req: Request) => getManagedCourse(db, currentUser(req), idParam(req));
+
+  async function renderBank(res: Response, c: CourseDetail, status = 200, errors: Record<string, string> = {}, values: Record<string, unknown> = {}) {
+    const categories = await bank.listBank(db, c.id);
+    res.status(status).render("quizzes/bank", { title: `${m.bank}: ${c.title}`, course: c, categories, errors, values });
+  }
+
+  async function renderQuestionForm(res: Response, c: CourseDetail, question: bank.QuestionRow | null, values: Record<string, unknown>, errors: Record<string, string>, status = 200) {
+    const categories = await bank.listCategories(db, c.id);
+    res.status(status).render("quizzes/question-form", {
+      title: question ? m.editQuestion : m.newQuestion, course: c, question, categories, values, rows: choiceRows(values), errors,
+    });
+  }
+
+  // GET /courses/:id/questions: the bank, category by category.
+  router.get("/courses/:id/questions", staff, async (req, res) => renderBank(res, await course(req)));
+
+  // POST /courses/:id/question-categories: adds a category.
+  router.post("/courses/:id/question-categories", staff, async (req, res) => {
+    const c = await course(req);
+    const form = parseForm(categorySchema, req.body);
+    if (!form.ok) return renderBank(res, c, 422, form.errors, req.body);
+    try {
+      await bank.createCategory(db, c.id, form.data.name, actor(req));
+    } catch (e) {
+      if (e instanceof ValidationError) return renderBank(res, c, 422, e.fields, req.body);
+      throw e;
+    }
+    flash(req, "success", m.categoryCreated);
+    res.redirect(`/courses/${c.id}/questions`);
+  });
+
+  // POST /courses/:id/question-categories/:catId: renames a category.
+  router.post("/courses/:id/question-categories/:catId", staff, async (req, res) => {
+    const c = await course(req);
+    const form = parseForm(categorySchema, req.body);
+    const catId = idParam(req, "catId");
+    const fail = (errors: Record<string, string>) => renderBank(res, c, 422, Object.fromEntries(Object.entries(errors).map(([, v]) => [`name-${catId}`, v])), req.body);
+    if (!form.ok) return fail(form.errors);
+    try {
+      await bank.renameCategory(db, c.id, catId, form.data.name, actor(req));
+    } catch (e) {
+      if (e instanceof ValidationError) return fail(e.fields);
+      throw e;
+    }
+    flash(req, "success", m.categoryRenamed);
+    res.redirect(`/courses/${c.id}/questions`);
+  });
+
+  // GET /courses/:id/question-categories/:catId/export.gift: the category's questions as a GIFT file.
+  router.get("/courses/:id/question-categories/:catId/export.gift", staff, async (req, res) => {
+    const c = await course(req);
+    const { name, text } = await bank.exportCategoryGift(db, c.id, idParam(req, "catId"));
+    res.setHeader("Content-Disposition", attachmentHeader(`${name}.gift`));
+    res.setHeader("Cache-Control", "private, no-cache");
+    res.type("text/plain; charset=utf-8").send(text);
+  });
+
+  // GET /courses/:id/questions/new: empty question form (?category=ID preselects a category).
+  router.get("/courses/:id/questions/new", staff, async (req, res) => {
+    const c = await course(req);
+    const cat = Number(req.query.category);
+    await renderQuestionForm(res, c, null, formValues(null, Number.isSafeInteger(cat) ? cat : undefined), {});
+  });
+
+  // Parses the question form; on failure re-renders it with 422 and returns null.
+  async function readQuestion(req: Request, res: Response, c: CourseDetail, question: bank.QuestionRow | null): Promise<QuestionInput | null> {
+    const form = parseForm(questionSchema, req.body);
+    const built = form.ok ? questionFromForm(form.data) : form;
+    if (built.ok) return built.question;
+    await renderQuestionForm(res, c, question, req.body, built.errors, 422);
+    return null;
+  }
+
+  // POST /courses/:id/questions: adds a question.
+  router.post("/courses/:id/questions", staff, async (req, res) => {
+    const c = await course(req);
+    const input = await readQuestion(req, res, c, null);
+    if (!input) return;
+    try {
+      await bank.createQuestion(db, c.id, input, actor(req));
+    } catch (e) {
+      if (e instanceof ValidationError) return renderQuestionForm(res, c, null, req.body, e.fields, 422);
+      throw e;
+    }
+    flash(req, "success", m.questionCreated);
+    res.redirect(`/courses/${c.id}/questions#cat-${input.categoryId}`);
+  });
+
+  // GET /courses/:id/questions/:qid/edit: the question form, filled.
+  router.get("/courses/:id/questions/:qid/edit", staff, async (req, res) => {
+    const c = await course(req);
+    const q = await bank.getQuestion(db, c.id, idParam(req, "qid"));
+    await renderQuestionForm(res, c, q, formValues(q), {});
+  });
+
+  // POST /courses/:id/questions/:qid: saves a question (refused once someone has been shown it).
+  router.post("/courses/:id/questions/:qid", staff, async (req, res) => {
+    const c = await course(req);
+    const q = await bank.getQuestion(db, c.id, idParam(req, "qid"));
+    const input = await readQuestion(req, res, c, q);
+    if (!input) return;
+    try {
+      await bank.updateQuestion(db, c.id, q.id, input, actor(req));
+    } catch (e) {
+      if (e instanceof ValidationError) return renderQuestionForm(res, c, q, req.body, e.fields, 422);
+      if (e instanceof Conflict) return renderQuestionForm(res, c, q, req.body, { _form: e.message }, 409);
+      throw e;
+    }
+    flash(req, "success", m.questionSaved);
+    res.redirect(`/courses/${c.id}/questions#cat-${input.categoryId}`);
+  });
+
+  // POST /courses/:id/questions/:qid/archive: takes a question out of the bank.
+  router.post("/courses/:id/questions/:qid/archive", staff, async (req, res) => {
+    const c = await course(req);
+    await bank.archiveQuestion(db, c.id, idParam(req, "qid"), actor(req));
+    flash(req, "success", m.questionArchived);
+    res.redirect(`/courses/${c.id}/questions`);
+  });
+
+  return router;
+}

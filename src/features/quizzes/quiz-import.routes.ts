@@ -1,0 +1,108 @@
+import { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from "express";
+import type { Db } from "../../db/client";
+import { currentUser, requireRole } from "../../lib/auth";
+import { HttpError } from "../../lib/errors";
+import { flash } from "../../lib/flash";
+import { idParam } from "../../lib/params";
+import { uploadSingle } from "../../lib/upload";
+import { cleanText } from "../../lib/vietnamese";
+import { getManagedCourse, type CourseDetail } from "../courses/courses.service";
+import { importCategoryName, listCategories, saveImportedQuestions } from "./bank.service";
+import {
+  IMPORT_FORMATS, QUIZ_IMPORT_MAX_BYTES, parseQuestionText, readPending, removePending, storePending, type ImportFormat,
+} from "./quiz-import.service";
+import { quizzesMessages as m } from "./quizzes.messages";
+
+interface PendingImport {
+  stored: string;
+  sha256: string;
+  format: ImportFormat;
+  category: string;
+  source: string;
+}
+
+declare module "express-session" {
+  interface SessionData {
+    /** courseId → the question text waiting for confirmation (see quiz-import.service.ts). */
+    quizImports?: Record<number, PendingImport>;
+  }
+}
+
+const formatOf = (v: unknown): (typeof IMPORT_FORMATS)[number] => (IMPORT_FORMATS as readonly unknown[]).includes(v) ? (v as ImportFormat) : "auto";
+
+/** GIFT / Aiken import: form (upload or paste), preview (step 1), confirm (step 2). Course managers only. */
+export function quizImportRouter({ db, dataDir }: { db: Db; dataDir: string }): Router {
+  const router = Router();
+  const staff = requireRole("admin", "trainer");
+  const upload = uploadSingle({
+    field: "file", maxBytes: QUIZ_IMPORT_MAX_BYTES, allowed: ["text/plain"], allowText: true, typeMessage: m.importBadType, sizeMessage: m.importTooLarge,
+  });
+  // Checked before the body is read: only a course's managers can make the server buffer a file.
+  const managedCourse: RequestHandler = async (req, res, next) => {
+    res.locals.course = await getManagedCourse(db, currentUser(req), idParam(req));
+    next();
+  };
+  const renderForm = async (res: Response, status: number, error: string | null, values: Record<string, unknown> = {}) => {
+    const course = res.locals.course as CourseDetail;
+    const categories = await listCategories(db, course.id);
+    res.status(status).render("quizzes/import", {
+      title: `${m.importTitle}: ${course.title}`, course, categories, error,
+      values: { format: "auto", category: categories[0]?.name ?? m.defaultCategory, ...values },
+    });
+  };
+  // Size and type refusals from lib/upload come back as the form with the message.
+  const uploadRefused: ErrorRequestHandler = (err, _req, res, next) => {
+    if (err instanceof HttpError && (err.status === 413 || err.status === 415) && res.locals.course) return void renderForm(res, err.status, err.message);
+    next(err);
+  };
+
+  // GET /courses/:id/question-import: upload or paste form.
+  router.get("/courses/:id/question-import", staff, managedCourse, async (_req, res) => renderForm(res, 200, null));
+
+  // POST /courses/:id/question-import: step 1, parses and shows every question and every error; nothing is saved.
+  const preview: RequestHandler = async (req, res) => {
+    const course = res.locals.course as CourseDetail;
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const values = { format: formatOf(body.format), category: cleanText(String(body.category ?? "")).slice(0, 200) || m.defaultCategory, text: typeof body.text === "string" ? body.text : "" };
+    const file = req.checkedFile;
+    const text = file ? file.buffer.toString("utf8") : values.text;
+    if (!text.trim()) return renderForm(res, 422, m.importNothing, values);
+    const { format, result } = parseQuestionText(text, values.format);
+
+    const pending = (req.session.quizImports ??= {});
+    if (pending[course.id]) removePending(dataDir, pending[course.id].stored);
+    let token: string | null = null;
+    const source = file ? file.originalName : m.pastedText;
+    if (result.questions.length) {
+      const { stored, sha256 } = storePending(dataDir, text);
+      pending[course.id] = { stored, sha256, format, category: values.category, source };
+      token = stored;
+    } else {
+      delete pending[course.id];
+    }
+    res.render("quizzes/import-preview", {
+      title: `${m.previewTitle}: ${course.title}`, course, token, format, source, result,
+      categoryOf: (q: Parameters<typeof importCategoryName>[0]) => importCategoryName(q, values.category),
+    });
+  };
+  router.post("/courses/:id/question-import", staff, managedCourse, ...upload, preview, uploadRefused);
+
+  // POST /courses/:id/question-import/confirm: step 2, saves the valid questions of the text previewed.
+  router.post("/courses/:id/question-import/confirm", staff, managedCourse, async (req: Request, res) => {
+    const course = res.locals.course as CourseDetail;
+    const pending = req.session.quizImports?.[course.id];
+    const text = pending && pending.stored === req.body?.token ? readPending(dataDir, pending.stored, pending.sha256) : null;
+    if (!pending || text === null) {
+      flash(req, "error", m.importExpired);
+      return res.redirect(`/courses/${course.id}/question-import`);
+    }
+    const { result } = parseQuestionText(text, pending.format);
+    const n = await saveImportedQuestions(db, course.id, result.questions, pending.category, { id: currentUser(req).id, ip: req.ip ?? null, fileName: pending.source });
+    removePending(dataDir, pending.stored);
+    delete req.session.quizImports![course.id];
+    flash(req, "success", m.imported(n));
+    res.redirect(`/courses/${course.id}/questions`);
+  });
+
+  return router;
+}

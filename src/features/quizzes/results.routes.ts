@@ -1,0 +1,34 @@
+import { Router } from "express";
+import type { Db } from "../../db/client";
+import { currentUser, requireRole } from "../../lib/auth";
+import { idParam } from "../../lib/params";
+import { attachmentHeader } from "../courses/materials.routes";
+import { quizzesMessages as m } from "./quizzes.messages";
+import { getManagedQuiz } from "./quizzes.service";
+import { quizResults, resultsWorkbook } from "./results.service";
+
+const XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/** Results of a quiz for the course's managers: per trainee, per question, XLSX. */
+export function resultsRouter({ db, now }: { db: Db; now: () => Date }): Router {
+  const router = Router();
+  const staff = requireRole("admin", "trainer");
+
+  // GET /quizzes/:quizId/results: grade per trainee (grading method, pass mark) and item statistics.
+  router.get("/quizzes/:quizId/results", staff, async (req, res) => {
+    const { quiz, course } = await getManagedQuiz(db, currentUser(req), idParam(req, "quizId"));
+    const data = await quizResults(db, quiz, now());
+    res.render("quizzes/results", { title: `${m.resultsTitle}: ${quiz.title}`, course, quiz, ...data, passedCount: data.trainees.filter((r) => r.passed).length });
+  });
+
+  // GET /quizzes/:quizId/results.xlsx: the same as a workbook.
+  router.get("/quizzes/:quizId/results.xlsx", staff, async (req, res) => {
+    const { quiz, course } = await getManagedQuiz(db, currentUser(req), idParam(req, "quizId"));
+    const buf = await resultsWorkbook(quiz, course.title, await quizResults(db, quiz, now()));
+    res.setHeader("Content-Disposition", attachmentHeader(m.xlsxFileName(quiz.title)));
+    res.setHeader("Cache-Control", "private, no-cache");
+    res.type(XLSX_MIME).send(buf);
+  });
+
+  return router;
+}

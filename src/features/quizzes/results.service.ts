@@ -1,0 +1,124 @@
+/**
+ * Results of a quiz for its trainers: each trainee's grade by the quiz's grading method, passed or
+ * not, and per-question facility and discrimination; the same as an XLSX workbook.
+ */
+import ExcelJS from "exceljs";
+import { and, asc, eq, inArray } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { attemptAnswers, enrollments, questions, quizAttempts, quizQuestions, units, users } from "../../db/schema";
+import { compareRosterNames } from "../../lib/vietnamese";
+import { gradeLayout } from "./attempt-layout";
+import { closeExpiredAttempts } from "./attempts.service";
+import { finalGrade, passed, questionStats, type GradingMethod } from "./grading";
+import { quizzesMessages as m } from "./quizzes.messages";
+import type { QuizRow } from "./quizzes.service";
+
+export interface TraineeResult {
+  userId: number;
+  fullName: string;
+  unitName: string | null;
+  attempts: number;
+  percent: number | null;
+  passed: boolean;
+}
+
+export interface QuestionResult {
+  questionId: number;
+  kind: string;
+  title: string | null;
+  text: string;
+  attempts: number;
+  facility: number;
+  discrimination: number | null;
+}
+
+/**
+ * Every enrolled trainee (with or without attempts) and anyone else who finished an attempt, in roster
+ * order; statistics over all finished attempts. Expired open attempts are closed first.
+ */
+export async function quizResults(db: Db, quiz: QuizRow, now: Date): Promise<{ trainees: TraineeResult[]; questions: QuestionResult[]; finishedAttempts: number }> {
+  await closeExpiredAttempts(db, { quizId: quiz.id }, now);
+  const finished = await db.select().from(quizAttempts)
+    .where(and(eq(quizAttempts.quizId, quiz.id), inArray(quizAttempts.status, ["submitted", "expired"])))
+    .orderBy(asc(quizAttempts.userId), asc(quizAttempts.attemptNo));
+  const enrolled = await db.select({ userId: enrollments.userId }).from(enrollments)
+    .where(and(eq(enrollments.courseId, quiz.courseId), eq(enrollments.status, "enrolled")));
+  const ids = [...new Set([...enrolled.map((e) => e.userId), ...finished.map((a) => a.userId)])];
+  const people = ids.length
+    ? await db.select({ id: users.id, ho: users.ho, tenDem: users.tenDem, ten: users.ten, fullName: users.fullName, role: users.role, unitName: units.name })
+      .from(users).leftJoin(units, eq(units.code, users.unitCode)).where(inArray(users.id, ids))
+    : [];
+  people.sort(compareRosterNames);
+
+  const trainees = people.filter((p) => p.role === "trainee").map((p) => {
+    const percents = finished.filter((a) => a.userId === p.id).map((a) => a.percent ?? 0);
+    const percent = finalGrade(percents, quiz.gradingMethod as GradingMethod);
+    return { userId: p.id, fullName: p.fullName, unitName: p.unitName, attempts: percents.length, percent, passed: passed(percent, quiz.passMark) };
+  });
+  return { trainees, questions: await itemAnalysis(db, quiz, finished), finishedAttempts: finished.length };
+}
+
+// Re-grades each finished attempt per question (fractions are not stored) and feeds questionStats.
+async function itemAnalysis(db: Db, quiz: QuizRow, finished: (typeof quizAttempts.$inferSelect)[]): Promise<QuestionResult[]> {
+  if (!finished.length) return [];
+  const qids = [...new Set(finished.flatMap((a) => a.layout.map((l) => l.questionId)))];
+  const [bank, answers, fixed] = await Promise.all([
+    db.select().from(questions).where(inArray(questions.id, qids)),
+    db.select().from(attemptAnswers).where(inArray(attemptAnswers.attemptId, finished.map((a) => a.id))),
+    db.select({ questionId: quizQuestions.questionId }).from(quizQuestions).where(eq(quizQuestions.quizId, quiz.id)).orderBy(asc(quizQuestions.position)),
+  ]);
+  const sources = bank.map((q) => ({ id: q.id, kind: q.kind as "single", choices: q.choices, ignoreCase: q.ignoreCase, ignoreTones: q.ignoreTones }));
+  const rows = finished.map((a) => ({
+    userScorePercent: a.percent ?? 0,
+    questionFractions: gradeLayout(a.layout, sources, answers.filter((x) => x.attemptId === a.id)).fractions,
+  }));
+  const stats = questionStats(rows);
+  // The quiz's own order first (fixed quizzes), then any other question by id (random draws, removed ones).
+  const order = new Map(fixed.map((f, i) => [f.questionId, i]));
+  const rank = (id: number) => order.get(id) ?? fixed.length + id;
+  return bank.filter((q) => stats[String(q.id)]).sort((a, b) => rank(a.id) - rank(b.id)).map((q) => ({
+    questionId: q.id, kind: q.kind, title: q.title, text: q.text, ...stats[String(q.id)],
+  }));
+}
+
+/**
+ * Text a spreadsheet could take for a formula (= + - @, or a leading tab/CR) gets a leading apostrophe,
+ * so a name or question typed as "=HYPERLINK(…)" stays text when the file is opened.
+ */
+export function safeCell(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+/** The results as an XLSX workbook: one sheet per trainee, one per question. */
+export async function resultsWorkbook(quiz: QuizRow, courseTitle: string, data: Awaited<ReturnType<typeof quizResults>>): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = "taphuan";
+  const people = wb.addWorksheet(m.sheetResults);
+  people.addRow([safeCell(`${m.resultsTitle}: ${quiz.title}`)]).font = { bold: true };
+  people.addRow([safeCell(courseTitle)]);
+  people.addRow([m.methodLabel(m.gradingMethods[quiz.gradingMethod] ?? quiz.gradingMethod), m.passMarkLabel(quiz.passMark)]);
+  people.addRow([]);
+  const head = people.addRow([m.tt, m.fullName, m.unit, m.attempts, m.finalGrade, m.result]);
+  head.font = { bold: true };
+  data.trainees.forEach((r, i) => {
+    people.addRow([
+      i + 1, safeCell(r.fullName), safeCell(r.unitName ?? ""), r.attempts,
+      r.percent === null ? null : Math.round(r.percent * 100) / 100,
+      r.percent === null ? m.noGrade : r.passed ? m.passed : m.notPassed,
+    ]);
+  });
+  people.columns.forEach((c, i) => { c.width = [5, 30, 28, 10, 10, 12][i]; });
+  people.getColumn(5).numFmt = "0.00";
+
+  const stats = wb.addWorksheet(m.sheetStats);
+  stats.addRow([m.tt, m.question, m.kind, m.attempts, m.facility, m.discrimination]).font = { bold: true };
+  data.questions.forEach((q, i) => {
+    stats.addRow([
+      i + 1, safeCell(q.title ? `${q.title}: ${q.text}` : q.text), m.kinds[q.kind] ?? q.kind, q.attempts,
+      Math.round(q.facility * 1000) / 10, q.discrimination === null ? null : Math.round(q.discrimination * 100) / 100,
+    ]);
+  });
+  stats.columns.forEach((c, i) => { c.width = [5, 60, 14, 10, 14, 14][i]; });
+  stats.getColumn(2).alignment = { wrapText: true, vertical: "top" };
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
