@@ -8,9 +8,10 @@ import path from "node:path";
 import request from "supertest";
 import { eq } from "drizzle-orm";
 import {
-  courseSessions, enrollments, materials, participantCategories, plans, questionCategories, questions, quizQuestions, quizzes, users,
+  attendanceMarks, certificates, courseSessions, enrollments, materials, participantCategories, plans, questionCategories, questions, quizQuestions, quizzes, users,
 } from "../src/db/schema";
 import { startAttempt } from "../src/features/quizzes/attempts.service";
+import { issueCertificate } from "../src/features/certificates/issue.service";
 import { getCourse } from "../src/features/courses/courses.service";
 import { addSessions } from "../src/features/courses/sessions.service";
 import { addParticipant } from "../src/features/enrollment/enrollment.service";
@@ -126,10 +127,36 @@ const MATRIX: Record<string, Rule> = {
   "GET /attempts/:attemptId": ATTEMPT_OWNER,
   "POST /attempts/:attemptId/answers": ATTEMPT_OWNER,
   "POST /attempts/:attemptId/submit": ATTEMPT_OWNER,
+  // completion, certificates, rosters, register, public verification
+  "GET /courses/:id/completion": COURSE_MEMBER,
+  "POST /courses/:id/completion": COURSE_STAFF,
+  "POST /courses/:id/completion/:userId/approval": COURSE_STAFF,
+  "GET /courses/:id/roster.pdf": COURSE_STAFF,
+  "GET /courses/:id/roster.xlsx": COURSE_STAFF,
+  "GET /courses/:id/certificates": ADMIN,
+  "POST /courses/:id/certificates": ADMIN,
+  "GET /courses/:id/certificates/job": ADMIN,
+  "GET /courses/:id/certificates.pdf": ADMIN,
+  "GET /certificates/register": ADMIN,
+  "GET /certificates/register.pdf": ADMIN,
+  "GET /certificates/register.xlsx": ADMIN,
+  "GET /certificates/settings": ADMIN,
+  "POST /certificates/settings": ADMIN,
+  "POST /certificates/settings/seal": ADMIN,
+  "POST /certificates/settings/seal/remove": ADMIN,
+  "GET /certificates/settings/seal.png": ADMIN,
+  "GET /certificates/settings/sample.pdf": ADMIN,
+  "GET /verify/:token": PUBLIC,
+  "GET /my/certificates": LOGGED_IN,
+  "GET /certificates/:id.pdf": rule("login", "allow", "deny", "deny", "allow"),
+  "GET /certificates/:id": ADMIN,
+  "POST /certificates/:id/reissue": ADMIN,
+  "POST /certificates/:id/revoke": ADMIN,
+  "POST /courses/:id/certificates/issue-all": ADMIN,
 };
 
 /** Routes whose "allow" answer is a 404 for a reason other than access (e.g. nothing pending to approve). */
-const ALLOWED_404 = new Set<string>(["POST /courses/:id/enrollments/:eid/reject"]);
+const ALLOWED_404 = new Set<string>(["POST /courses/:id/enrollments/:eid/reject", "GET /certificates/settings/seal.png"]);
 /** Run last: they end the role's session or its membership of the course. */
 const LAST = ["POST /courses/:id/unenroll", "POST /logout"];
 
@@ -155,6 +182,9 @@ interface Fixture {
   categoryId: number;
   unitCode: string;
   quizId: number;
+  certificateId: number;
+  token: string;
+  traineeId: number;
   categoryId2: number;
   questionId: number;
   attemptId: number;
@@ -181,7 +211,13 @@ async function buildFixture(adminId: number, trainerId: number, traineeId: numbe
   await db.insert(quizQuestions).values({ quizId: quiz.id, questionId: question.id, position: 1, mark: 1 });
   const me = (await db.select().from(users).where(eq(users.id, traineeId)))[0];
   const { attemptId } = await startAttempt(db, { id: me.id, fullName: me.fullName, role: me.role, login: me.login, sessionVersion: me.sessionVersion }, quiz.id, new Date());
+  // The trainee attended the only session and has a date of birth: eligible, and issued a certificate.
+  await db.insert(attendanceMarks).values({ sessionId: session.id, userId: traineeId, status: "P", source: "rollcall" });
+  await db.update(users).set({ dateOfBirth: "1990-03-05" }).where(eq(users.id, traineeId));
+  const cert = await issueCertificate(db, course.id, traineeId, { id: adminId }, { baseUrl: "http://127.0.0.1", dataDir: ctx.dataDir });
+  const [certRow] = await db.select().from(certificates).where(eq(certificates.id, cert.id));
   return {
+    certificateId: certRow.id, token: certRow.token, traineeId,
     courseId: course.id, sessionId: session.id, enrollmentId: enrollment.id, materialId: material.id, userId: spare.id, planId: plan.id, categoryId: category.id, unitCode: "X-TANNINH",
     quizId: quiz.id, categoryId2: qcat.id, questionId: question.id, attemptId,
   };
@@ -189,7 +225,7 @@ async function buildFixture(adminId: number, trainerId: number, traineeId: numbe
 
 function urlFor(route: string, f: Fixture): string {
   const p = route.split(" ")[1];
-  const id = p.startsWith("/users") ? f.userId : p.startsWith("/plans") ? f.planId : p.startsWith("/categories") ? f.categoryId : f.courseId;
+  const id = p.startsWith("/users") ? f.userId : p.startsWith("/plans") ? f.planId : p.startsWith("/categories") ? f.categoryId : p.startsWith("/certificates") ? f.certificateId : f.courseId;
   return p
     .replace(":id", String(id))
     .replace(":sid", String(f.sessionId))
@@ -199,7 +235,9 @@ function urlFor(route: string, f: Fixture): string {
     .replace(":quizId", String(f.quizId))
     .replace(":catId", String(f.categoryId2))
     .replace(":qid", String(f.questionId))
-    .replace(":attemptId", String(f.attemptId));
+    .replace(":attemptId", String(f.attemptId))
+    .replace(":userId", String(f.traineeId))
+    .replace(":token", f.token);
 }
 
 function outcomeOf(res: request.Response): Outcome {

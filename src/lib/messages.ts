@@ -20,6 +20,8 @@ export const t = {
     plans: "Kế hoạch",
     courses: "Khóa học",
     myCourses: "Khóa học của tôi",
+    myCertificates: "Giấy chứng nhận của tôi",
+    certificates: "Sổ cấp GCN",
     account: "Đổi mật khẩu",
     logout: "Đăng xuất",
     login: "Đăng nhập",

@@ -10,7 +10,8 @@ export default async function globalTeardown(): Promise<void> {
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
     // Per-file databases are dropped by their files; sweep any a crashed file left behind.
-    const { rows } = await admin.query(`select datname from pg_database where datname like $1`, [`taphuan_t_${process.pid}_%`]);
+    // starts_with, not LIKE: "_" is a LIKE wildcard, and pid 1110 must not sweep run 11108's databases.
+    const { rows } = await admin.query(`select datname from pg_database where starts_with(datname, $1)`, [`taphuan_t_${tpl.split("_").pop()}_`]);
     for (const r of rows) await admin.query(`drop database if exists ${r.datname} with (force)`);
     await admin.query(`drop database if exists ${tpl} with (force)`);
     await admin.end();

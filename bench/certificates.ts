@@ -1,0 +1,144 @@
+/**
+ * Benchmark: 500 certificates through the real issuing code, then printed as one merged PDF.
+ * A fresh embedded database (PGlite) gets a training course with 500 eligible trainees (distinct names
+ * and birth dates) and a seal image; the admin starts "issue to all" over HTTP (one transaction per
+ * certificate: number, snapshot, PDF, SHA-256) and the job is polled to the end; then the class's
+ * merged PDF is fetched over HTTP (snapshots loaded, roster order, rendered). Baselines in the same
+ * run: one bare pdf-lib page with the same four Tinos faces, and the renderer alone on the same 500
+ * snapshots (rendererSeconds).
+ * Run: npm run bench:certificates  (or npx tsx bench/certificates.ts [count] [out.pdf])
+ * Prints one JSON line at the end:
+ *   {"certificates":500,"seconds":…,"bytes":…,"pages":…,"barePageSeconds":…,"rendererSeconds":…,"issueSeconds":…,…}
+ * `seconds` and `bytes` are the merged print (goal ≤ 3 s, ≤ 2 MB).
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { PGlite } from "@electric-sql/pglite";
+import { eq } from "drizzle-orm";
+import { PDFDocument } from "pdf-lib";
+import QRCode from "qrcode";
+import request from "supertest";
+import { createApp } from "../src/app";
+import { fromPglite } from "../src/db/client";
+import { seedReferenceData } from "../src/db/reference-data";
+import { attendanceMarks, certificates, courseSessions, enrollments, users } from "../src/db/schema";
+import { createCourse } from "../src/features/courses/courses.service";
+import { createUser } from "../src/features/users/users.service";
+import { toCertificateData, type CertificateSnapshot } from "../src/features/certificates/snapshot";
+import { embedTinos, renderCertificates } from "../src/lib/pdf";
+
+const COUNT = Number(process.argv[2] ?? 500);
+const OUT = process.argv[3];
+
+const HO = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"];
+const DEM = ["Thị", "Văn", "Đức", "Thị Thu", "Quốc", "Ngọc", "Xuân", "Hữu", "Thị Hồng", "Minh"];
+const TEN = ["Hà", "Ưng", "Thuỷ", "Khải", "Việt", "Ánh", "Trường", "Giang", "Dũng", "Hằng", "Phượng", "Tuấn", "Nguyệt", "Lộc", "Yến", "Quyết", "Hoà", "Sơn", "Thắm", "Đạt", "Ngữ"];
+const UNITS = ["X-TRIEUSON", "X-THOBINH", "X-HOPTIEN", "X-ANNONG", "X-TANNINH", "X-THOPHU"];
+
+const round = (x: number): number => Math.round(x * 1000) / 1000;
+const csrfOf = (html: string): string => html.match(/name="_csrf" value="([^"]+)"/)![1];
+
+async function barePage(): Promise<number> {
+  const t = performance.now();
+  const doc = await PDFDocument.create();
+  const fonts = await embedTinos(doc);
+  doc.addPage().drawText("Nguyễn Thị Thu Hà", { x: 50, y: 700, size: 14, font: fonts.regular });
+  await doc.save();
+  return (performance.now() - t) / 1000;
+}
+
+async function main(): Promise<void> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "taphuan-bench-cert-"));
+  const handle = fromPglite(await PGlite.create());
+  try {
+    await handle.migrate();
+    await seedReferenceData(handle.db);
+    const db = handle.db;
+    const password = "mat-khau-bench-cert";
+    const admin = await createUser(db, {
+      ho: "Quản", tenDem: "Trị", ten: "Viên", login: "bench.admin", email: null, phone: null, role: "admin", dateOfBirth: null, gender: null,
+      ethnicityCode: null, position: null, unitCode: null, categoryId: null, cccd: null, password,
+    }, null);
+    const course = await createCourse(db, {
+      title: "Bồi dưỡng nghiệp vụ công tác thông tin đối ngoại năm 2026", kind: "training", planTaskId: null, topic: null, description: null, organiserUnitCode: null,
+      venue: "Hội trường UBND xã Triệu Sơn, tỉnh Thanh Hóa", capacity: null, enrollOpens: null, enrollCloses: null, approvalRequired: false, status: "open", countExcused: false,
+      trainerIds: [], targetCategoryIds: [], funding: [],
+    }, { id: admin.id });
+    const sessions = await db.insert(courseSessions).values(["2026-03-02", "2026-03-03", "2026-03-04"].map((date) => ({ courseId: course.id, date, startTime: "07:30", endTime: "11:00" }))).returning();
+    const people = Array.from({ length: COUNT }, (_, i) => {
+      const p = { ho: HO[i % HO.length], tenDem: DEM[Math.floor(i / HO.length) % DEM.length], ten: TEN[i % TEN.length] };
+      return {
+        ...p, fullName: `${p.ho} ${p.tenDem} ${p.ten}`, role: "trainee" as const, gender: i % 2 ? "Nữ" : "Nam", ethnicityCode: "01", unitCode: UNITS[i % UNITS.length],
+        dateOfBirth: new Date(Date.UTC(1965, 0, 1) + i * 86_400_000 * 17).toISOString().slice(0, 10),
+      };
+    });
+    const ids = (await db.insert(users).values(people).returning({ id: users.id })).map((r) => r.id);
+    await db.insert(enrollments).values(ids.map((userId) => ({ courseId: course.id, userId, status: "enrolled" as const })));
+    for (let i = 0; i < ids.length; i += 200) {
+      await db.insert(attendanceMarks).values(ids.slice(i, i + 200).flatMap((userId) => sessions.map((s) => ({ sessionId: s.id, userId, status: "P" as const, source: "rollcall" }))));
+    }
+
+    const app = createApp({ handle, dataDir, sessionSecret: "bench-secret-bench-secret-bench-secret", pruneSessions: false });
+    const agent = request.agent(app);
+    const loginCsrf = csrfOf((await agent.get("/login")).text);
+    await agent.post("/login").type("form").send({ _csrf: loginCsrf, login: "bench.admin", password }).expect(302);
+    const csrf = csrfOf((await agent.get("/certificates/settings").expect(200)).text);
+    // A signature/seal image like an office would upload (a few KB PNG), embedded once in the merged PDF.
+    const seal = await QRCode.toBuffer("Phòng Văn hóa và Thông tin — con dấu", { type: "png", width: 300, margin: 1 });
+    await agent.post("/certificates/settings/seal").field("_csrf", csrf).attach("seal", seal, "con-dau.png").expect(302);
+
+    // Issue: the real "issue to all" job, one transaction per certificate.
+    let t = performance.now();
+    await agent.post(`/courses/${course.id}/certificates/issue-all`).type("form").send({ _csrf: csrf }).expect(302);
+    for (;;) {
+      const { job } = (await agent.get(`/courses/${course.id}/certificates/job`).set("Accept", "application/json").expect(200)).body;
+      if (!job.running) {
+        if (job.issued !== COUNT) throw new Error(`issued ${job.issued} of ${COUNT}: ${JSON.stringify(job.failures.slice(0, 3))}`);
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const issueSeconds = (performance.now() - t) / 1000;
+
+    // Print: one merged PDF of the class through the HTTP route.
+    const binary = (req: request.Test) =>
+      req.buffer(true).parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => cb(null, Buffer.concat(chunks)));
+      });
+    t = performance.now();
+    const res = await binary(agent.get(`/courses/${course.id}/certificates.pdf`)).expect(200);
+    const seconds = (performance.now() - t) / 1000;
+    const bytes = res.body as Buffer;
+    const barePageSeconds = await barePage();
+    // The renderer alone on the same snapshots (what the route adds: loading, roster order, seal, HTTP).
+    const stored = await db.select({ snapshot: certificates.snapshot }).from(certificates).where(eq(certificates.courseId, course.id));
+    const list = stored.map((r) => toCertificateData(r.snapshot as unknown as CertificateSnapshot, seal));
+    t = performance.now();
+    await renderCertificates(list);
+    const rendererSeconds = (performance.now() - t) / 1000;
+
+    const pages = (await PDFDocument.load(bytes)).getPageCount();
+    if (pages !== COUNT) throw new Error(`expected ${COUNT} pages, got ${pages}`);
+    const rows = await db.select({ seq: certificates.seq }).from(certificates).where(eq(certificates.courseId, course.id));
+    const seqs = rows.map((r) => r.seq).sort((a, b) => a - b);
+    if (seqs.some((s, i) => s !== i + 1)) throw new Error("register numbers are not 1..n without gaps");
+    if (OUT) fs.writeFileSync(OUT, bytes);
+    console.log(`issued ${COUNT} certificates in ${issueSeconds.toFixed(1)} s (${(COUNT / issueSeconds).toFixed(1)}/s, numbers 1..${COUNT} without gaps); merged print ${seconds.toFixed(2)} s, ${(bytes.length / 1024).toFixed(0)} KiB, ${pages} pages`);
+    console.log(JSON.stringify({
+      certificates: COUNT, seconds: round(seconds), bytes: bytes.length, pages, barePageSeconds: round(barePageSeconds), rendererSeconds: round(rendererSeconds),
+      issueSeconds: round(issueSeconds), issueMsPerCertificate: round((issueSeconds * 1000) / COUNT),
+    }));
+  } finally {
+    await handle.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+void main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,60 @@
+/**
+ * Child process for bench/pages.ts: serves either a bare Express "hello" (baseline) or the real app on a
+ * seeded database, and prints "READY <port>" (plus the fixture ids as JSON) when it is ready.
+ */
+import express from "express";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pino from "pino";
+import { createApp } from "../src/app";
+import { openDb } from "../src/db/client";
+import { seedReferenceData } from "../src/db/reference-data";
+import { getCourse } from "../src/features/courses/courses.service";
+import { createCourse } from "../src/features/courses/courses.service";
+import { addSessions } from "../src/features/courses/sessions.service";
+import { addParticipant } from "../src/features/enrollment/enrollment.service";
+import { createUser } from "../src/features/users/users.service";
+
+async function main() {
+  const mode = process.argv[2];
+  if (mode === "hello") {
+    const app = express();
+    app.get("/", (_req, res) => res.send("hello"));
+    const server = app.listen(0, "127.0.0.1", () => console.log(`READY ${(server.address() as { port: number }).port}`));
+    return;
+  }
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "taphuan-bench-"));
+  const handle = await openDb({ databaseUrl: process.env.BENCH_DATABASE_URL, dataDir });
+  await handle.migrate();
+  await seedReferenceData(handle.db);
+  const db = handle.db;
+  const person = (i: number, role: "admin" | "trainer" | "trainee") => ({
+    ho: "Nguyễn", tenDem: "Văn", ten: `Bench${i}`, login: `${role}${i}@bench.vn`, email: null, phone: null, role,
+    dateOfBirth: null, gender: null, ethnicityCode: null, position: null, unitCode: "X-TRIEUSON", categoryId: null, cccd: null, password: "mat-khau-bench",
+  });
+  const admin = await createUser(db, person(0, "admin"), null);
+  const trainer = await createUser(db, person(0, "trainer"), null);
+  const trainees: Awaited<ReturnType<typeof createUser>>[] = [];
+  for (let i = 1; i <= 50; i++) trainees.push(await createUser(db, person(i, "trainee"), null));
+  const courseIds: number[] = [];
+  for (let c = 0; c < 40; c++) {
+    const course = await createCourse(db, {
+      title: `Lớp bồi dưỡng thông tin đối ngoại số ${c + 1}`, kind: c % 3 ? "training" : "conference", planTaskId: null, topic: "Thông tin đối ngoại", description: "Mô tả khóa học",
+      organiserUnitCode: null, venue: "Hội trường", capacity: 100, enrollOpens: null, enrollCloses: null, approvalRequired: false, status: "open", countExcused: false,
+      trainerIds: [trainer.id], targetCategoryIds: [], funding: [{ source: "state", amount: 5_000_000, note: null }],
+    }, { id: admin.id });
+    await addSessions(db, await getCourse(db, course.id), { date: "2026-12-01", startTime: "07:30", endTime: "11:00", venue: null, topic: null, trainerId: null, weekdays: [1, 3, 5], repeatUntil: "2026-12-20" }, { id: admin.id });
+    for (const tr of trainees.slice(0, 30)) await addParticipant(db, course.id, tr.id, "admin", null);
+    courseIds.push(course.id);
+  }
+  const app = createApp({ handle, dataDir, sessionSecret: "bench-secret-bench-secret-bench-secret", pruneSessions: false, loginIpLimit: 100000, logger: pino({ level: "silent" }) });
+  const server = app.listen(0, "127.0.0.1", () => {
+    console.log(`READY ${(server.address() as { port: number }).port} ${JSON.stringify({ courseIds, trainees: trainees.map((x) => x.login), admin: admin.login })}`);
+  });
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

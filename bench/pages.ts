@@ -1,0 +1,137 @@
+/**
+ * `npm run bench:pages`: 50 concurrent logged-in users on the main pages (course list, a course page,
+ * my courses, the dashboard) for a fixed time, on the embedded database and on PostgreSQL, next to a bare
+ * Express "hello" measured in the same run. Servers run in child processes; this process only sends load.
+ * Prints throughput, p95 latency and the server's RSS; the last line is one JSON object.
+ */
+import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import http from "node:http";
+import path from "node:path";
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const USERS = 50;
+const ROOT = path.resolve(__dirname, "..");
+
+function start(args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; port: number; info: any }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "bench/pages-server.ts", ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout!.on("data", (d) => {
+      out += d;
+      const m = out.match(/READY (\d+) ?(.*)\n/);
+      if (m) resolve({ child, port: Number(m[1]), info: m[2] ? JSON.parse(m[2]) : null });
+    });
+    child.on("exit", (code) => reject(new Error(`server exited ${code}`)));
+  });
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: USERS * 2 });
+
+function send(port: number, method: string, p: string, headers: Record<string, string> = {}, body?: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: "127.0.0.1", port, method, path: p, agent, headers }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (c) => (text += c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+    });
+    req.on("error", reject);
+    if (body) req.end(body);
+    else req.end();
+  });
+}
+
+async function login(port: number, loginName: string): Promise<string> {
+  const page = await send(port, "GET", "/login");
+  let cookie = String(page.headers["set-cookie"]?.[0] ?? "").split(";")[0];
+  const csrf = page.text.match(/name="_csrf" value="([^"]+)"/)![1];
+  const body = new URLSearchParams({ _csrf: csrf, login: loginName, password: "mat-khau-bench" }).toString();
+  const res = await send(port, "POST", "/login", { cookie, "content-type": "application/x-www-form-urlencoded", "content-length": String(Buffer.byteLength(body)) }, body);
+  if (res.status !== 302) throw new Error(`login failed ${res.status}`);
+  cookie = String(res.headers["set-cookie"]?.[0] ?? cookie).split(";")[0];
+  return cookie;
+}
+
+async function load(port: number, users: { cookie: string; paths: string[] }[]): Promise<{ rps: number; p95: number; p50: number; errors: number; requests: number }> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const end = Date.now() + SECONDS * 1000;
+  await Promise.all(
+    users.map(async (u, i) => {
+      let k = i;
+      while (Date.now() < end) {
+        const p = u.paths[k++ % u.paths.length];
+        const t0 = performance.now();
+        const res = await send(port, "GET", p, u.cookie ? { cookie: u.cookie } : {});
+        latencies.push(performance.now() - t0);
+        if (res.status !== 200) errors++;
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  const q = (f: number) => Math.round(latencies[Math.floor(latencies.length * f)] * 10) / 10;
+  return { rps: Math.round(latencies.length / SECONDS), p95: q(0.95), p50: q(0.5), errors, requests: latencies.length };
+}
+
+function rssMb(pid: number): number {
+  const status = require("node:fs").readFileSync(`/proc/${pid}/status`, "utf8") as string;
+  return Math.round(Number(status.match(/VmRSS:\s+(\d+)/)![1]) / 1024);
+}
+
+async function measureApp(label: string, env: Record<string, string>) {
+  const server = await start(["app"], env);
+  try {
+    const { courseIds, trainees, admin } = server.info;
+    const users = [];
+    for (let i = 0; i < USERS; i++) {
+      const isAdmin = i % 10 === 0;
+      const cookie = await login(server.port, isAdmin ? admin : trainees[i % trainees.length]);
+      const course = courseIds[i % courseIds.length];
+      const paths = isAdmin ? ["/courses", `/courses/${course}`, "/dashboard"] : ["/courses", `/courses/${course}`, "/my/courses"];
+      users.push({ cookie, paths });
+    }
+    // The dashboard may not exist in this version: drop it rather than count 404s.
+    const dash = await send(server.port, "GET", "/dashboard", { cookie: users[0].cookie });
+    if (dash.status !== 200) for (const u of users) u.paths = u.paths.filter((p) => p !== "/dashboard");
+    await load(server.port, users.slice(0, 5)); // warm-up
+    let peak = 0;
+    const timer = setInterval(() => (peak = Math.max(peak, rssMb(server.child.pid!))), 200);
+    const r = await load(server.port, users);
+    clearInterval(timer);
+    console.log(`${label}: ${r.rps} req/s, p50 ${r.p50} ms, p95 ${r.p95} ms, ${r.errors} errors, RSS peak ${peak} MB${dash.status === 200 ? "" : " (no /dashboard yet)"}`);
+    return { ...r, rssMb: peak };
+  } finally {
+    server.child.kill("SIGKILL");
+  }
+}
+
+async function main() {
+  const hello = await start(["hello"]);
+  await load(hello.port, Array.from({ length: 5 }, () => ({ cookie: "", paths: ["/"] })));
+  const bare = await load(hello.port, Array.from({ length: USERS }, () => ({ cookie: "", paths: ["/"] })));
+  hello.child.kill("SIGKILL");
+  console.log(`bare express: ${bare.rps} req/s, p95 ${bare.p95} ms`);
+  const pglite = await measureApp("pglite", {});
+  const dbName = `taphuan_bench_${process.pid}`;
+  let postgres = null;
+  try {
+    execFileSync("createdb", ["-h", "127.0.0.1", "-U", "postgres", dbName]);
+    postgres = await measureApp("postgres", { BENCH_DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${dbName}` });
+  } catch (e) {
+    console.log(`postgres: skipped (${(e as Error).message.split("\n")[0]})`);
+  } finally {
+    try {
+      execFileSync("dropdb", ["-h", "127.0.0.1", "-U", "postgres", "--if-exists", dbName]);
+    } catch {
+      /* no server */
+    }
+  }
+  const ratio = (x: { rps: number } | null) => (x ? Math.round((x.rps / bare.rps) * 1000) / 1000 : null);
+  console.log(JSON.stringify({ seconds: SECONDS, users: USERS, bareRps: bare.rps, pglite, pgliteRatio: ratio(pglite), postgres, postgresRatio: ratio(postgres) }));
+  agent.destroy();
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,136 @@
+/**
+ * Certificate settings kept in app_settings (not dated: each certificate copies what it used into its
+ * snapshot): the number pattern and series, printer offsets and border, and the signature/seal PNG.
+ * Seal images live in DATA_DIR/settings named by their SHA-256 and are never deleted, because issued
+ * certificates name the image they were printed with.
+ */
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { eq, inArray, sql } from "drizzle-orm";
+import { PDFDocument } from "pdf-lib";
+import type { Db } from "../../db/client";
+import { appSettings } from "../../db/schema";
+import { audit } from "../../lib/audit";
+import { HttpError, ValidationError } from "../../lib/errors";
+import { certificatesMessages as m } from "./certificates.messages";
+
+type Actor = { id: number; ip?: string | null };
+
+export const KEYS = {
+  pattern: "certificate.numberPattern",
+  series: "certificate.series",
+  print: "certificate.print",
+  seal: "certificate.seal",
+} as const;
+
+export const DEFAULT_PATTERN = "{seq}/GCN-VHTT";
+export const DEFAULT_SERIES = "GCN-VHTT";
+export const SEAL_MAX_BYTES = 2 * 1024 * 1024;
+
+export interface PrintSettings {
+  offsetXmm: number;
+  offsetYmm: number;
+  border: boolean;
+}
+
+export interface CertificateSettings {
+  pattern: string;
+  series: string;
+  print: PrintSettings;
+  /** SHA-256 of the current seal image, or null. */
+  sealSha256: string | null;
+}
+
+const DEFAULT_PRINT: PrintSettings = { offsetXmm: 0, offsetYmm: 0, border: true };
+
+/** Current settings, defaults filled in. */
+export async function getCertificateSettings(db: Db): Promise<CertificateSettings> {
+  const rows = await db.select().from(appSettings).where(inArray(appSettings.key, Object.values(KEYS)));
+  const get = (k: string) => rows.find((r) => r.key === k)?.value as unknown;
+  const print = (get(KEYS.print) ?? {}) as Partial<PrintSettings>;
+  const seal = get(KEYS.seal) as { sha256?: string } | null | undefined;
+  return {
+    pattern: typeof get(KEYS.pattern) === "string" ? (get(KEYS.pattern) as string) : DEFAULT_PATTERN,
+    series: typeof get(KEYS.series) === "string" ? (get(KEYS.series) as string) : DEFAULT_SERIES,
+    print: { ...DEFAULT_PRINT, ...print },
+    sealSha256: seal?.sha256 ?? null,
+  };
+}
+
+async function put(db: Db, key: string, value: unknown): Promise<void> {
+  await db
+    .insert(appSettings)
+    .values({ key, value: value as object })
+    .onConflictDoUpdate({ target: appSettings.key, set: { value: sql`excluded.value`, updatedAt: new Date() } });
+}
+
+/** Saves pattern, series and print settings (already validated by the form schema). */
+export async function saveCertificateSettings(db: Db, input: { pattern: string; series: string; print: PrintSettings }, actor: Actor): Promise<void> {
+  await db.transaction(async (tx) => {
+    await put(tx, KEYS.pattern, input.pattern);
+    await put(tx, KEYS.series, input.series);
+    await put(tx, KEYS.print, input.print);
+    await audit(tx, { actorId: actor.id, action: "certificate.settings", targetType: "app_settings", targetId: "certificate", details: { ...input }, ip: actor.ip });
+  });
+}
+
+const sealDir = (dataDir: string) => path.join(dataDir, "settings");
+const sealFile = (dataDir: string, sha: string) => path.join(sealDir(dataDir), `seal-${sha}.png`);
+
+/**
+ * Stores a seal PNG (content-addressed) and makes it the current one.
+ * @throws ValidationError when pdf-lib cannot embed the image (the renderer would fail later).
+ */
+export async function saveSeal(db: Db, dataDir: string, png: Buffer, actor: Actor): Promise<string> {
+  try {
+    await (await PDFDocument.create()).embedPng(png);
+  } catch {
+    throw new ValidationError({ seal: m.sealUnreadable }, m.sealUnreadable);
+  }
+  const sha = createHash("sha256").update(png).digest("hex");
+  const file = sealFile(dataDir, sha);
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(sealDir(dataDir), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, png, { mode: 0o600 });
+    fs.renameSync(tmp, file);
+  }
+  await db.transaction(async (tx) => {
+    await put(tx, KEYS.seal, { sha256: sha });
+    await audit(tx, { actorId: actor.id, action: "certificate.seal", targetType: "app_settings", targetId: KEYS.seal, details: { sha256: sha, bytes: png.length }, ip: actor.ip });
+  });
+  return sha;
+}
+
+/** Stops using a seal for new certificates; the file stays for reprints of issued ones. */
+export async function removeSeal(db: Db, actor: Actor): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.delete(appSettings).where(eq(appSettings.key, KEYS.seal));
+    await audit(tx, { actorId: actor.id, action: "certificate.seal.remove", targetType: "app_settings", targetId: KEYS.seal, ip: actor.ip });
+  });
+}
+
+/**
+ * The bytes of a stored seal image.
+ * @throws HttpError 500 with a clear message when the file is gone (an issued certificate names it).
+ */
+export function readSeal(dataDir: string, sha: string): Buffer {
+  if (!/^[0-9a-f]{64}$/.test(sha)) throw new HttpError(500, m.sealMissing);
+  try {
+    return fs.readFileSync(sealFile(dataDir, sha));
+  } catch {
+    throw new HttpError(500, m.sealMissing);
+  }
+}
+
+/** Reads each distinct seal once (bulk prints share one image across hundreds of pages). */
+export function sealReader(dataDir: string): (sha: string | null) => Buffer | undefined {
+  const cache = new Map<string, Buffer>();
+  return (sha) => {
+    if (!sha) return undefined;
+    let bytes = cache.get(sha);
+    if (!bytes) cache.set(sha, (bytes = readSeal(dataDir, sha)));
+    return bytes;
+  };
+}

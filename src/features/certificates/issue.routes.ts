@@ -1,0 +1,77 @@
+import { Router, type Request } from "express";
+import type { Db } from "../../db/client";
+import { currentUser, requireRole } from "../../lib/auth";
+import { ValidationError } from "../../lib/errors";
+import { flash } from "../../lib/flash";
+import { parseForm } from "../../lib/forms";
+import { idParam } from "../../lib/params";
+import { getCourse } from "../courses/courses.service";
+import { attachmentHeader } from "../courses/materials.routes";
+import { getCertificateSettings } from "./certificate-settings";
+import { certificatesMessages as m } from "./certificates.messages";
+import { bulkPrintQuery, issueOneSchema } from "./certificates.schema";
+import { courseCertificates, coursePdf } from "./certificates.service";
+import { classCompletion } from "./completion.service";
+import type { IssueJobs } from "./issue-jobs";
+import { issueCertificate } from "./issue.service";
+
+/** The base of absolute URLs (QR codes) from the request: protocol (X-Forwarded-Proto when trusted) and host. */
+export const baseUrlOf = (req: Request): string => `${req.protocol}://${req.get("host")}`;
+
+/** Issuing for a course (admins only): one by one, all at once with progress, and the merged print. */
+export function issueRouter({ db, dataDir, jobs, onJobError }: { db: Db; dataDir: string; jobs: IssueJobs; onJobError: (err: unknown) => void }): Router {
+  const router = Router();
+  const actor = (req: Request) => ({ id: currentUser(req).id, ip: req.ip ?? null });
+  const env = (req: Request) => ({ baseUrl: baseUrlOf(req), dataDir });
+
+  // GET /courses/:id/certificates: issued certificates, who can still get one, the bulk job's progress.
+  router.get("/courses/:id/certificates", requireRole("admin"), async (req, res) => {
+    const course = await getCourse(db, idParam(req));
+    // The job's state is copied before the lists are read: a job that ends meanwhile is still shown as
+    // running, so the page's script polls and reloads it, rather than showing "done" beside a stale list.
+    const current = jobs.get(course.id);
+    const job = current ? { ...current, failures: [...current.failures] } : null;
+    const [{ rows }, certs] = await Promise.all([classCompletion(db, course), courseCertificates(db, course.id)]);
+    const todo = rows.filter((r) => r.result.eligible && r.certificate?.status !== "valid");
+    res.render("certificates/course", { title: `${m.issueTitle}: ${course.title}`, course, rows, todo, certs, job });
+  });
+
+  // POST /courses/:id/certificates: issues one certificate (the service re-checks eligibility).
+  router.post("/courses/:id/certificates", requireRole("admin"), async (req, res) => {
+    const courseId = idParam(req);
+    const form = parseForm(issueOneSchema, req.body);
+    if (!form.ok) throw new ValidationError(form.errors);
+    const issued = await issueCertificate(db, courseId, form.data.userId, actor(req), env(req));
+    if (req.accepts(["html", "json"]) === "json") return res.status(201).json({ id: issued.id, number: issued.number });
+    flash(req, "success", m.issued(issued.number));
+    res.redirect(req.body?.back === "completion" ? `/courses/${courseId}/completion#hv-${form.data.userId}` : `/courses/${courseId}/certificates`);
+  });
+
+  // POST /courses/:id/certificates/issue-all: starts (or rejoins) the background job for every eligible trainee.
+  router.post("/courses/:id/certificates/issue-all", requireRole("admin"), async (req, res) => {
+    const course = await getCourse(db, idParam(req));
+    const running = jobs.get(course.id)?.running;
+    const job = await jobs.start(db, course, actor(req), env(req), onJobError);
+    flash(req, "info", running ? m.jobAlreadyRunning : job.total ? m.jobStarted : m.nothingToIssue);
+    res.redirect(`/courses/${course.id}/certificates#tien-do`);
+  });
+
+  // GET /courses/:id/certificates/job: the job's progress as JSON (polled by public/js/certificates.js).
+  router.get("/courses/:id/certificates/job", requireRole("admin"), async (req, res) => {
+    res.set("Cache-Control", "no-store");
+    res.json({ job: jobs.get(idParam(req)) });
+  });
+
+  // GET /courses/:id/certificates.pdf: every valid certificate of the class in one PDF, roster order.
+  router.get("/courses/:id/certificates.pdf", requireRole("admin"), async (req, res) => {
+    const course = await getCourse(db, idParam(req));
+    const { offsets } = bulkPrintQuery.parse(req.query);
+    const current = offsets === "current" ? (await getCertificateSettings(db)).print : null;
+    const bytes = await coursePdf(db, dataDir, course.id, current ? { xMm: current.offsetXmm, yMm: current.offsetYmm } : undefined);
+    res.setHeader("Content-Disposition", attachmentHeader(`${m.certificate} - ${course.title}.pdf`));
+    res.setHeader("Cache-Control", "private, no-cache");
+    res.type("application/pdf").send(Buffer.from(bytes));
+  });
+
+  return router;
+}

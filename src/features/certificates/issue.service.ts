@@ -1,0 +1,190 @@
+/**
+ * Issuing, re-issuing and revoking certificates. Each certificate is issued in ONE transaction: the
+ * register number is taken from certificate_counters (the counter row stays locked until commit), the
+ * snapshot is built, the PDF rendered from it and hashed, and the row inserted. A failure anywhere
+ * rolls the counter back too, so numbers have no gaps and are never used twice, even when many
+ * requests issue at once; a crash loses at most the certificate being issued.
+ */
+import { createHash } from "node:crypto";
+import { and, count, desc, eq, sql } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { certificateCounters, certificates, courseSessions, courses, enrollments, ethnicities, units, users } from "../../db/schema";
+import { audit } from "../../lib/audit";
+import { Conflict, NotFound } from "../../lib/errors";
+import { renderCertificates } from "../../lib/pdf";
+import { todayIso } from "../../lib/time";
+import { orgSettingsOn } from "../settings/settings.service";
+import { getCertificateSettings, readSeal, type CertificateSettings } from "./certificate-settings";
+import { certificatesMessages as m } from "./certificates.messages";
+import { completionOf } from "./completion.service";
+import { formatCertificateNumber, newVerificationToken, validatePattern } from "./numbering";
+import { buildSnapshot, resultText, toCertificateData, type CertificateSnapshot } from "./snapshot";
+
+type Actor = { id: number; ip?: string | null };
+
+/** Where the issuing request came from: the verification URL's base and the data directory (seal). */
+export interface IssueEnv {
+  /** "https://taphuan.example.vn" (protocol + host of the request, no trailing slash). */
+  baseUrl: string;
+  dataDir: string;
+  /** Clock for the issue date (tests). */
+  now?: Date;
+}
+
+/** What an issue returns. */
+export interface Issued {
+  id: number;
+  number: string;
+  token: string;
+  pdf: Uint8Array;
+}
+
+/** The one PDF of a certificate, rendered from its snapshot (and the seal image the snapshot names). */
+export async function snapshotPdf(snapshot: CertificateSnapshot, seal?: Uint8Array): Promise<Uint8Array> {
+  return renderCertificates([toCertificateData(snapshot, seal)], { title: `${m.certificate} ${snapshot.number}` });
+}
+
+export const sha256Hex = (bytes: Uint8Array): string => createHash("sha256").update(bytes).digest("hex");
+
+/**
+ * Next register number of a year and series, inside the caller's transaction: one UPDATE … RETURNING
+ * that locks the counter row until commit; the first number of a year and series inserts the row
+ * (concurrent first issuers meet in ON CONFLICT and continue from the winner's value).
+ */
+export async function nextSeq(tx: Db, year: number, series: string): Promise<number> {
+  const bump = { lastSeq: sql`${certificateCounters.lastSeq} + 1` };
+  const [hit] = await tx
+    .update(certificateCounters)
+    .set(bump)
+    .where(and(eq(certificateCounters.year, year), eq(certificateCounters.series, series)))
+    .returning({ seq: certificateCounters.lastSeq });
+  if (hit) return hit.seq;
+  const [row] = await tx
+    .insert(certificateCounters)
+    .values({ year, series, lastSeq: 1 })
+    .onConflictDoUpdate({ target: [certificateCounters.year, certificateCounters.series], set: bump })
+    .returning({ seq: certificateCounters.lastSeq });
+  return row.seq;
+}
+
+/** Settings and seal bytes, read before the transaction (no file I/O while the counter is locked). */
+async function prepare(db: Db, env: IssueEnv): Promise<{ settings: CertificateSettings; seal?: Buffer }> {
+  const settings = await getCertificateSettings(db);
+  const problem = validatePattern(settings.pattern);
+  if (problem) throw new Conflict(problem);
+  return { settings, seal: settings.sealSha256 ? readSeal(env.dataDir, settings.sealSha256) : undefined };
+}
+
+async function personRow(tx: Db, userId: number) {
+  const [p] = await tx
+    .select({ fullName: users.fullName, ho: users.ho, tenDem: users.tenDem, ten: users.ten, dateOfBirth: users.dateOfBirth, gender: users.gender, position: users.position, unit: units.name, ethnicity: ethnicities.name })
+    .from(users)
+    .leftJoin(units, eq(units.code, users.unitCode))
+    .leftJoin(ethnicities, eq(ethnicities.code, users.ethnicityCode))
+    .where(eq(users.id, userId));
+  if (!p) throw new NotFound();
+  if (!p.dateOfBirth) throw new Conflict(m.missingBirthDate);
+  return { ...p, dateOfBirth: p.dateOfBirth };
+}
+
+async function liveSessions(tx: Db, courseId: number) {
+  return tx.select({ date: courseSessions.date, venue: courseSessions.venue }).from(courseSessions).where(and(eq(courseSessions.courseId, courseId), eq(courseSessions.cancelled, false))).orderBy(courseSessions.date, courseSessions.startTime);
+}
+
+/** Number, token, snapshot, PDF and hash of a new certificate, inside the transaction. */
+async function compose(
+  tx: Db,
+  env: IssueEnv,
+  prep: { settings: CertificateSettings; seal?: Buffer },
+  parts: { userId: number; course: { id: number; title: string; venue: string | null }; result: string; completion: string; replaces?: { number: string; reason: string } },
+) {
+  const issueDate = todayIso(env.now);
+  const year = Number(issueDate.slice(0, 4));
+  const { settings } = prep;
+  const [person, sessions, org] = [await personRow(tx, parts.userId), await liveSessions(tx, parts.course.id), await orgSettingsOn(tx, issueDate)];
+  // Everything that can fail for a reason other than the database runs before the counter is taken.
+  if (!sessions.length) throw new Conflict(m.noSessions);
+  const seq = await nextSeq(tx, year, settings.series);
+  const number = formatCertificateNumber(settings.pattern, { seq, year, series: settings.series });
+  const token = newVerificationToken();
+  const snapshot = buildSnapshot({
+    number, year, series: settings.series, seq, issueDate,
+    verifyUrl: `${env.baseUrl.replace(/\/+$/, "")}/verify/${token}`,
+    person, course: parts.course, sessions, result: parts.result, completion: parts.completion, org,
+    print: { ...settings.print, sealSha256: settings.sealSha256 },
+    replaces: parts.replaces,
+  });
+  const pdf = await snapshotPdf(snapshot, prep.seal);
+  return { year, seq, number, token, snapshot, pdf, pdfSha256: sha256Hex(pdf) };
+}
+
+/**
+ * Issues a certificate to an enrolled trainee who completed a training course.
+ * @throws NotFound (course, or the person is not enrolled), Conflict (not a training course, not
+ * eligible — with the explanation —, already holding a valid certificate, no birth date, bad pattern).
+ */
+export async function issueCertificate(db: Db, courseId: number, userId: number, actor: Actor, env: IssueEnv): Promise<Issued> {
+  const prep = await prepare(db, env);
+  return db.transaction(async (tx) => {
+    const [course] = await tx.select().from(courses).where(eq(courses.id, courseId));
+    if (!course) throw new NotFound();
+    if (course.kind !== "training") throw new Conflict(m.notTraining);
+    // Locking the enrollment row serialises two issues for the same person (double click, a bulk job).
+    const [enr] = await tx.select({ id: enrollments.id }).from(enrollments).where(and(eq(enrollments.courseId, courseId), eq(enrollments.userId, userId), eq(enrollments.status, "enrolled"))).for("update");
+    if (!enr) throw new NotFound(m.notEnrolled);
+    const previous = await tx.select({ id: certificates.id, status: certificates.status }).from(certificates).where(and(eq(certificates.courseId, courseId), eq(certificates.userId, userId))).orderBy(desc(certificates.id));
+    if (previous.some((c) => c.status === "valid")) throw new Conflict(m.alreadyIssued);
+    const done = await completionOf(tx, course, userId);
+    if (!done.result.eligible) throw new Conflict(m.notEligibleError(done.result.summary));
+    const c = await compose(tx, env, prep, { userId, course, result: resultText(course.requiredQuizId ? done.quizPercent : null), completion: done.result.summary });
+    const [row] = await tx
+      .insert(certificates)
+      .values({
+        courseId, userId, version: previous.length + 1, previousId: previous[0]?.id ?? null, year: c.year, series: c.snapshot.series, seq: c.seq,
+        number: c.number, token: c.token, snapshot: c.snapshot as unknown as Record<string, unknown>, pdfSha256: c.pdfSha256, issuedBy: actor.id,
+      })
+      .returning({ id: certificates.id });
+    await audit(tx, { actorId: actor.id, action: "certificate.issue", targetType: "certificate", targetId: row.id, details: { courseId, userId, number: c.number, sha256: c.pdfSha256 }, ip: actor.ip });
+    return { id: row.id, number: c.number, token: c.token, pdf: c.pdf };
+  });
+}
+
+/**
+ * Re-issues a valid certificate (e.g. after a name correction): a new certificate (version n+1, a new
+ * register number in the current year, a new token, the person's current details, the same result)
+ * replaces it; the old one is marked superseded. Nothing is deleted.
+ * @throws NotFound, Conflict when the certificate is not valid any more.
+ */
+export async function reissueCertificate(db: Db, certificateId: number, reason: string, actor: Actor, env: IssueEnv): Promise<Issued> {
+  const prep = await prepare(db, env);
+  return db.transaction(async (tx) => {
+    const [old] = await tx.select().from(certificates).where(eq(certificates.id, certificateId)).for("update");
+    if (!old) throw new NotFound();
+    if (old.status !== "valid") throw new Conflict(m.notValidAnymore);
+    const [course] = await tx.select().from(courses).where(eq(courses.id, old.courseId));
+    const before = old.snapshot as unknown as CertificateSnapshot;
+    const c = await compose(tx, env, prep, { userId: old.userId, course, result: before.result, completion: before.completion, replaces: { number: old.number, reason } });
+    const [{ n }] = await tx.select({ n: count() }).from(certificates).where(and(eq(certificates.courseId, old.courseId), eq(certificates.userId, old.userId)));
+    const [row] = await tx
+      .insert(certificates)
+      .values({
+        courseId: old.courseId, userId: old.userId, version: n + 1, previousId: old.id, year: c.year, series: c.snapshot.series, seq: c.seq,
+        number: c.number, token: c.token, snapshot: c.snapshot as unknown as Record<string, unknown>, pdfSha256: c.pdfSha256, issuedBy: actor.id, reissueReason: reason,
+      })
+      .returning({ id: certificates.id });
+    await tx.update(certificates).set({ status: "superseded", supersededAt: new Date() }).where(eq(certificates.id, old.id));
+    await audit(tx, { actorId: actor.id, action: "certificate.reissue", targetType: "certificate", targetId: row.id, details: { previousId: old.id, previousNumber: old.number, number: c.number, reason }, ip: actor.ip });
+    return { id: row.id, number: c.number, token: c.token, pdf: c.pdf };
+  });
+}
+
+/** Revokes a valid certificate with a reason (kept in the register and shown on the verify page). */
+export async function revokeCertificate(db: Db, certificateId: number, reason: string, actor: Actor): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [cert] = await tx.select({ id: certificates.id, status: certificates.status, number: certificates.number }).from(certificates).where(eq(certificates.id, certificateId)).for("update");
+    if (!cert) throw new NotFound();
+    if (cert.status !== "valid") throw new Conflict(m.notValidAnymore);
+    await tx.update(certificates).set({ status: "revoked", revokedAt: new Date(), revokedBy: actor.id, revokeReason: reason }).where(eq(certificates.id, cert.id));
+    await audit(tx, { actorId: actor.id, action: "certificate.revoke", targetType: "certificate", targetId: cert.id, details: { number: cert.number, reason }, ip: actor.ip });
+  });
+}

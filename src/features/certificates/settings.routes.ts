@@ -1,0 +1,98 @@
+import { Router, type Request, type Response } from "express";
+import type { Db } from "../../db/client";
+import { currentUser, requireRole } from "../../lib/auth";
+import { ValidationError } from "../../lib/errors";
+import { flash } from "../../lib/flash";
+import { formatDecimal } from "../../lib/vietnamese";
+import { parseForm } from "../../lib/forms";
+import { renderCertificates } from "../../lib/pdf";
+import { todayIso } from "../../lib/time";
+import { uploadSingle } from "../../lib/upload";
+import { orgSettingsOn } from "../settings/settings.service";
+import { attachmentHeader } from "../courses/materials.routes";
+import { getCertificateSettings, readSeal, removeSeal, saveCertificateSettings, saveSeal, SEAL_MAX_BYTES } from "./certificate-settings";
+import { certificatesMessages as m } from "./certificates.messages";
+import { settingsSchema } from "./certificates.schema";
+import { baseUrlOf } from "./issue.routes";
+import { formatCertificateNumber, validatePattern } from "./numbering";
+import { buildSnapshot, toCertificateData } from "./snapshot";
+
+/** Certificate settings (admins): number pattern and series, printer offsets, border, seal image. */
+export function settingsRouter({ db, dataDir }: { db: Db; dataDir: string }): Router {
+  const router = Router();
+  const actor = (req: Request) => ({ id: currentUser(req).id, ip: req.ip ?? null });
+  const upload = uploadSingle({ field: "seal", maxBytes: SEAL_MAX_BYTES, allowed: ["image/png"], typeMessage: m.sealBadType, sizeMessage: m.sealTooLarge });
+
+  async function render(res: Response, status: number, values: Record<string, unknown> | null, errors: Record<string, string>) {
+    const settings = await getCertificateSettings(db);
+    const year = Number(todayIso().slice(0, 4));
+    const sample = validatePattern(settings.pattern) ? "" : formatCertificateNumber(settings.pattern, { seq: 1, year, series: settings.series });
+    const formValues = values ?? {
+      pattern: settings.pattern, series: settings.series, border: settings.print.border,
+      offsetXmm: formatDecimal(settings.print.offsetXmm, 1), offsetYmm: formatDecimal(settings.print.offsetYmm, 1),
+    };
+    res.status(status).render("certificates/settings", { title: m.settingsTitle, settings, sample, values: formValues, errors });
+  }
+
+  // GET /certificates/settings: the settings form and the current seal image.
+  router.get("/certificates/settings", requireRole("admin"), async (_req, res) => render(res, 200, null, {}));
+
+  // POST /certificates/settings: saves pattern, series, offsets and border (used by certificates issued from now on).
+  router.post("/certificates/settings", requireRole("admin"), async (req, res) => {
+    const form = parseForm(settingsSchema, req.body);
+    if (!form.ok) return render(res, 422, req.body, form.errors);
+    const { pattern, series, offsetXmm, offsetYmm, border } = form.data;
+    await saveCertificateSettings(db, { pattern, series, print: { offsetXmm, offsetYmm, border } }, actor(req));
+    flash(req, "success", m.settingsSaved);
+    res.redirect("/certificates/settings");
+  });
+
+  // POST /certificates/settings/seal: uploads the signature/seal PNG (multipart, field "seal").
+  router.post("/certificates/settings/seal", requireRole("admin"), ...upload, async (req, res) => {
+    if (!req.checkedFile) return render(res, 422, null, { seal: m.sealNoFile });
+    try {
+      await saveSeal(db, dataDir, req.checkedFile.buffer, actor(req));
+    } catch (e) {
+      if (e instanceof ValidationError) return render(res, 422, null, e.fields);
+      throw e;
+    }
+    flash(req, "success", m.sealSaved);
+    res.redirect("/certificates/settings");
+  });
+
+  // POST /certificates/settings/seal/remove: new certificates are issued without a seal image.
+  router.post("/certificates/settings/seal/remove", requireRole("admin"), async (req, res) => {
+    await removeSeal(db, actor(req));
+    flash(req, "success", m.sealRemoved);
+    res.redirect("/certificates/settings");
+  });
+
+  // GET /certificates/settings/seal.png: the current seal image, for the settings page.
+  router.get("/certificates/settings/seal.png", requireRole("admin"), async (_req, res) => {
+    const { sealSha256 } = await getCertificateSettings(db);
+    if (!sealSha256) return res.status(404).end();
+    res.setHeader("Cache-Control", "private, no-cache");
+    res.type("image/png").send(readSeal(dataDir, sealSha256));
+  });
+
+  // GET /certificates/settings/sample.pdf: a sample certificate with the current settings, to align the printer.
+  router.get("/certificates/settings/sample.pdf", requireRole("admin"), async (req, res) => {
+    const settings = await getCertificateSettings(db);
+    const today = todayIso();
+    const year = Number(today.slice(0, 4));
+    const org = await orgSettingsOn(db, today);
+    const number = validatePattern(settings.pattern) ? "001" : formatCertificateNumber(settings.pattern, { seq: 1, year, series: settings.series });
+    const snapshot = buildSnapshot({
+      number, year, series: settings.series, seq: 1, issueDate: today, verifyUrl: `${baseUrlOf(req)}/verify/mau`,
+      person: { fullName: m.sampleName, ho: "Nguyễn", tenDem: "Thị", ten: "Mẫu", dateOfBirth: "1990-03-05", gender: "Nữ", ethnicity: "Kinh", unit: m.sampleUnit, position: null },
+      course: { id: 0, title: m.sampleCourse, venue: m.sampleVenue }, sessions: [{ date: today, venue: null }],
+      result: m.resultPassed, completion: "", org, print: { ...settings.print, sealSha256: settings.sealSha256 },
+    });
+    const seal = settings.sealSha256 ? readSeal(dataDir, settings.sealSha256) : undefined;
+    const bytes = await renderCertificates([toCertificateData(snapshot, seal)]);
+    res.setHeader("Content-Disposition", attachmentHeader("GCN in thử.pdf"));
+    res.type("application/pdf").send(Buffer.from(bytes));
+  });
+
+  return router;
+}

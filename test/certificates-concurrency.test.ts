@@ -1,0 +1,97 @@
+/**
+ * Register numbers under concurrency (50 simultaneous issue requests → 50 distinct consecutive numbers),
+ * and issuing a whole class as a background job with progress. Runs on PGlite, and on PostgreSQL when
+ * TEST_DATABASE_URL is set (there the requests really run in parallel on a pool of connections).
+ */
+import { eq } from "drizzle-orm";
+import { attendanceMarks, certificateCounters, certificates, courseSessions, enrollments, users } from "../src/db/schema";
+import { joinFullName } from "../src/lib/vietnamese";
+import { createTestApp, loginAs, type TestContext } from "./helpers/app";
+import { usingPostgres } from "./helpers/db";
+import { makeCourse } from "./helpers/courses";
+
+jest.setTimeout(240000);
+let ctx: TestContext;
+let admin: Awaited<ReturnType<typeof loginAs>>;
+beforeAll(async () => {
+  ctx = await createTestApp();
+  admin = await loginAs(ctx, "admin");
+});
+afterAll(async () => ctx.close());
+
+const HO = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô"];
+const TEN = ["Hà", "Ưng", "Thủy", "Khải", "Việt", "Ánh", "Trường", "Giang", "Dũng", "Hằng"];
+
+/** A training course with two sessions and `n` trainees present at both (`absentEvery`-th person absent). */
+async function eligibleClass(n: number, title: string, absentEvery = 0) {
+  const db = ctx.handle.db;
+  const course = await makeCourse(ctx, admin.user.id, { title });
+  const sessions = await db.insert(courseSessions).values([
+    { courseId: course.id, date: "2026-04-06", startTime: "07:30", endTime: "11:00" },
+    { courseId: course.id, date: "2026-04-07", startTime: "07:30", endTime: "11:00" },
+  ]).returning();
+  const people = Array.from({ length: n }, (_, i) => ({ ho: HO[i % HO.length], tenDem: `Văn ${i + 1}`, ten: TEN[Math.floor(i / HO.length) % TEN.length] }));
+  const rows = await db
+    .insert(users)
+    .values(people.map((p, i) => ({ ...p, fullName: joinFullName(p), role: "trainee" as const, dateOfBirth: `19${70 + (i % 30)}-0${1 + (i % 9)}-1${i % 10}` })))
+    .returning({ id: users.id });
+  await db.insert(enrollments).values(rows.map((r) => ({ courseId: course.id, userId: r.id, status: "enrolled" as const })));
+  await db.insert(attendanceMarks).values(rows.flatMap((r, i) => sessions.map((s) => ({ sessionId: s.id, userId: r.id, status: (absentEvery && i % absentEvery === 0 ? "A" : "P") as "A" | "P", source: "rollcall" }))));
+  return { course, userIds: rows.map((r) => r.id) };
+}
+
+test(`50 concurrent issue requests give 50 distinct consecutive numbers (${usingPostgres ? "PostgreSQL" : "PGlite"})`, async () => {
+  const db = ctx.handle.db;
+  const { course, userIds } = await eligibleClass(50, "Lớp bồi dưỡng kỹ năng thông tin đối ngoại trên mạng xã hội");
+  const year = new Date().getFullYear();
+  const [counter] = await db.select().from(certificateCounters).where(eq(certificateCounters.year, year));
+  const start = counter?.lastSeq ?? 0;
+  const responses = await Promise.all(
+    userIds.map((userId) => admin.agent.post(`/courses/${course.id}/certificates`).set("Accept", "application/json").set("x-csrf-token", admin.csrf).send({ userId })),
+  );
+  expect(responses.map((r) => r.status)).toEqual(userIds.map(() => 201));
+  const rows = await db.select().from(certificates).where(eq(certificates.courseId, course.id));
+  expect(rows).toHaveLength(50);
+  const seqs = rows.map((r) => r.seq).sort((a, b) => a - b);
+  expect(seqs).toEqual(Array.from({ length: 50 }, (_, i) => start + i + 1));
+  expect(new Set(rows.map((r) => r.number)).size).toBe(50);
+  expect(new Set(rows.map((r) => r.token)).size).toBe(50);
+  // What each request answered is what was stored.
+  expect(responses.map((r) => r.body.number).sort()).toEqual(rows.map((r) => r.number).sort());
+  const [after] = await db.select().from(certificateCounters).where(eq(certificateCounters.year, year));
+  expect(after.lastSeq).toBe(start + 50);
+});
+
+test("issuing to a whole class runs as a job with progress; ineligible people are left out, the page can be reopened", async () => {
+  const db = ctx.handle.db;
+  const { course, userIds } = await eligibleClass(30, "Lớp tập huấn công tác tuyên truyền biên giới", 10);
+  const page = await admin.agent.get(`/courses/${course.id}/certificates`);
+  expect(page.text).toContain("27 học viên đạt điều kiện chưa có giấy chứng nhận.");
+  const started = await admin.agent.post(`/courses/${course.id}/certificates/issue-all`).type("form").send({ _csrf: admin.csrf });
+  expect(started.status).toBe(302);
+  // A second click while it runs does not start a second job.
+  await admin.agent.post(`/courses/${course.id}/certificates/issue-all`).type("form").send({ _csrf: admin.csrf });
+  const seen: number[] = [];
+  let job: { running: boolean; done: number; total: number; issued: number; failures: unknown[] } | null = null;
+  for (let i = 0; i < 600; i++) {
+    const res = await admin.agent.get(`/courses/${course.id}/certificates/job`).set("Accept", "application/json");
+    job = res.body.job;
+    seen.push(job!.done);
+    if (!job!.running) break;
+    // The page shows the progress bar meanwhile.
+    if (i === 0) expect((await admin.agent.get(`/courses/${course.id}/certificates`)).text).toMatch(/<progress id="job-bar" max="27"/);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  expect(job).toMatchObject({ running: false, total: 27, done: 27, issued: 27, failures: [] });
+  expect([...seen].sort((a, b) => a - b)).toEqual(seen); // progress only moves forward
+  const rows = await db.select().from(certificates).where(eq(certificates.courseId, course.id));
+  expect(rows).toHaveLength(27);
+  const absent = userIds.filter((_, i) => i % 10 === 0);
+  expect(rows.some((r) => absent.includes(r.userId))).toBe(false);
+  const done = await admin.agent.get(`/courses/${course.id}/certificates`);
+  expect(done.text).toContain("Đã cấp 27 giấy chứng nhận.");
+  expect(done.text).toContain("Không còn học viên đạt điều kiện nào chưa có giấy chứng nhận.");
+  // Running it again issues nothing new.
+  await admin.agent.post(`/courses/${course.id}/certificates/issue-all`).type("form").send({ _csrf: admin.csrf });
+  expect(await db.select().from(certificates).where(eq(certificates.courseId, course.id))).toHaveLength(27);
+});
