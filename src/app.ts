@@ -87,10 +87,12 @@ export function createApp(opts: AppOptions): express.Express {
     session({
       name: SESSION_COOKIE,
       secret: opts.sessionSecret,
-      store: new PgStore({ pool: handle.client as any, tableName: "session", pruneSessionInterval: opts.pruneSessions === false ? false : 15 * 60 }),
+      // No "touch" of the stored session on every request (one UPDATE per page view): a session simply
+      // lasts 8 hours from login, a working day.
+      store: new PgStore({ pool: handle.client as any, tableName: "session", pruneSessionInterval: opts.pruneSessions === false ? false : 15 * 60, disableTouch: true }),
       resave: false,
       saveUninitialized: false,
-      rolling: true,
+      rolling: false,
       cookie: { httpOnly: true, sameSite: "lax", secure: !!opts.trustProxy, maxAge: 8 * 60 * 60 * 1000 },
     }),
   );

@@ -1,4 +1,108 @@
 /** Visible text of attendance (part of `t` as t.attendance, see src/lib/messages.ts). */
 export const attendanceMessages = {
   title: "Điểm danh",
+  statuses: { P: "Có mặt", L: "Đi muộn", E: "Vắng có phép", A: "Vắng không phép" } as Record<string, string>,
+  /** Short labels for the radio buttons on a phone. */
+  short: { P: "Có mặt", L: "Muộn", E: "Phép", A: "Vắng" } as Record<string, string>,
+  legend: "P: có mặt; L: đi muộn; E: vắng có phép; A: vắng không phép",
+  notMarked: "Chưa điểm danh",
+  sources: { rollcall: "Giảng viên điểm danh", qr: "Quét mã QR", code: "Nhập mã số" } as Record<string, string>,
+
+  // Course page
+  section: "Điểm danh",
+  overview: "Bảng điểm danh",
+  signInSheet: "Danh sách ký nhận (PDF)",
+  exportXlsx: "Xuất bảng điểm danh (Excel)",
+  rollCall: "Điểm danh",
+  kiosk: "Màn hình QR",
+  rateTitle: "Tỷ lệ chuyên cần",
+  rateRule: (countExcused: boolean) =>
+    `Tính trên tất cả các buổi đã lên lịch (không tính buổi đã hủy); buổi chưa điểm danh tính là vắng${countExcused ? "; vắng có phép tính là có mặt" : ""}.`,
+  myRate: "Chuyên cần của bạn",
+  attendedOf: (attended: number, scheduled: number) => `${attended}/${scheduled} buổi`,
+  checkinByCode: "Điểm danh bằng mã số",
+  noEnrolled: "Chưa có học viên nào.",
+  sessionsList: "Các buổi",
+
+  // Roll-call (session page)
+  rollCallTitle: "Điểm danh buổi học",
+  backToCourse: "Quay lại khóa học",
+  backToOverview: "Bảng điểm danh",
+  fullName: "Họ và tên",
+  unit: "Đơn vị",
+  remark: "Ghi chú",
+  status: "Trạng thái",
+  save: "Lưu điểm danh",
+  saveRest: "Lưu và đánh dấu có mặt cho những người còn lại",
+  saved: (n: number) => (n ? `Đã lưu điểm danh (${n} thay đổi).` : "Không có thay đổi nào."),
+  remarkNeedsStatus: "Chọn trạng thái trước khi ghi chú",
+  sessionCancelled: "Buổi học này đã bị hủy.",
+  counts: (c: Record<string, number>, unmarked: number) =>
+    `Có mặt ${c.P ?? 0} · Đi muộn ${c.L ?? 0} · Vắng có phép ${c.E ?? 0} · Vắng không phép ${c.A ?? 0} · Chưa điểm danh ${unmarked}`,
+  auditTitle: "Lịch sử thay đổi điểm danh",
+  auditEmpty: "Chưa có thay đổi nào.",
+  auditAt: "Thời điểm",
+  auditPerson: "Học viên",
+  auditChange: "Thay đổi",
+  auditSource: "Cách ghi",
+  auditBy: "Người ghi",
+  auditIp: "Địa chỉ IP",
+
+  // Kiosk
+  kioskTitle: "Điểm danh bằng mã QR",
+  kioskScan: "Quét mã QR bằng điện thoại để điểm danh",
+  kioskCode: "Hoặc nhập mã số tại",
+  kioskCount: (n: number, total: number) => `Đã điểm danh ${n}/${total}`,
+  kioskLatest: "Vừa điểm danh",
+  kioskNotOpen: (opens: string) => `Chưa mở điểm danh. Mở lúc ${opens}.`,
+  kioskClosed: (closes: string) => `Đã hết giờ điểm danh (đóng lúc ${closes}).`,
+  kioskOpenUntil: (closes: string) => `Điểm danh đến ${closes}`,
+  kioskOffline: "Mất kết nối với máy chủ, đang thử lại…",
+  kioskFullscreen: "Toàn màn hình",
+  qrAlt: "Mã QR điểm danh",
+
+  // Check-in results and refusals
+  checkinTitle: "Điểm danh",
+  checkedIn: (status: string, time: string) => `Đã điểm danh: ${status} lúc ${time}.`,
+  alreadyMarked: (status: string) => `Bạn đã được điểm danh buổi này: ${status}. Nếu cần sửa, hãy báo giảng viên.`,
+  badToken: "Mã QR không hợp lệ hoặc đã hết hạn (mã đổi sau mỗi 15 giây). Hãy quét lại mã đang hiện trên màn hình.",
+  badCode: "Mã số không đúng hoặc đã hết hạn. Hãy nhập mã đang hiện trên màn hình.",
+  notEnrolled: "Bạn không có tên trong danh sách học viên của khóa học này nên không thể điểm danh. Hãy liên hệ giảng viên hoặc ban tổ chức.",
+  cancelled: "Buổi học này đã bị hủy, không điểm danh.",
+  notOpenYet: (opens: string) => `Chưa đến giờ điểm danh. Điểm danh mở lúc ${opens}.`,
+  closed: (closes: string) => `Đã hết giờ điểm danh buổi này (đóng lúc ${closes}). Hãy báo giảng viên nếu bạn có mặt.`,
+  tooManyAttempts: "Bạn đã nhập sai quá nhiều lần. Vui lòng chờ vài phút rồi thử lại.",
+  sessionLine: (course: string, date: string, time: string) => `${course} — buổi ${date}, ${time}`,
+
+  // Code entry
+  codeTitle: "Điểm danh bằng mã số",
+  codeIntro: "Nhập mã 6 chữ số đang hiện trên màn hình điểm danh.",
+  codeSession: "Buổi học",
+  codeField: "Mã số (6 chữ số)",
+  codeSubmit: "Điểm danh",
+  codeNoSessions: "Hiện không có buổi học nào của bạn đang mở điểm danh.",
+  codeBadSession: "Chọn buổi học",
+  codeFormat: "Mã gồm 6 chữ số",
+
+  // Overview and settings
+  overviewTitle: "Bảng điểm danh",
+  rate: "Tỷ lệ",
+  attended: "Số buổi",
+  cancelledShort: "Đã hủy",
+  settingsTitle: "Cài đặt điểm danh bằng mã QR",
+  opensBefore: "Mở điểm danh trước giờ học (phút)",
+  closesAfter: "Đóng điểm danh sau giờ bắt đầu (phút)",
+  lateAfter: "Tính đi muộn sau giờ bắt đầu (phút)",
+  settingsSaved: "Đã lưu cài đặt điểm danh.",
+  badMinutes: "Số phút từ 0 đến 1440",
+
+  // Exports
+  xlsxSheet: "Điểm danh",
+  xlsxFile: (id: number) => `diem-danh-khoa-${id}.xlsx`,
+  pdfFile: (id: number) => `danh-sach-ky-nhan-khoa-${id}.pdf`,
+  xlsxSession: (n: number, date: string, time: string) => `Buổi ${n}\n${date} ${time}`,
+  xlsxCancelled: "(đã hủy)",
+  tt: "TT",
+  dateOfBirth: "Ngày sinh",
+  noSessionsForSheet: "Khóa học chưa có buổi học nào để in danh sách ký nhận.",
 };

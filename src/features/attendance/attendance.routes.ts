@@ -1,7 +1,101 @@
-import { Router } from "express";
+import { Router, type Request, type Response } from "express";
 import type { Db } from "../../db/client";
+import { currentUser, requireRole } from "../../lib/auth";
+import { ValidationError } from "../../lib/errors";
+import { flash } from "../../lib/flash";
+import { parseForm } from "../../lib/forms";
+import { idParam } from "../../lib/params";
+import { getManagedCourse, type CourseDetail } from "../courses/courses.service";
+import { attachmentHeader } from "../courses/materials.routes";
+import { marksWorkbook, signInSheetPdf } from "./attendance.export";
+import { attendanceMessages as m } from "./attendance.messages";
+import { checkinSettingsSchema, rollCallSchema } from "./attendance.schema";
+import { courseAttendance, updateCheckinSettings } from "./attendance.service";
+import { checkinRouter } from "./checkin.routes";
+import { getRollCall, saveRollCall } from "./rollcall.service";
 
-/** Routes of the attendance feature. */
-export function attendanceRouter(_deps: { db: Db; dataDir: string; secret: string }): Router {
-  return Router();
+const XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/** Routes of the attendance feature: roll-call, overview, exports (here) and check-in (checkin.routes.ts). */
+export function attendanceRouter({ db, secret }: { db: Db; dataDir: string; secret: string }): Router {
+  const router = Router();
+  const actor = (req: Request) => ({ id: currentUser(req).id, ip: req.ip ?? null });
+  const staff = requireRole("admin", "trainer");
+  const managed = (req: Request) => getManagedCourse(db, currentUser(req), idParam(req));
+
+  async function renderOverview(res: Response, course: CourseDetail, status: number, values: Record<string, unknown>, errors: Record<string, string>) {
+    const grid = await courseAttendance(db, course.id);
+    res.status(status).render("attendance/overview", { title: `${m.overviewTitle}: ${course.title}`, course, grid, values, errors });
+  }
+
+  // GET /courses/:id/attendance: all marks of a course (people × sessions), rates, settings, exports.
+  router.get("/courses/:id/attendance", staff, async (req, res) => {
+    const course = await managed(req);
+    await renderOverview(res, course, 200, course, {});
+  });
+
+  // POST /courses/:id/attendance/settings: the course's check-in window and lateness rule.
+  router.post("/courses/:id/attendance/settings", staff, async (req, res) => {
+    const course = await managed(req);
+    const form = parseForm(checkinSettingsSchema, req.body);
+    if (!form.ok) return renderOverview(res, course, 422, req.body, form.errors);
+    await updateCheckinSettings(db, course.id, form.data, actor(req));
+    flash(req, "success", m.settingsSaved);
+    res.redirect(`/courses/${course.id}/attendance`);
+  });
+
+  // GET /courses/:id/attendance/sign-in.pdf: DANH SÁCH KÝ NHẬN, A4 landscape.
+  router.get("/courses/:id/attendance/sign-in.pdf", staff, async (req, res) => {
+    const course = await managed(req);
+    const pdf = await signInSheetPdf(db, course);
+    if (!pdf) {
+      flash(req, "error", m.noSessionsForSheet);
+      return res.redirect(`/courses/${course.id}`);
+    }
+    res.setHeader("Content-Type", "application/pdf");
+    res.setHeader("Content-Disposition", attachmentHeader(m.pdfFile(course.id)).replace(/^attachment/, "inline"));
+    res.setHeader("Cache-Control", "private, no-cache");
+    res.send(Buffer.from(pdf));
+  });
+
+  // GET /courses/:id/attendance.xlsx: every mark of the course and each person's rate.
+  router.get("/courses/:id/attendance.xlsx", staff, async (req, res) => {
+    const course = await managed(req);
+    const xlsx = await marksWorkbook(course.title, await courseAttendance(db, course.id));
+    res.setHeader("Content-Type", XLSX_MIME);
+    res.setHeader("Content-Disposition", attachmentHeader(m.xlsxFile(course.id)));
+    res.setHeader("Cache-Control", "private, no-cache");
+    res.send(xlsx);
+  });
+
+  // GET /courses/:id/sessions/:sid/attendance: the roll-call sheet of one session (+ change log for admins).
+  router.get("/courses/:id/sessions/:sid/attendance", staff, async (req, res) => {
+    const course = await managed(req);
+    const sheet = await getRollCall(db, course, idParam(req, "sid"), { withAudit: currentUser(req).role === "admin" });
+    res.render("attendance/rollcall", { title: m.rollCallTitle, course, ...sheet, values: null, errors: {} });
+  });
+
+  // POST /courses/:id/sessions/:sid/attendance: saves the whole sheet in one transaction.
+  router.post("/courses/:id/sessions/:sid/attendance", staff, async (req, res) => {
+    const course = await managed(req);
+    const sessionId = idParam(req, "sid");
+    const form = parseForm(rollCallSchema, req.body);
+    const fail = async (errors: Record<string, string>) => {
+      const sheet = await getRollCall(db, course, sessionId, { withAudit: currentUser(req).role === "admin" });
+      res.status(422).render("attendance/rollcall", { title: m.rollCallTitle, course, ...sheet, values: req.body, errors });
+    };
+    if (!form.ok) return fail(form.errors);
+    let changed: number;
+    try {
+      changed = await saveRollCall(db, course, sessionId, { marks: form.data.mark, remarks: form.data.remark, rest: form.data.rest }, actor(req));
+    } catch (e) {
+      if (e instanceof ValidationError) return fail(e.fields);
+      throw e;
+    }
+    flash(req, "success", m.saved(changed));
+    res.redirect(`/courses/${course.id}/sessions/${sessionId}/attendance`);
+  });
+
+  router.use(checkinRouter({ db, secret }));
+  return router;
 }

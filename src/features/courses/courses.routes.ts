@@ -9,6 +9,7 @@ import { idParam } from "../../lib/params";
 import { formatDate } from "../../lib/vietnamese";
 import { personFormOptions } from "../users/users.service";
 import { myEnrollment } from "../enrollment/enrollment.service";
+import { attendanceForCoursePage } from "../attendance/attendance.service";
 import { canDownloadMaterials, listMaterials } from "./materials.service";
 import { canManageCourse } from "./courses.policy";
 import { cancelSessionSchema, courseListQuery, courseSchema, sessionSchema } from "./courses.schema";
@@ -62,7 +63,8 @@ export function coursesRouter({ db }: { db: Db }): Router {
     const categories = options.categories.filter((c) => course.targetCategoryIds.includes(c.id));
     // Materials are listed only to those who may download them (staff of the course, enrolled trainees).
     const showMaterials = canDownloadMaterials(me, course, mine?.status ?? null);
-    res.render("courses/show", { title: course.title, course, mine, materials: showMaterials ? materials : null, canManage, categories, fundingTotal: course.funding.reduce((a, f) => a + f.amount, 0) });
+    const attendance = await attendanceForCoursePage(db, course, me, canManage, mine?.status === "enrolled");
+    res.render("courses/show", { title: course.title, course, mine, materials: showMaterials ? materials : null, canManage, categories, fundingTotal: course.funding.reduce((a, f) => a + f.amount, 0), attendance });
   });
 
   // GET /courses/:id/edit: edit form (admins, the course's trainers).

@@ -1,0 +1,283 @@
+/**
+ * Benchmark: QR check-in against the real server (src/server.ts in its own process, embedded PGlite in a
+ * temporary DATA_DIR), driven over HTTP like phones do (session cookie, GET of the QR URL, HTML answer).
+ *   (a) burst: 200 enrolled trainees check in to one session at the same moment; all must be answered,
+ *       each marked exactly once, the slowest within 300 ms;
+ *   (b) sustained: 50 keep-alive connections for 10 s, each request a new check-in (another trainee
+ *       or session), reporting check-ins per second and latency percentiles (goal ≥ 1,000/s);
+ *   baselines in the same run, same 50 connections: GET /healthz (no session, one `select 1`), and an
+ *   authenticated request refused before any query of ours (a malformed token): the fixed cost of
+ *   every logged-in request (session load, user load, session touch, page render).
+ * Set-up goes through the services (users, course, sessions, enrollments), then the database is closed
+ * and the server started on it; trainees log in through the login form, and each checks in once to a
+ * warm-up session (not measured) so the figures are those of a server that has been running.
+ * On a shared machine wall-clock figures depend on the load: the JSON line also gives the server's CPU
+ * time per request (from /proc) and the load average. BENCH_CPU_PROF=dir writes a CPU profile.
+ * Run: npm run bench:checkin  (or npx tsx bench/checkin.ts [seconds])
+ * Prints one JSON line at the end.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import http from "node:http";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { count, eq } from "drizzle-orm";
+import { openDb } from "../src/db/client";
+import { seedReferenceData } from "../src/db/reference-data";
+import { attendanceChanges, attendanceMarks, courseSessions } from "../src/db/schema";
+import { updateCheckinSettings } from "../src/features/attendance/attendance.service";
+import { checkinPath } from "../src/features/attendance/kiosk.service";
+import { checkinKey } from "../src/features/attendance/checkin.service";
+import { createCourse, getCourse } from "../src/features/courses/courses.service";
+import { addSessions } from "../src/features/courses/sessions.service";
+import { addParticipant } from "../src/features/enrollment/enrollment.service";
+import { createUser } from "../src/features/users/users.service";
+
+const TRAINEES = 200;
+const SESSIONS = 80; // sustained phase: up to 200 × 79 = 15,800 distinct check-ins (+ warm-up and burst sessions)
+const CONNECTIONS = 50;
+const SECONDS = Number(process.argv[2] ?? 10);
+const PASSWORD = "mat-khau-bench-checkin";
+const SECRET = "bench-checkin-secret-bench-checkin-secret";
+const ROOT = path.resolve(__dirname, "..");
+
+const pad = (n: number) => String(n).padStart(2, "0");
+/** A session whose check-in (opened 24 h ahead) is open now, whatever the time of day. */
+function sessionOpenNow() {
+  const s = new Date(Date.now() + 60 * 60_000 + 7 * 3_600_000);
+  if (s.getUTCHours() >= 20) return { date: new Date(Date.now() + 19 * 3_600_000).toISOString().slice(0, 10), startTime: "07:00", endTime: "10:00" };
+  return { date: s.toISOString().slice(0, 10), startTime: `${pad(s.getUTCHours())}:${pad(s.getUTCMinutes())}`, endTime: `${pad(s.getUTCHours() + 3)}:${pad(s.getUTCMinutes())}` };
+}
+
+async function setUp(dataDir: string) {
+  const handle = await openDb({ dataDir });
+  await handle.migrate();
+  await seedReferenceData(handle.db);
+  const db = handle.db;
+  const person = (i: number, role: "admin" | "trainer" | "trainee") => ({
+    ho: "Nguyễn", tenDem: "Văn", ten: `Thử ${i}`, login: `${role}${i}@bench.vn`, email: `${role}${i}@bench.vn`, phone: null, role,
+    dateOfBirth: null, gender: null, ethnicityCode: null, position: null, unitCode: null, categoryId: null, cccd: null, password: PASSWORD,
+  });
+  const admin = await createUser(db, person(0, "admin"), null);
+  const trainer = await createUser(db, person(0, "trainer"), null);
+  const course = await createCourse(db, {
+    title: "Hội nghị quán triệt Quyết định 1191/QĐ-TTg", kind: "conference", planTaskId: null, topic: null, description: null, organiserUnitCode: null,
+    venue: "Hội trường UBND xã Triệu Sơn", capacity: null, enrollOpens: null, enrollCloses: null, approvalRequired: false, status: "open", countExcused: false,
+    trainerIds: [trainer.id], targetCategoryIds: [], funding: [],
+  }, { id: admin.id });
+  const when = sessionOpenNow();
+  for (let i = 0; i <= SESSIONS; i++) {
+    await addSessions(db, await getCourse(db, course.id), { ...when, venue: null, topic: `Buổi ${i}`, trainerId: null, weekdays: [], repeatUntil: null }, { id: admin.id });
+  }
+  await updateCheckinSettings(db, course.id, { checkinOpensBefore: 1440, checkinClosesAfter: 30, lateAfterMinutes: 15 }, { id: admin.id });
+  const trainees: { id: number; login: string }[] = [];
+  for (let i = 1; i <= TRAINEES; i += 4) {
+    const batch = await Promise.all([0, 1, 2, 3].filter((k) => i + k <= TRAINEES).map((k) => createUser(db, person(i + k, "trainee"), null)));
+    for (const u of batch) {
+      await addParticipant(db, course.id, u.id, "admin", null);
+      trainees.push({ id: u.id, login: u.login! });
+    }
+  }
+  const sessions = (await db.select({ id: courseSessions.id }).from(courseSessions).where(eq(courseSessions.courseId, course.id)).orderBy(courseSessions.id)).map((s) => s.id);
+  await handle.close();
+  return { courseId: course.id, sessions, trainees, trainer: { login: trainer.login! } };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function startServer(dataDir: string, port: number): Promise<ChildProcess> {
+  // BENCH_CPU_PROF=dir writes a V8 CPU profile of the server there (open it in Chrome DevTools).
+  const prof = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [];
+  const child = spawn(process.execPath, [...prof, "--import", "tsx", "src/server.ts"], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", DATA_DIR: dataDir, PORT: String(port), SESSION_SECRET: SECRET, LOG_LEVEL: "silent", LOGIN_IP_LIMIT: "100000" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  return new Promise((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      if (out.includes("taphuan đang chạy")) resolve(child);
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.on("exit", (code) => reject(new Error(`server exited (${code}):\n${out}`)));
+  });
+}
+
+interface Reply { status: number; body: string; cookie: string | null; ms: number }
+
+function request(agent: http.Agent, port: number, method: string, pathName: string, headers: Record<string, string> = {}, body?: string): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const req = http.request({ host: "127.0.0.1", port, method, path: pathName, agent, headers: { ...headers, ...(body ? { "content-type": "application/x-www-form-urlencoded", "content-length": String(Buffer.byteLength(body)) } : {}) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => {
+        const set = res.headers["set-cookie"]?.find((c) => c.startsWith("taphuan.sid="));
+        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8"), cookie: set ? set.split(";")[0] : null, ms: performance.now() - started });
+      });
+    });
+    req.on("error", reject);
+    if (body) req.write(body);
+    req.end();
+  });
+}
+
+/** Logs in through the form, then opens the home page (as the browser does after the redirect). */
+async function login(agent: http.Agent, port: number, loginName: string): Promise<string> {
+  const page = await request(agent, port, "GET", "/login");
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1];
+  const form = new URLSearchParams({ _csrf: csrf, login: loginName, password: PASSWORD }).toString();
+  const res = await request(agent, port, "POST", "/login", { cookie: page.cookie! }, form);
+  if (res.status !== 302 || !res.cookie) throw new Error(`login of ${loginName} failed: ${res.status}`);
+  await request(agent, port, "GET", "/", { cookie: res.cookie });
+  return res.cookie;
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+const round = (n: number) => Math.round(n * 10) / 10;
+function stats(latencies: number[]) {
+  const s = [...latencies].sort((a, b) => a - b);
+  return { p50Ms: round(percentile(s, 50)), p99Ms: round(percentile(s, 99)), maxMs: round(s[s.length - 1]) };
+}
+
+/**
+ * CPU seconds (user + system) the server process has used, from /proc: on a shared machine the wall
+ * clock depends on what else runs, the server's CPU time per request much less.
+ */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100 Hz on Linux)
+  } catch {
+    return NaN;
+  }
+}
+
+/** `connections` loops sending next() until `seconds` pass; returns the latencies and failures. */
+async function load(port: number, seconds: number, connections: number, next: () => { path: string; cookie?: string; check(r: Reply): boolean } | null, serverPid?: number) {
+  const cpu0 = serverPid ? cpuSeconds(serverPid) : NaN;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  const latencies: number[] = [];
+  let failures = 0;
+  const end = performance.now() + seconds * 1000;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: connections }, async () => {
+    while (performance.now() < end) {
+      const job = next();
+      if (!job) return;
+      const r = await request(agent, port, "GET", job.path, job.cookie ? { cookie: job.cookie } : {});
+      latencies.push(r.ms);
+      if (!job.check(r)) failures++;
+    }
+  }));
+  const elapsed = (performance.now() - started) / 1000;
+  const cpu = serverPid ? cpuSeconds(serverPid) - cpu0 : NaN;
+  agent.destroy();
+  return {
+    requests: latencies.length, perSecond: Math.round(latencies.length / elapsed), failures, ...stats(latencies),
+    // Server CPU per request, and the rate one fully available core would give at that cost.
+    serverCpuMsPerRequest: round((cpu * 1000) / latencies.length), perSecondAtOneCore: Math.round(latencies.length / cpu),
+  };
+}
+
+async function main() {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "taphuan-bench-checkin-"));
+  let server: ChildProcess | undefined;
+  try {
+    const t0 = performance.now();
+    const setup = await setUp(dataDir);
+    const port = await freePort();
+    server = await startServer(dataDir, port);
+    console.error(`set-up ${((performance.now() - t0) / 1000).toFixed(1)} s; logging in ${TRAINEES} trainees…`);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: TRAINEES, maxFreeSockets: TRAINEES });
+    const cookies: string[] = [];
+    for (let i = 0; i < setup.trainees.length; i += 4) {
+      cookies.push(...(await Promise.all(setup.trainees.slice(i, i + 4).map((tr) => login(agent, port, tr.login)))));
+    }
+    const trainerCookie = await login(agent, port, setup.trainer.login);
+    const key = checkinKey(SECRET);
+    const marked = (r: Reply) => r.status === 200 && r.body.includes("Đã điểm danh: Có mặt lúc");
+
+    // Warm-up (JIT, compiled templates, prepared plans), as on a server that has been running: every
+    // trainee checks in once to a session of its own; not measured.
+    const [warmSession, burstSession, ...others] = setup.sessions;
+    let w = 0;
+    await load(port, 60, CONNECTIONS, () => (w < cookies.length ? { path: checkinPath(key, warmSession, new Date()), cookie: cookies[w++], check: marked } : null));
+
+    // (a) Burst: every trainee, one session, the same moment. Each trainee's own keep-alive socket is warm.
+    const qr = checkinPath(key, burstSession, new Date());
+    const burst = await Promise.all(cookies.map((cookie) => request(agent, port, "GET", qr, { cookie })));
+    const kiosk = JSON.parse((await request(agent, port, "GET", `/courses/${setup.courseId}/sessions/${burstSession}/kiosk.json`, { cookie: trainerCookie, accept: "application/json" })).body);
+    const burstResult = { requests: burst.length, answered200: burst.filter((r) => r.status === 200).length, marked: burst.filter(marked).length, kioskCount: kiosk.count as number, ...stats(burst.map((r) => r.ms)) };
+    console.error("burst", JSON.stringify(burstResult));
+    agent.destroy();
+
+    // Baselines, same connections and duration.
+    const pid = server.pid!;
+    const health = await load(port, Math.min(5, SECONDS), CONNECTIONS, () => ({ path: "/healthz", check: (r) => r.status === 200 }), pid);
+    let b = 0;
+    const sessionOnly = await load(port, Math.min(5, SECONDS), CONNECTIONS, () => ({ path: `/checkin/${burstSession}/x`, cookie: cookies[b++ % cookies.length], check: (r) => r.status === 400 }), pid);
+    console.error("baselines", JSON.stringify({ health, sessionOnly }));
+
+    // (b) Sustained: each request is a new check-in (trainee i, session j), never a repeat.
+    let n = 0;
+    const sustained = await load(port, SECONDS, CONNECTIONS, () => {
+      if (n >= cookies.length * others.length) return null;
+      const i = n % cookies.length;
+      const j = Math.floor(n / cookies.length);
+      n++;
+      return { path: checkinPath(key, others[j], new Date()), cookie: cookies[i], check: marked };
+    }, pid);
+    console.error("sustained", JSON.stringify(sustained));
+
+    server.kill("SIGTERM");
+    await new Promise((r) => server!.once("exit", r));
+    server = undefined;
+    // Count what was stored: one mark and one change-log row per successful check-in, no duplicates.
+    const handle = await openDb({ dataDir });
+    const [[{ marks }], [{ changes }], [{ burstMarks }]] = await Promise.all([
+      handle.db.select({ marks: count() }).from(attendanceMarks),
+      handle.db.select({ changes: count() }).from(attendanceChanges),
+      handle.db.select({ burstMarks: count() }).from(attendanceMarks).where(eq(attendanceMarks.sessionId, burstSession)),
+    ]);
+    await handle.close();
+    const result = {
+      bench: "checkin",
+      database: "pglite",
+      trainees: TRAINEES,
+      burst: { ...burstResult, storedMarks: burstMarks, goalMaxMs: 300, ok: burstResult.marked === TRAINEES && burstMarks === TRAINEES && burstResult.maxMs <= 300 },
+      sustained: {
+        connections: CONNECTIONS, seconds: SECONDS, checkins: sustained.requests, checkinsPerSecond: sustained.perSecond, failures: sustained.failures,
+        p50Ms: sustained.p50Ms, p99Ms: sustained.p99Ms, maxMs: sustained.maxMs, goalPerSecond: 1000,
+        serverCpuMsPerCheckin: sustained.serverCpuMsPerRequest, perSecondAtOneCore: sustained.perSecondAtOneCore,
+      },
+      stored: { marks, changes, expected: 2 * TRAINEES + sustained.requests - sustained.failures },
+      baseline: {
+        healthzPerSecond: health.perSecond, healthzP99Ms: health.p99Ms, healthzCpuMs: health.serverCpuMsPerRequest,
+        loggedInNoQueryPerSecond: sessionOnly.perSecond, loggedInNoQueryP99Ms: sessionOnly.p99Ms, loggedInNoQueryCpuMs: sessionOnly.serverCpuMsPerRequest,
+      },
+      loadAverage: os.loadavg().map(round),
+      cpus: os.cpus().length,
+    };
+    console.log(JSON.stringify(result));
+  } finally {
+    if (server) server.kill("SIGKILL");
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
