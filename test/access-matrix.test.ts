@@ -166,10 +166,38 @@ const MATRIX: Record<string, Rule> = {
   "POST /checkin": LOGGED_IN,
   // A malformed token is refused (400) to anyone, without a detour to the login page.
   "GET /checkin/:sid/:token": PUBLIC,
+  // reports and dashboard
+  "GET /vendor/chart.umd.min.js": PUBLIC,
+  "GET /dashboard": ADMIN,
+  "GET /reports": ADMIN,
+  "GET /reports/:planId": ADMIN,
+  "GET /reports/:planId/:period": ADMIN,
+  "POST /reports/:planId/:period/narrative": ADMIN,
+  "GET /reports/:planId/:period/rows": ADMIN,
+  "GET /reports/:planId/:period/quality": ADMIN,
+  "GET /reports/:planId/:period/report.docx": ADMIN,
+  "GET /reports/:planId/:period/report.xlsx": ADMIN,
+  "GET /reports/:planId/:period/participants.csv": ADMIN,
+  "GET /reports/:planId/:period/participants.xlsx": ADMIN,
+  "GET /reports/:planId/:period/certificates.csv": ADMIN,
+  "GET /reports/:planId/:period/certificates.xlsx": ADMIN,
+  "POST /reports/:planId/:period/freeze": ADMIN,
+  "GET /reports/versions/:id": ADMIN,
+  "GET /reports/versions/:id/report.docx": ADMIN,
+  "GET /reports/versions/:id/report.xlsx": ADMIN,
+  "POST /reports/versions/:id/reopen": ADMIN,
 };
 
 /** Routes whose "allow" answer is a 404 for a reason other than access (e.g. nothing pending to approve). */
-const ALLOWED_404 = new Set<string>(["POST /courses/:id/enrollments/:eid/reject", "GET /certificates/settings/seal.png"]);
+const ALLOWED_404 = new Set<string>([
+  "POST /courses/:id/enrollments/:eid/reject",
+  "GET /certificates/settings/seal.png",
+  // No frozen report version exists in the fixtures: an admin gets 404, everyone else 403 first.
+  "GET /reports/versions/:id",
+  "GET /reports/versions/:id/report.docx",
+  "GET /reports/versions/:id/report.xlsx",
+  "POST /reports/versions/:id/reopen",
+]);
 /** Run last: they end the role's session or its membership of the course. */
 const LAST = ["POST /courses/:id/unenroll", "POST /logout"];
 
@@ -238,7 +266,7 @@ async function buildFixture(adminId: number, trainerId: number, traineeId: numbe
 
 function urlFor(route: string, f: Fixture): string {
   const p = route.split(" ")[1];
-  const id = p.startsWith("/users") ? f.userId : p.startsWith("/plans") ? f.planId : p.startsWith("/categories") ? f.categoryId : p.startsWith("/certificates") ? f.certificateId : f.courseId;
+  const id = p.startsWith("/users") ? f.userId : p.startsWith("/plans") ? f.planId : p.startsWith("/categories") ? f.categoryId : p.startsWith("/certificates") ? f.certificateId : p.startsWith("/reports") ? 999999 : f.courseId;
   return p
     .replace(":id", String(id))
     .replace(":sid", String(f.sessionId))
@@ -250,6 +278,9 @@ function urlFor(route: string, f: Fixture): string {
     .replace(":qid", String(f.questionId))
     .replace(":attemptId", String(f.attemptId))
     .replace(":userId", String(f.traineeId))
+    .replace(":planId", String(f.planId))
+    .replace(":period", "2026")
+    .replace(/\/rows$/, "/rows?f=t1.conferences")
     .replace(":token", p.startsWith("/checkin") ? "khong-hop-le" : f.token);
 }
 

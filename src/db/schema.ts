@@ -483,3 +483,6 @@ export const schema = {
   completionApprovals, certificateCounters, certificates, appSettings,
 };
 export const nowSql = sql`now()`;
+
+// Tables owned by features, kept next to their code; re-exported so drizzle-kit sees every table.
+export * from "../features/reports/reports.tables";

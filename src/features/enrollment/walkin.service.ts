@@ -180,6 +180,8 @@ export const MERGE_KEPT_COLUMNS = [
   "completion_approvals.decided_by",
   "certificates.issued_by",
   "certificates.revoked_by",
+  "report_drafts.updated_by",
+  "report_versions.frozen_by",
 ];
 
 /**

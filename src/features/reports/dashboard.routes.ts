@@ -1,0 +1,21 @@
+import { Router } from "express";
+import type { Db } from "../../db/client";
+import { todayIso } from "../../lib/time";
+import { dashboardData } from "./dashboard.service";
+import { listPlans } from "./reports.service";
+import { reportsMessages as m } from "./reports.messages";
+
+/** The admin dashboard (the reports router guards /dashboard for admins). */
+export function dashboardRouter({ db }: { db: Db }): Router {
+  const router = Router();
+
+  // GET /dashboard: this year's key figures and charts (Chart.js drawn by public/js/dashboard.js).
+  router.get("/dashboard", async (_req, res) => {
+    const today = todayIso();
+    const year = Number(today.slice(0, 4));
+    const [data, plans] = await Promise.all([dashboardData(db, year, today), listPlans(db)]);
+    res.render("reports/dashboard", { title: m.dashboardTitle(year), year, plan: plans[0] ?? null, ...data });
+  });
+
+  return router;
+}
