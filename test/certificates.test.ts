@@ -15,6 +15,7 @@ import { joinFullName } from "../src/lib/vietnamese";
 import type { CertificateSnapshot } from "../src/features/certificates/snapshot";
 import { createTestApp, loginAs, makeUser, type TestContext } from "./helpers/app";
 import { makeCourse } from "./helpers/courses";
+import { binary, POPPLER, popplerTest } from "./helpers/pdf";
 
 jest.setTimeout(120000);
 let ctx: TestContext;
@@ -25,25 +26,9 @@ beforeAll(async () => {
 });
 afterAll(async () => ctx.close());
 
-const has = (tool: string): boolean => {
-  try {
-    execFileSync(tool, ["-v"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-};
-const POPPLER = has("pdftotext") && has("pdftoppm");
-if (!POPPLER) console.warn("certificates tests: poppler-utils (pdftotext, pdftoppm) missing: text extraction and page renders skipped");
-const withPoppler = POPPLER ? test : test.skip;
+const withPoppler = popplerTest("certificates tests");
 
 /** A request whose body is collected as bytes (PDF, XLSX). */
-const binary = (req: request.Test) =>
-  req.buffer(true).parse((res, cb) => {
-    const chunks: Buffer[] = [];
-    res.on("data", (c: Buffer) => chunks.push(c));
-    res.on("end", () => cb(null, Buffer.concat(chunks)));
-  });
 const bodyOf = (res: Response): Buffer => res.body as Buffer;
 const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 

@@ -7,11 +7,11 @@ import fs from "node:fs";
 import path from "node:path";
 import ExcelJS from "exceljs";
 import { eq } from "drizzle-orm";
-import request from "supertest";
 import { attendanceMarks, certificates, courseSessions, enrollments, users } from "../src/db/schema";
 import { joinFullName } from "../src/lib/vietnamese";
 import { createTestApp, loginAs, type TestContext } from "./helpers/app";
 import { makeCourse } from "./helpers/courses";
+import { binary, POPPLER, popplerTest } from "./helpers/pdf";
 
 jest.setTimeout(120000);
 let ctx: TestContext;
@@ -22,24 +22,8 @@ beforeAll(async () => {
 });
 afterAll(async () => ctx.close());
 
-const has = (tool: string): boolean => {
-  try {
-    execFileSync(tool, ["-v"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-};
-const POPPLER = has("pdftotext") && has("pdftoppm");
-if (!POPPLER) console.warn("rosters tests: poppler-utils (pdftotext, pdftoppm) missing: PDF text checks and page renders skipped");
-const withPoppler = POPPLER ? test : test.skip;
+const withPoppler = popplerTest("rosters tests");
 
-const binary = (req: request.Test) =>
-  req.buffer(true).parse((res, cb) => {
-    const chunks: Buffer[] = [];
-    res.on("data", (c: Buffer) => chunks.push(c));
-    res.on("end", () => cb(null, Buffer.concat(chunks)));
-  });
 
 /**
  * The expected roster order (tên, then tên đệm, then họ; Vietnamese collation): a < ă < â, d < đ,

@@ -12,18 +12,9 @@ import {
   type RosterRow,
   type SignInSheetData,
 } from "../../src/lib/pdf";
+import { popplerTest } from "../helpers/pdf";
 
-const has = (tool: string): boolean => {
-  try {
-    execFileSync(tool, ["-v"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-};
-const POPPLER = has("pdftotext") && has("pdftoppm");
-if (!POPPLER) console.warn("pdf-documents tests: poppler-utils (pdftotext, pdftoppm) missing, text/pixel checks skipped");
-const withPoppler = POPPLER ? it : it.skip;
+const withPoppler = popplerTest("pdf-documents tests");
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pdf-docs-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
