@@ -11,14 +11,9 @@ import { orgSettingsOn } from "../settings/settings.service";
 import { attendanceMessages as m } from "./attendance.messages";
 import type { CourseAttendance } from "./attendance.service";
 import { enrolledPeople } from "./rollcall.service";
+export { safeCell as neutraliseCell } from "../../lib/spreadsheet";
+import { safeCell as neutraliseCell } from "../../lib/spreadsheet";
 
-/**
- * A spreadsheet cell text that cannot run as a formula: text starting with = + - @ (or a tab or
- * carriage return, which some programs strip before parsing) gets a leading apostrophe.
- */
-export function neutraliseCell(s: string): string {
-  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-}
 
 interface SheetCourse {
   id: number;

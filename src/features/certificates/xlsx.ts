@@ -4,12 +4,9 @@
  * apostrophe (OWASP "CSV injection"), since these files are opened, edited and re-saved in Excel.
  */
 import ExcelJS from "exceljs";
+export { safeCell } from "../../lib/spreadsheet";
+import { safeCell } from "../../lib/spreadsheet";
 
-/** A text cell that no spreadsheet will evaluate. */
-export function safeCell(value: string | null | undefined): string {
-  const s = (value ?? "").normalize("NFC");
-  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-}
 
 /** Input of {@link tableWorkbook}. */
 export interface SheetTable {

@@ -12,6 +12,8 @@ import { closeExpiredAttempts } from "./attempts.service";
 import { finalGrade, passed, questionStats, type GradingMethod } from "./grading";
 import { quizzesMessages as m } from "./quizzes.messages";
 import type { QuizRow } from "./quizzes.service";
+export { safeCell } from "../../lib/spreadsheet";
+import { safeCell } from "../../lib/spreadsheet";
 
 export interface TraineeResult {
   userId: number;
@@ -81,13 +83,6 @@ async function itemAnalysis(db: Db, quiz: QuizRow, finished: (typeof quizAttempt
   }));
 }
 
-/**
- * Text a spreadsheet could take for a formula (= + - @, or a leading tab/CR) gets a leading apostrophe,
- * so a name or question typed as "=HYPERLINK(…)" stays text when the file is opened.
- */
-export function safeCell(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
 
 /** The results as an XLSX workbook: one sheet per trainee, one per question. */
 export async function resultsWorkbook(quiz: QuizRow, courseTitle: string, data: Awaited<ReturnType<typeof quizResults>>): Promise<Buffer> {

@@ -1,12 +1,9 @@
 /** CSV writing and spreadsheet-formula neutralisation for exports. Pure. */
 
-/**
- * A cell that a spreadsheet would read as a formula (= + - @, or a leading tab/CR) gets a leading
- * apostrophe, so "=HYPERLINK(…)" typed into a name field stays text (CSV/formula injection).
- */
-export function neutralise(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
+import { safeCell } from "../../lib/spreadsheet";
+
+/** Formula neutralisation for exports (one rule for the whole app: src/lib/spreadsheet.ts). */
+export const neutralise = (value: string): string => safeCell(value);
 
 function csvCell(value: string | number | null | undefined): string {
   if (value == null) return "";
