@@ -4,7 +4,6 @@
  */
 import express from "express";
 import session from "express-session";
-import connectPgSimple from "connect-pg-simple";
 import helmet from "helmet";
 import pino, { type Logger } from "pino";
 import type { DbHandle } from "./db/client";
@@ -16,6 +15,7 @@ import { t } from "./lib/messages";
 import { normalizeInput } from "./lib/normalize-input";
 import * as vi from "./lib/vietnamese";
 import { createPassport } from "./features/auth/passport";
+import { createSessionStore } from "./features/auth/session-store";
 import { authRouter } from "./features/auth/auth.routes";
 import { healthRouter } from "./features/health/health.routes";
 import { homeRouter } from "./features/home/home.routes";
@@ -60,6 +60,9 @@ export function createApp(opts: AppOptions): express.Express {
   app.disable("x-powered-by");
   // Never show stack traces to users, whatever NODE_ENV says.
   app.set("env", "production");
+  // Compile each template once (Express only does so by itself when NODE_ENV=production); `npm run dev`
+  // sets NODE_ENV=development so edited templates show at once.
+  app.set("view cache", process.env.NODE_ENV !== "development");
   if (opts.trustProxy) app.set("trust proxy", 1);
 
   app.use(
@@ -82,14 +85,11 @@ export function createApp(opts: AppOptions): express.Express {
   app.use(express.json({ limit: "200kb" }));
   app.use(normalizeInput);
 
-  const PgStore = connectPgSimple(session);
   app.use(
     session({
       name: SESSION_COOKIE,
       secret: opts.sessionSecret,
-      // No "touch" of the stored session on every request (one UPDATE per page view): a session simply
-      // lasts 8 hours from login, a working day.
-      store: new PgStore({ pool: handle.client as any, tableName: "session", pruneSessionInterval: opts.pruneSessions === false ? false : 15 * 60, disableTouch: true }),
+      store: createSessionStore(session, handle.client, { prune: opts.pruneSessions !== false }),
       resave: false,
       saveUninitialized: false,
       rolling: false,

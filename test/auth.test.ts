@@ -130,6 +130,38 @@ test("GET /healthz reports the database in use", async () => {
   expect(res.body).toEqual({ status: "ok", database: process.env.TEST_DATABASE_URL ? "postgres" : "pglite" });
 });
 
+test("a request that renders no page creates no session (health checks do not fill the session table)", async () => {
+  const sessions = async () => ((await ctx.handle.client.query(`select count(*)::int as n from "session"`)).rows[0].n as number);
+  const before = await sessions();
+  for (let i = 0; i < 3; i++) {
+    const res = await request(ctx.app).get("/healthz");
+    expect(res.headers["set-cookie"]).toBeUndefined();
+  }
+  expect(await sessions()).toBe(before);
+});
+
+test("a logged-in page reads the session and its user in one query, and a deactivated user is still logged out at once", async () => {
+  const { agent, user } = await loginAs(ctx, "trainee");
+  const seen: string[] = [];
+  const client = ctx.handle.client as { query: (...a: any[]) => Promise<any> };
+  const original = client.query;
+  client.query = (text: string, ...rest: unknown[]) => {
+    seen.push(text);
+    return original.call(client, text, ...rest);
+  };
+  try {
+    expect((await agent.get("/account/password")).status).toBe(200);
+  } finally {
+    client.query = original;
+  }
+  expect(seen.filter((q) => /from "session"/.test(q))).toHaveLength(1);
+  expect(seen.filter((q) => /from "users"/.test(q))).toHaveLength(0);
+  await ctx.handle.db.update(users).set({ active: false }).where(eq(users.id, user.id));
+  const after = await agent.get("/account/password");
+  expect(after.status).toBe(302);
+  expect(after.headers.location).toBe("/login");
+});
+
 test("unknown pages get a Vietnamese 404 without internals", async () => {
   const res = await request(ctx.app).get("/khong-co-trang-nay");
   expect(res.status).toBe(404);

@@ -21,8 +21,12 @@ export const csrfProtection: RequestHandler = (req, res, next) => {
   return csrf.csrfSynchronisedProtection(req, res, next);
 };
 
-/** Makes the token available to every view as `csrfToken`. */
+/**
+ * Makes the token available to every view as `csrfToken`. The token is made when a page is rendered,
+ * not for every request: storing it modifies the session, and a JSON answer or a redirect to an
+ * anonymous client (health checks, bots) must not create a session row each time.
+ */
 export const csrfLocals: RequestHandler = (req, res, next) => {
-  res.locals.csrfToken = generateToken(req);
+  Object.defineProperty(res.locals, "csrfToken", { get: () => generateToken(req), enumerable: true, configurable: true });
   next();
 };

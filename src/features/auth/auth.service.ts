@@ -17,7 +17,7 @@ export function normaliseLogin(login: string): string {
   return login.normalize("NFC").trim().toLowerCase();
 }
 
-export function toSessionUser(u: typeof users.$inferSelect): SessionUser {
+export function toSessionUser(u: SessionUser): SessionUser {
   return { id: u.id, fullName: u.fullName, role: u.role, login: u.login, sessionVersion: u.sessionVersion };
 }
 
@@ -67,7 +67,12 @@ async function recordFailure(db: Db, login: string, now: Date): Promise<void> {
 /** Loads the session user if the account is still active and the session is not outdated. */
 export async function loadSessionUser(db: Db, id: number, sessionVersion: number): Promise<SessionUser | null> {
   const [u] = await db.select().from(users).where(eq(users.id, id));
-  if (!u || !u.active || u.sessionVersion !== sessionVersion) return null;
+  return checkSessionUser(u ?? null, id, sessionVersion);
+}
+
+/** The session's user if it is still valid: it exists, is active, and no reset ended its sessions. */
+export function checkSessionUser(u: (SessionUser & { active: boolean }) | null, id: number, sessionVersion: number): SessionUser | null {
+  if (!u || u.id !== id || !u.active || u.sessionVersion !== sessionVersion) return null;
   return toSessionUser(u);
 }
 

@@ -1,7 +1,9 @@
 import { Passport } from "passport";
 import { Strategy as LocalStrategy } from "passport-local";
 import type { Db } from "../../db/client";
-import { authenticate, loadSessionUser } from "./auth.service";
+import type { Request } from "express";
+import { authenticate, checkSessionUser, loadSessionUser } from "./auth.service";
+import { takePreloadedUser } from "./session-store";
 
 /** One Passport instance per app (tests build many apps): local login, session holds "id:version". */
 export function createPassport(db: Db): InstanceType<typeof Passport> {
@@ -14,9 +16,12 @@ export function createPassport(db: Db): InstanceType<typeof Passport> {
     }),
   );
   passport.serializeUser((user, done) => done(null, `${user.id}:${user.sessionVersion}`));
-  passport.deserializeUser((key: string, done) => {
+  passport.deserializeUser((req: Request, key: string, done: (err: unknown, user?: Express.User | false) => void) => {
     const [id, version] = String(key).split(":").map(Number);
     // false (not an error) logs the session out: deactivated user or password reset by an admin.
+    // Usually the session store has read the user with the session (session-store.ts).
+    const preloaded = takePreloadedUser(req, String(key));
+    if (preloaded !== undefined) return done(null, checkSessionUser(preloaded, id, version) ?? false);
     loadSessionUser(db, id, version)
       .then((u) => done(null, u ?? false))
       .catch(done);
