@@ -5,6 +5,7 @@ import { updateCheckinSettings } from "../src/features/attendance/attendance.ser
 import QRCode from "qrcode";
 import { checkinCode, checkinToken, verifyCheckinToken, windowIndex } from "../src/features/attendance/checkin-token";
 import { checkIn, checkinKey, CheckinRefused, graceParam } from "../src/features/attendance/checkin.service";
+import { CheckinWriter } from "../src/features/attendance/checkin-writer";
 import { saveRollCall } from "../src/features/attendance/rollcall.service";
 import { getCourse } from "../src/features/courses/courses.service";
 import { addSessions } from "../src/features/courses/sessions.service";
@@ -333,5 +334,38 @@ describe("time rules, through the service with an injected clock", () => {
     expect(mark).toMatchObject({ status: "E", remark: "Đi công tác", source: "rollcall" });
     const changes = await db().select().from(attendanceChanges).where(and(eq(attendanceChanges.sessionId, sid), eq(attendanceChanges.userId, person.id)));
     expect(changes).toHaveLength(1);
+  });
+
+  test("check-ins arriving together are written in one statement, each with its own answer", async () => {
+    const [fresh, twice, excused, stranger] = await Promise.all([0, 1, 2, 3].map(() => makeUser(ctx, "trainee")));
+    for (const p of [fresh, twice, excused]) await addParticipant(db(), courseId, p.id, "admin", null);
+    await saveRollCall(db(), await getCourse(db(), courseId), sid, { marks: { [excused.id]: "E" }, remarks: {}, rest: false }, { id: admin.user.id }, at(-60));
+    let statements = 0;
+    const counting = { execute: (q: Parameters<ReturnType<typeof db>["execute"]>[0]) => (statements++, db().execute(q)) } as unknown as ReturnType<typeof db>;
+    const writer = new CheckinWriter(counting);
+    const write = (userId: number, status: "P" | "L" = "P") => writer.write({ sessionId: sid, courseId, userId, status, source: "qr", at: at(5), ip: "10.0.0.7" });
+    const results = await Promise.all([write(fresh.id), write(twice.id, "L"), write(twice.id, "L"), write(excused.id), write(stranger.id)]);
+    expect(statements).toBe(1);
+    expect(results).toEqual([
+      { inserted: true, prev: null, enrolled: true },
+      { inserted: true, prev: null, enrolled: true },
+      { inserted: false, prev: "L", enrolled: true }, // the second tap finds the first one's mark
+      { inserted: false, prev: "E", enrolled: true }, // the trainer's mark stays
+      { inserted: false, prev: null, enrolled: false },
+    ]);
+    const marks = await db().select().from(attendanceMarks).where(eq(attendanceMarks.sessionId, sid));
+    const byUser = new Map(marks.map((x) => [x.userId, x]));
+    expect(byUser.get(fresh.id)).toMatchObject({ status: "P", source: "qr", markedBy: fresh.id });
+    expect(byUser.get(twice.id)).toMatchObject({ status: "L", source: "qr" });
+    expect(byUser.get(excused.id)).toMatchObject({ status: "E", source: "rollcall" });
+    expect(byUser.has(stranger.id)).toBe(false);
+    const changes = await db().select().from(attendanceChanges).where(eq(attendanceChanges.sessionId, sid));
+    expect(changes.filter((c) => c.userId === twice.id)).toEqual([expect.objectContaining({ oldStatus: null, newStatus: "L", source: "qr", ip: "10.0.0.7", changedBy: twice.id })]);
+    expect(changes.filter((c) => c.userId === fresh.id)).toHaveLength(1);
+    // A lone check-in later is written on its own.
+    const late = await makeUser(ctx, "trainee");
+    await addParticipant(db(), courseId, late.id, "admin", null);
+    expect(await write(late.id)).toEqual({ inserted: true, prev: null, enrolled: true });
+    expect(statements).toBe(2);
   });
 });

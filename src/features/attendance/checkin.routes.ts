@@ -22,6 +22,7 @@ import { codeCheckinSchema } from "./attendance.schema";
 import { openSessionsFor } from "./attendance.service";
 import { checkinKey, checkIn, CheckinRefused, graceParam, SessionRulesCache, type CheckinResult, type Credential } from "./checkin.service";
 import { verifyCheckinToken } from "./checkin-token";
+import { CheckinWriter } from "./checkin-writer";
 import { kioskState, sessionOf } from "./kiosk.service";
 
 const wantsJson = (req: Request) => req.accepts(["html", "json"]) === "json";
@@ -31,12 +32,13 @@ export function checkinRouter({ db, secret }: { db: Db; secret: string }): Route
   const router = Router();
   const key = checkinKey(secret);
   const rules = new SessionRulesCache();
+  const writer = new CheckinWriter(db);
 
   /** Runs a check-in and answers with the result page (or JSON), refusals included. */
   async function answer(req: Request, res: Response, sessionId: number, credential: Credential) {
     let result: CheckinResult;
     try {
-      result = await checkIn(db, key, { sessionId, userId: currentUser(req).id, credential, now: new Date(), ip: req.ip ?? null }, rules);
+      result = await checkIn(db, key, { sessionId, userId: currentUser(req).id, credential, now: new Date(), ip: req.ip ?? null }, { rules, writer });
     } catch (e) {
       if (!(e instanceof CheckinRefused)) throw e;
       if (wantsJson(req)) return res.status(e.status).json({ outcome: "refused", error: e.message });

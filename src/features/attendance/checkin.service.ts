@@ -5,12 +5,13 @@
  * an existing mark). The session and its course's rules come from a short-lived cache.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { attendanceChanges, attendanceMarks, courseSessions, courses, enrollments, type MarkStatus } from "../../db/schema";
+import { attendanceMarks, courseSessions, courses, enrollments, type MarkStatus } from "../../db/schema";
 import { HttpError } from "../../lib/errors";
 import { formatDateTime } from "../../lib/vietnamese";
 import { attendanceMessages as m } from "./attendance.messages";
+import { CheckinWriter } from "./checkin-writer";
 import { checkinOpen, sessionStartsAt, statusForCheckin, verifyCheckinCode, verifyCheckinToken } from "./checkin-token";
 
 /** A refused check-in: its status and a Vietnamese message for the trainee. */
@@ -143,20 +144,20 @@ const sessionOf = (r: SessionRules): CheckinSession => ({ id: r.id, courseId: r.
  * exists, an existing mark (reported, never changed), enrolled, not cancelled, check-in open. The mark
  * is P, or L after the course's lateAfterMinutes. While check-in is open this is one statement: it
  * inserts the mark and its change-log row only for an enrolled trainee without a mark, and says which
- * case it met.
+ * case it met. Pass the app's `writer` so concurrent check-ins share statements (checkin-writer.ts).
  * @throws CheckinRefused (400 bad token/code, 403 not enrolled, 404 unknown session, 409 cancelled or not open).
  */
 export async function checkIn(
   db: Db,
   key: string,
   input: { sessionId: number; userId: number; credential: Credential; now: Date; ip: string | null },
-  cache: SessionRulesCache = new SessionRulesCache(0),
+  deps: { rules?: SessionRulesCache; writer?: CheckinWriter } = {},
 ): Promise<CheckinResult> {
   const { sessionId, userId, now } = input;
   if (!credentialValid(key, sessionId, input.credential, now)) {
     throw new CheckinRefused(400, input.credential.kind === "code" ? m.badCode : m.badToken);
   }
-  const rules = await cache.get(db, sessionId);
+  const rules = await (deps.rules ?? new SessionRulesCache(0)).get(db, sessionId);
   if (!rules) throw new CheckinRefused(404, m.badToken);
   const session = sessionOf(rules);
   const closed = closedReason(rules, now);
@@ -168,29 +169,7 @@ export async function checkIn(
     throw closed;
   }
   const status = statusForCheckin(sessionStartsAt(rules), now, rules.lateAfter);
-  const source = input.credential.kind;
-  // One statement: the mark and its change-log row are written together or not at all. The CTEs
-  // read the snapshot before the insert, so `prev` is the mark that existed before this request.
-  const result = (await db.execute(sql`
-    with prev as (
-      select status from ${attendanceMarks} where session_id = ${sessionId} and user_id = ${userId}
-    ), enrolled as (
-      select 1 from ${enrollments} where course_id = ${rules.courseId} and user_id = ${userId} and status = 'enrolled'
-    ), ins as (
-      insert into ${attendanceMarks} (session_id, user_id, status, source, marked_by, marked_at)
-      select ${sessionId}, ${userId}, ${status}, ${source}, ${userId}, ${now.toISOString()}::timestamptz
-      where exists (select 1 from enrolled) and not exists (select 1 from prev)
-      on conflict (session_id, user_id) do nothing
-      returning session_id, user_id, status, marked_at
-    ), logged as (
-      insert into ${attendanceChanges} (session_id, user_id, old_status, new_status, source, changed_by, changed_at, ip)
-      select session_id, user_id, null, status, ${source}, user_id, marked_at, ${input.ip} from ins
-      returning new_status
-    )
-    select (select new_status from logged) as inserted, (select status from prev) as prev, exists (select 1 from enrolled) as enrolled`)) as unknown as {
-    rows: { inserted: string | null; prev: MarkStatus | null; enrolled: boolean }[];
-  };
-  const row = result.rows[0];
+  const row = await (deps.writer ?? new CheckinWriter(db)).write({ sessionId, courseId: rules.courseId, userId, status, source: input.credential.kind, at: now, ip: input.ip });
   if (row.inserted) return { outcome: "marked", status, at: now, session };
   if (row.prev) return { outcome: "already", status: row.prev, session };
   if (!row.enrolled) throw new CheckinRefused(403, m.notEnrolled);

@@ -1,0 +1,119 @@
+/**
+ * Writes check-ins in groups. At the door fifty phones scan within seconds; each check-in is one
+ * statement (the mark and its change-log row, only for an enrolled trainee without a mark), and the
+ * database spends most of a statement's time on fixed costs. So check-ins that arrive while a write is
+ * running wait for it and then go together, in one statement with one row per check-in ("group
+ * commit"): a lone check-in is written at once, a rush of 200 in a few statements.
+ *
+ * Each check-in still gets its own answer: marked, already marked (and with what), or not enrolled.
+ * A trainee who appears twice in one group (two taps) is written once; the second tap is told
+ * "already marked", as it would be one statement later.
+ */
+import { sql, type SQL } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { attendanceChanges, attendanceMarks, enrollments, type MarkStatus } from "../../db/schema";
+
+export interface CheckinWrite {
+  sessionId: number;
+  courseId: number;
+  userId: number;
+  status: "P" | "L";
+  source: "qr" | "code";
+  at: Date;
+  ip: string | null;
+}
+
+/** What the database found: inserted now, or the mark that was there before, or not enrolled. */
+export interface CheckinWritten {
+  inserted: boolean;
+  prev: MarkStatus | null;
+  enrolled: boolean;
+}
+
+/** More rows than this wait for the next statement (keeps parameters well under PostgreSQL's limit). */
+const MAX_GROUP = 250;
+
+interface Pending {
+  write: CheckinWrite;
+  resolve(r: CheckinWritten): void;
+  reject(e: unknown): void;
+}
+
+export class CheckinWriter {
+  private queue: Pending[] = [];
+  private running = false;
+
+  constructor(private readonly db: Db) {}
+
+  write(w: CheckinWrite): Promise<CheckinWritten> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ write: w, resolve, reject });
+      if (!this.running) this.flush();
+    });
+  }
+
+  private flush(): void {
+    this.running = true;
+    // Let the check-ins of the same event-loop turn join the first one.
+    setImmediate(async () => {
+      while (this.queue.length > 0) {
+        const group = this.queue.splice(0, MAX_GROUP);
+        try {
+          const results = await writeGroup(this.db, group.map((p) => p.write));
+          group.forEach((p, i) => p.resolve(results[i]));
+        } catch (e) {
+          for (const p of group) p.reject(e);
+        }
+      }
+      this.running = false;
+    });
+  }
+}
+
+const pairKey = (w: CheckinWrite) => `${w.sessionId}:${w.userId}`;
+
+/** One statement for a group of check-ins; results in the order of `writes`. */
+export async function writeGroup(db: Db, writes: CheckinWrite[]): Promise<CheckinWritten[]> {
+  // Two taps of one trainee in one group: the first is written, the later ones are told what it found.
+  const first = new Map<string, number>(); // pair → index in `writes` of its first tap
+  writes.forEach((w, i) => {
+    if (!first.has(pairKey(w))) first.set(pairKey(w), i);
+  });
+  const unique = [...first.values()].map((i) => writes[i]); // row `ord` of the statement = index here
+  const values: SQL[] = unique.map(
+    (w, ord) => sql`(${w.sessionId}::int, ${w.userId}::int, ${w.courseId}::int, ${w.status}::varchar, ${w.source}::varchar, ${w.at.toISOString()}::timestamptz, ${w.ip}::text, ${ord}::int)`,
+  );
+  // The CTEs read the snapshot before the inserts, so `prev` is the mark that existed before.
+  const result = (await db.execute(sql`
+    with req (session_id, user_id, course_id, status, source, at, ip, ord) as (values ${sql.join(values, sql`, `)}),
+    prev as (
+      select r.ord, m.status from req r join ${attendanceMarks} m on m.session_id = r.session_id and m.user_id = r.user_id
+    ), enrolled as (
+      select r.ord from req r join ${enrollments} e on e.course_id = r.course_id and e.user_id = r.user_id and e.status = 'enrolled'
+    ), ins as (
+      insert into ${attendanceMarks} (session_id, user_id, status, source, marked_by, marked_at)
+      select r.session_id, r.user_id, r.status, r.source, r.user_id, r.at from req r
+      where r.ord in (select ord from enrolled) and r.ord not in (select ord from prev)
+      on conflict (session_id, user_id) do nothing
+      returning session_id, user_id, status, marked_at
+    ), logged as (
+      insert into ${attendanceChanges} (session_id, user_id, old_status, new_status, source, changed_by, changed_at, ip)
+      select i.session_id, i.user_id, null, i.status, r.source, i.user_id, i.marked_at, r.ip
+      from ins i join req r on r.session_id = i.session_id and r.user_id = i.user_id
+      returning session_id, user_id
+    )
+    select r.ord,
+      exists (select 1 from logged l where l.session_id = r.session_id and l.user_id = r.user_id) as inserted,
+      (select p.status from prev p where p.ord = r.ord) as prev,
+      exists (select 1 from enrolled e where e.ord = r.ord) as enrolled
+    from req r order by r.ord`)) as unknown as { rows: { ord: number; inserted: boolean; prev: MarkStatus | null; enrolled: boolean }[] };
+  const ordOf = new Map(unique.map((w, ord) => [pairKey(w), ord]));
+  return writes.map((w, i) => {
+    const firstIndex = first.get(pairKey(w))!;
+    const r = result.rows[ordOf.get(pairKey(w))!];
+    const own: CheckinWritten = { inserted: r.inserted, prev: r.prev, enrolled: r.enrolled };
+    if (firstIndex === i) return own;
+    // A repeat within the group: it finds what the first tap left.
+    return { inserted: false, prev: r.inserted ? writes[firstIndex].status : r.prev, enrolled: r.enrolled };
+  });
+}
