@@ -1,6 +1,8 @@
 import request from "supertest";
 import { eq } from "drizzle-orm";
+import session from "express-session";
 import { users, auditLog } from "../src/db/schema";
+import { createSessionStore } from "../src/features/auth/session-store";
 import { anonymousAgent, createTestApp, csrfFrom, loginAs, makeUser, type TestContext } from "./helpers/app";
 
 let ctx: TestContext;
@@ -160,6 +162,23 @@ test("a logged-in page reads the session and its user in one query, and a deacti
   const after = await agent.get("/account/password");
   expect(after.status).toBe(302);
   expect(after.headers.location).toBe("/login");
+});
+
+test("sessions read together share one query, and each request gets its own copy of its session", async () => {
+  const a = await loginAs(ctx, "trainee");
+  const b = await loginAs(ctx, "trainer");
+  const sidOf = (agent: typeof a.agent) => decodeURIComponent(/taphuan\.sid=s%3A([^.;]+)/.exec(agent.jar.getCookie("taphuan.sid", { domain: "127.0.0.1", path: "/", secure: false, script: false })!.toString())![1]);
+  let queries = 0;
+  const counting = { query: (text: string, params?: unknown[]) => (queries++, ctx.handle.client.query(text, params)) };
+  const store = createSessionStore(session, counting, { prune: false });
+  const get = (sid: string) => new Promise<any>((resolve, reject) => store.get(sid, (err, sess) => (err ? reject(err) : resolve(sess))));
+  const [s1, s2, s1again, none] = await Promise.all([get(sidOf(a.agent)), get(sidOf(b.agent)), get(sidOf(a.agent)), get("khong-co")]);
+  expect(queries).toBe(1);
+  expect(s1.passport.user).toMatch(new RegExp(`^${a.user.id}:`));
+  expect(s2.passport.user).toMatch(new RegExp(`^${b.user.id}:`));
+  expect(s1again).toEqual(s1);
+  expect(s1again).not.toBe(s1);
+  expect(none).toBeNull();
 });
 
 test("unknown pages get a Vietnamese 404 without internals", async () => {

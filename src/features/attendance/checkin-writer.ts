@@ -11,6 +11,7 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
+import { Batcher } from "../../lib/batcher";
 import { attendanceChanges, attendanceMarks, enrollments, type MarkStatus } from "../../db/schema";
 
 export interface CheckinWrite {
@@ -30,43 +31,16 @@ export interface CheckinWritten {
   enrolled: boolean;
 }
 
-/** More rows than this wait for the next statement (keeps parameters well under PostgreSQL's limit). */
-const MAX_GROUP = 250;
-
-interface Pending {
-  write: CheckinWrite;
-  resolve(r: CheckinWritten): void;
-  reject(e: unknown): void;
-}
-
+/** Check-ins waiting while a statement runs are written together in the next one (lib/batcher.ts). */
 export class CheckinWriter {
-  private queue: Pending[] = [];
-  private running = false;
+  private readonly batcher: Batcher<CheckinWrite, CheckinWritten>;
 
-  constructor(private readonly db: Db) {}
-
-  write(w: CheckinWrite): Promise<CheckinWritten> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ write: w, resolve, reject });
-      if (!this.running) this.flush();
-    });
+  constructor(db: Db) {
+    this.batcher = new Batcher((writes) => writeGroup(db, writes));
   }
 
-  private flush(): void {
-    this.running = true;
-    // Let the check-ins of the same event-loop turn join the first one.
-    setImmediate(async () => {
-      while (this.queue.length > 0) {
-        const group = this.queue.splice(0, MAX_GROUP);
-        try {
-          const results = await writeGroup(this.db, group.map((p) => p.write));
-          group.forEach((p, i) => p.resolve(results[i]));
-        } catch (e) {
-          for (const p of group) p.reject(e);
-        }
-      }
-      this.running = false;
-    });
+  write(w: CheckinWrite): Promise<CheckinWritten> {
+    return this.batcher.add(w);
   }
 }
 

@@ -4,12 +4,14 @@
  * the session version unchanged). Here one statement reads both: the session row joined to the user its
  * passport key names. The user travels to passport's deserializeUser on the request (takePreloadedUser),
  * so a page costs one query less, and the check is as fresh as before (no cache, nothing to invalidate).
+ * Under load, requests arriving together share that statement too.
  */
 import type { Request } from "express";
 import type session from "express-session";
 import connectPgSimple from "connect-pg-simple";
 import type { SessionUser } from "../../lib/auth";
 import type { QueryClient } from "../../db/client";
+import { Batcher } from "../../lib/batcher";
 
 /** A user row as the session read returns it, or null when the session holds no (existing) user. */
 type PreloadedUser = (SessionUser & { active: boolean }) | null;
@@ -19,12 +21,13 @@ type WithPreloaded = Request & { [PRELOADED]?: { key: string; user: PreloadedUse
 
 // The passport key is "id:sessionVersion" (passport.ts); a malformed one joins no user.
 const READ_SESSION = `
-  select s.sess, u.id, u.full_name, u.role, u.login, u.session_version, u.active
+  select s.sid, s.sess, u.id, u.full_name, u.role, u.login, u.session_version, u.active
   from "session" s
   left join users u on u.id = case when s.sess->'passport'->>'user' ~ '^[0-9]{1,9}:' then split_part(s.sess->'passport'->>'user', ':', 1)::int end
-  where s.sid = $1 and s.expire >= to_timestamp($2)`;
+  where s.sid = any($1::text[]) and s.expire >= to_timestamp($2)`;
 
 interface SessionRow {
+  sid: string;
   sess: string | session.SessionData;
   id: number | null;
   full_name: string;
@@ -49,15 +52,21 @@ export function takePreloadedUser(req: Request, key: string): PreloadedUser | un
 
 export function createSessionStore(expressSession: typeof session, client: QueryClient, opts: { prune: boolean }): session.Store {
   const PgStore = connectPgSimple(expressSession);
+  // Requests arriving together read their sessions in one statement (lib/batcher.ts).
+  const reads = new Batcher<string, SessionRow | undefined>(async (sids) => {
+    const { rows } = await client.query(READ_SESSION, [sids, Date.now() / 1000]);
+    const bySid = new Map((rows as SessionRow[]).map((r) => [r.sid, r]));
+    return sids.map((sid) => bySid.get(sid));
+  });
   class SessionStore extends PgStore {
     override get(sid: string, fn: (err: unknown, sess?: session.SessionData | null) => void): void {
-      client.query(READ_SESSION, [sid, Date.now() / 1000]).then(
-        ({ rows }) => {
-          const row = rows[0] as SessionRow | undefined;
+      reads.add(sid).then(
+        (row) => {
           if (!row) return fn(null, null);
           let sess: session.SessionData & { [USER_KEY]?: PreloadedUser };
           try {
-            sess = typeof row.sess === "string" ? JSON.parse(row.sess) : row.sess;
+            // A copy each: two requests of one session in a group must not share (and mutate) one object.
+            sess = typeof row.sess === "string" ? JSON.parse(row.sess) : structuredClone(row.sess);
           } catch {
             return this.destroy(sid, (err) => fn(err, null));
           }
