@@ -73,5 +73,7 @@ test("file names lose path parts and control characters", () => {
   expect(safeOriginalName("../../etc/passwd")).toBe("passwd");
   expect(safeOriginalName("C:\\tmp\\x.pdf")).toBe("x.pdf");
   expect(safeOriginalName("a\u0000b\nc.pdf")).toBe("abc.pdf");
+  expect(safeOriginalName("b\u0085c\u009b\u202Efdp.exe")).toBe("bcfdp.exe");
+  expect(safeOriginalName("\u200f..\u200e")).toBe("tep-tai-len");
   expect(safeOriginalName(Buffer.from("Tài liệu.pdf", "utf8").toString("latin1"))).toBe("Tài liệu.pdf");
 });

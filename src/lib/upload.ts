@@ -37,13 +37,19 @@ declare module "express-serve-static-core" {
   }
 }
 
-/** Browsers send the file name as latin1 bytes of UTF-8; decode it, drop path parts and control characters. */
+// C0, DEL and C1 controls; bidirectional marks and overrides, which make "tài liệu<U+202E>fdp.exe" show as "tài liệuexe.pdf".
+const UNSAFE_IN_NAME = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Browsers send the file name as latin1 bytes of UTF-8; decode it, drop path parts, control and
+ * bidirectional characters. A name left empty, or only dots (".", ".."), becomes "tep-tai-len".
+ */
 export function safeOriginalName(raw: string): string {
   const decoded = Buffer.from(raw, "latin1").toString("utf8");
   const name = (decoded.includes("\uFFFD") ? raw : decoded).normalize("NFC");
   const base = name.split(/[\\/]/).pop() ?? "";
-  const clean = base.replace(/[\u0000-\u001f\u007f]/g, "").trim().slice(0, 200);
-  return clean || "tep-tai-len";
+  const clean = base.replace(UNSAFE_IN_NAME, "").trim().slice(0, 200);
+  return /^[.\s]*$/.test(clean) ? "tep-tai-len" : clean;
 }
 
 function looksLikeText(buf: Buffer): boolean {
@@ -80,6 +86,9 @@ export function uploadSingle(opts: UploadOptions): RequestHandler[] {
   };
   return [parseWithMessages, checkCsrf, checkType];
 }
+
+/** A temp file of storeFile: only ever left behind by a process killed between write and rename. */
+export const isTempFileName = (name: string): boolean => /^\.[0-9a-f]{32}\.tmp$/.test(name);
 
 /** Writes bytes under a random name in `dir` (write to a temp name, then rename: no half files). */
 export function storeFile(dir: string, buffer: Buffer): string {

@@ -12,8 +12,11 @@ import { MATERIAL_MAX_BYTES, MATERIAL_TYPES, addMaterial, deleteMaterial, getDow
 /**
  * Content-Disposition keeping a Vietnamese file name: `filename*` (RFC 5987, UTF-8) for browsers,
  * plus a plain-ASCII `filename` for old clients ("Bài giảng – 1.pdf" → "Bai giang - 1.pdf").
+ * Names built from typed text (a course title "Lớp 1/2026") lose path separators and control
+ * characters, so no client can read a folder or a second header line out of them.
  */
-export function attachmentHeader(name: string): string {
+export function attachmentHeader(typed: string): string {
+  const name = typed.replace(/[\\/]/g, "-").replace(/[\u0000-\u001f\u007f-\u009f]/g, "");
   const ascii = stripDiacritics(name).replace(/[\u2010-\u2015]/g, "-").replace(/[^\x20-\x7e]|["\\]/g, "_");
   const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
