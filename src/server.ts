@@ -7,6 +7,7 @@ import { DataDirLockedError, lockDataDir } from "./db/lock";
 import { seedReferenceData } from "./db/reference-data";
 import { ensureFirstAdmin } from "./features/users/users.service";
 import { startBackupService } from "./features/backup/backup.schedule";
+import { cleanImportFiles } from "./features/enrollment/import.service";
 
 async function main(): Promise<void> {
   const early = parseEnv(process.env);
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
   const release = early.databaseUrl ? () => undefined : lockDataDir(early.dataDir);
   process.on("exit", release);
   const config = loadConfig(process.env);
+  cleanImportFiles(config.dataDir);
   const logger = pino({ level: config.logLevel });
   const handle = await openDb(config);
   await handle.migrate();

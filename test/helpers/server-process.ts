@@ -1,4 +1,4 @@
-/** Starts src/server.ts as a real child process (as `npm start` would) for start-up and restart tests. */
+/** Starts src/server.ts (or another script) as a real child process (as `npm start` would) for start-up, restart and crash tests. */
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 
@@ -13,7 +13,12 @@ export interface ServerProcess {
 }
 
 export function startServer(env: Record<string, string>): ServerProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
+  return startScript("src/server.ts", [], env);
+}
+
+/** Runs a TypeScript file of the project (path from the root) with tsx, as its own process. */
+export function startScript(script: string, args: string[], env: Record<string, string>): ServerProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", LOG_LEVEL: "silent", ...env },
     stdio: ["ignore", "pipe", "pipe"],

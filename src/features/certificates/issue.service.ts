@@ -3,7 +3,8 @@
  * register number is taken from certificate_counters (the counter row stays locked until commit), the
  * snapshot is built, the PDF rendered from it and hashed, and the row inserted. A failure anywhere
  * rolls the counter back too, so numbers have no gaps and are never used twice, even when many
- * requests issue at once; a crash loses at most the certificate being issued.
+ * requests issue at once; a crash loses at most the certificate being issued. No file is written: the
+ * PDF is rendered again from the snapshot whenever it is needed, and matches the stored SHA-256.
  */
 import { createHash } from "node:crypto";
 import { and, count, desc, eq, sql } from "drizzle-orm";
@@ -29,6 +30,8 @@ export interface IssueEnv {
   dataDir: string;
   /** Clock for the issue date (tests). */
   now?: Date;
+  /** Awaited inside issueCertificate's transaction once all its rows are written (the crash test stops there). */
+  beforeCommit?: () => unknown;
 }
 
 /** What an issue returns. */
@@ -145,6 +148,7 @@ export async function issueCertificate(db: Db, courseId: number, userId: number,
       })
       .returning({ id: certificates.id });
     await audit(tx, { actorId: actor.id, action: "certificate.issue", targetType: "certificate", targetId: row.id, details: { courseId, userId, number: c.number, sha256: c.pdfSha256 }, ip: actor.ip });
+    await env.beforeCommit?.();
     return { id: row.id, number: c.number, token: c.token, pdf: c.pdf };
   });
 }

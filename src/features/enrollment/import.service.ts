@@ -13,7 +13,7 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { auditLog, courses, enrollments, ethnicities, participantCategories, units, users, type EnrollmentStatus } from "../../db/schema";
 import { NotFound } from "../../lib/errors";
-import { storeFile } from "../../lib/upload";
+import { isTempFileName, storeFile } from "../../lib/upload";
 import { todayIso } from "../../lib/time";
 import { importMessages as m } from "./import.messages";
 import { buildLookups, type Lookups } from "./import.lookups";
@@ -168,13 +168,19 @@ function chunks<T>(list: T[], size = CHUNK): T[][] {
   return out;
 }
 
+/** Optional hooks of importRoster. */
+export interface ImportHooks {
+  /** Awaited inside the transaction after each batch of rows is written (the crash test stops the job there). */
+  afterBatch?: () => unknown;
+}
+
 /*
  * Bulk inserts send the rows as ONE JSON parameter expanded by json_to_recordset: on PGlite a
  * 1,000-row multi-VALUES insert (16,000 parameters) takes ~0.6 s, the JSON form ~0.06 s.
  */
 
 /** New trainee records (ids allocated by the caller): no login, no password. */
-async function insertPeople(tx: Db, rows: { id: number; row: CheckedRow }[]): Promise<void> {
+async function insertPeople(tx: Db, rows: { id: number; row: CheckedRow }[], hooks: ImportHooks): Promise<void> {
   for (const part of chunks(rows)) {
     const json = JSON.stringify(part.map(({ id, row: { person: p } }) => ({
       id, ho: p.ho, ten_dem: p.tenDem, ten: p.ten, full_name: p.fullName, email: p.email, phone: p.phone, date_of_birth: p.dateOfBirth, gender: p.gender,
@@ -185,6 +191,7 @@ async function insertPeople(tx: Db, rows: { id: number; row: CheckedRow }[]): Pr
       select id, ho, ten_dem, ten, full_name, null, null, 'trainee', email, phone, date_of_birth, gender, ethnicity_code, position, unit_code, category_id, cccd
       from json_to_recordset(${json}::json) as x(id int, ho text, ten_dem text, ten text, full_name text, email text, phone text, date_of_birth date,
         gender text, ethnicity_code text, position text, unit_code text, category_id int, cccd text)`);
+    await hooks.afterBatch?.();
   }
 }
 
@@ -192,13 +199,16 @@ async function insertPeople(tx: Db, rows: { id: number; row: CheckedRow }[]): Pr
  * New enrollment rows from an import. `queue` is the place on the waitlist among this import's
  * newcomers (null when seated): waitlisted_at is `since` plus one microsecond per place, keeping the file's order.
  */
-async function insertEnrollments(tx: Db, courseId: number, since: string, rows: { userId: number; status: EnrollmentStatus; queue: number | null }[]): Promise<void> {
+async function insertEnrollments(
+  tx: Db, courseId: number, since: string, rows: { userId: number; status: EnrollmentStatus; queue: number | null }[], hooks: ImportHooks,
+): Promise<void> {
   for (const part of chunks(rows)) {
     const json = JSON.stringify(part.map((r) => ({ user_id: r.userId, status: r.status, queue: r.queue })));
     await tx.execute(sql`
       insert into ${enrollments} (course_id, user_id, status, source, requested_at, waitlisted_at)
       select ${courseId}::int, user_id, status, 'import', now(), case when queue is null then null else ${since}::timestamptz + queue * interval '1 microsecond' end
       from json_to_recordset(${json}::json) as x(user_id int, status text, queue int)`);
+    await hooks.afterBatch?.();
   }
 }
 
@@ -207,10 +217,11 @@ async function insertEnrollments(tx: Db, courseId: number, since: string, rows: 
  * creates trainee records (no login, no password) for rows matching nobody and places every valid row's
  * person: a seat while seats remain, then the waitlist in file order — the same rule as placeInTx,
  * done in batches. People already enrolled or waitlisted stay as they are. Writes one "import.confirm"
- * audit row. Throws NotFound (course), RosterFileError (file, or no valid row).
+ * audit row. Being one transaction, an import killed midway leaves nothing, and the same file can be
+ * confirmed again. Throws NotFound (course), RosterFileError (file, or no valid row).
  */
 export async function importRoster(
-  db: Db, courseId: number, buffer: Buffer, kind: RosterKind, meta: { fileName: string; sha256: string }, actor: Actor,
+  db: Db, courseId: number, buffer: Buffer, kind: RosterKind, meta: { fileName: string; sha256: string }, actor: Actor, hooks: ImportHooks = {},
 ): Promise<ImportResult> {
   const look = await loadLookups(db);
   const { rows: checked } = await checkFile(buffer, kind, look);
@@ -233,7 +244,7 @@ export async function importRoster(
     const ids = fresh.length
       ? (await tx.select({ id: sql<number>`nextval(pg_get_serial_sequence('users', 'id'))::int` }).from(sql`generate_series(1, ${fresh.length})`)).map((r) => r.id)
       : [];
-    await insertPeople(tx, fresh.map((row, i) => ({ id: ids[i], row })));
+    await insertPeople(tx, fresh.map((row, i) => ({ id: ids[i], row })), hooks);
     const userIdOf = new Map(fresh.map((r, i) => [r.line, ids[i]]));
 
     let seated = members.filter((r) => r.status === "enrolled").length;
@@ -258,7 +269,7 @@ export async function importRoster(
       if (existing) updates.push({ id: existing.id, status, queue });
       else inserts.push({ userId, status, queue });
     }
-    await insertEnrollments(tx, courseId, course.since, inserts);
+    await insertEnrollments(tx, courseId, course.since, inserts, hooks);
     // Earlier cancelled, rejected or pending rows are reused, as placeInTx does (rare: one query each).
     for (const u of updates) {
       const waitlistedAt = u.queue == null ? null : sql`${course.since}::timestamptz + ${u.queue}::int * interval '1 microsecond'`;
@@ -292,19 +303,34 @@ const KEEP_MS = 24 * 60 * 60 * 1000;
 
 export const sha256 = (buf: Buffer) => crypto.createHash("sha256").update(buf).digest("hex");
 
-/** Keeps an uploaded roster under DATA_DIR/imports (random name) until it is confirmed; drops day-old ones. */
-export function storeUpload(dataDir: string, buffer: Buffer, now = Date.now()): { stored: string; sha256: string } {
+/** Removes day-old files from DATA_DIR/imports except `keep`, and every temp file of storeFile when `temps`. */
+function sweepImports(dataDir: string, now: number, opts: { keep?: string; temps?: boolean }): void {
   const dir = path.join(dataDir, IMPORTS);
-  const stored = storeFile(dir, buffer);
+  if (!fs.existsSync(dir)) return;
   for (const name of fs.readdirSync(dir)) {
+    if (name === opts.keep) continue;
     const file = path.join(dir, name);
     try {
-      if (name !== stored && now - fs.statSync(file).mtimeMs > KEEP_MS) fs.rmSync(file, { force: true });
+      if ((opts.temps && isTempFileName(name)) || now - fs.statSync(file).mtimeMs > KEEP_MS) fs.rmSync(file, { force: true });
     } catch {
       // Another request removed it first.
     }
   }
+}
+
+/** Keeps an uploaded roster under DATA_DIR/imports (random name) until it is confirmed; drops day-old ones. */
+export function storeUpload(dataDir: string, buffer: Buffer, now = Date.now()): { stored: string; sha256: string } {
+  const stored = storeFile(path.join(dataDir, IMPORTS), buffer);
+  sweepImports(dataDir, now, { keep: stored });
   return { stored, sha256: sha256(buffer) };
+}
+
+/**
+ * Start-up clean-up (server.ts, before listening, so no upload is being written): removes the temp file
+ * an upload killed before its rename left behind, and uploads older than a day.
+ */
+export function cleanImportFiles(dataDir: string, now = Date.now()): void {
+  sweepImports(dataDir, now, { temps: true });
 }
 
 /** The stored upload, if it is still there and unchanged; otherwise RosterFileError (the preview is stale). */
