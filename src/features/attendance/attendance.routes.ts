@@ -24,7 +24,7 @@ export function attendanceRouter({ db, secret }: { db: Db; dataDir: string; secr
   const managed = (req: Request) => getManagedCourse(db, currentUser(req), idParam(req));
 
   async function renderOverview(res: Response, course: CourseDetail, status: number, values: Record<string, unknown>, errors: Record<string, string>) {
-    const grid = await courseAttendance(db, course.id);
+    const grid = await courseAttendance(db, course);
     res.status(status).render("attendance/overview", { title: `${m.overviewTitle}: ${course.title}`, course, grid, values, errors });
   }
 
@@ -61,7 +61,7 @@ export function attendanceRouter({ db, secret }: { db: Db; dataDir: string; secr
   // GET /courses/:id/attendance.xlsx: every mark of the course and each person's rate.
   router.get("/courses/:id/attendance.xlsx", staff, async (req, res) => {
     const course = await managed(req);
-    const xlsx = await marksWorkbook(course.title, await courseAttendance(db, course.id));
+    const xlsx = await marksWorkbook(course.title, await courseAttendance(db, course));
     res.setHeader("Content-Type", XLSX_MIME);
     res.setHeader("Content-Disposition", attachmentHeader(m.xlsxFile(course.id)));
     res.setHeader("Cache-Control", "private, no-cache");

@@ -18,16 +18,14 @@ import { enrolledPeople } from "./rollcall.service";
  * the enrolled people in roster order, each with their marks by session id and their rate (over all
  * scheduled, non-cancelled sessions: unmarked = not attended; E per the course setting).
  */
-export async function courseAttendance(db: Db, courseId: number) {
-  const [course] = await db.select({ id: courses.id, countExcused: courses.countExcused }).from(courses).where(eq(courses.id, courseId));
-  if (!course) throw new NotFound();
-  const [sessions, people] = await Promise.all([
-    db.select().from(courseSessions).where(eq(courseSessions.courseId, courseId)).orderBy(asc(courseSessions.date), asc(courseSessions.startTime), asc(courseSessions.id)),
-    enrolledPeople(db, courseId),
+export async function courseAttendance(db: Db, course: { id: number; countExcused: boolean; sessions: (typeof courseSessions.$inferSelect)[] }) {
+  const { sessions } = course; // as getCourse gives them: by date, start time, id
+  const [people, marks] = await Promise.all([
+    enrolledPeople(db, course.id),
+    sessions.length
+      ? db.select({ sessionId: attendanceMarks.sessionId, userId: attendanceMarks.userId, status: attendanceMarks.status }).from(attendanceMarks).where(inArray(attendanceMarks.sessionId, sessions.map((s) => s.id)))
+      : [],
   ]);
-  const marks = sessions.length
-    ? await db.select({ sessionId: attendanceMarks.sessionId, userId: attendanceMarks.userId, status: attendanceMarks.status }).from(attendanceMarks).where(inArray(attendanceMarks.sessionId, sessions.map((s) => s.id)))
-    : [];
   const byUser = new Map<number, Map<number, MarkStatus>>();
   for (const x of marks) {
     if (!byUser.has(x.userId)) byUser.set(x.userId, new Map());
@@ -58,13 +56,13 @@ interface PageCourse {
   countExcused: boolean;
   checkinOpensBefore: number;
   checkinClosesAfter: number;
-  sessions: { id: number; date: string; startTime: string; endTime: string; cancelled: boolean }[];
+  sessions: (typeof courseSessions.$inferSelect)[];
 }
 
 /** Attendance data for GET /courses/:id: all rates for managers, one's own rate for an enrolled trainee. */
 export async function attendanceForCoursePage(db: Db, course: PageCourse, user: SessionUser, canManage: boolean, enrolled: boolean, now = new Date()): Promise<CoursePageAttendance> {
   if (canManage) {
-    const grid = await courseAttendance(db, course.id);
+    const grid = await courseAttendance(db, course);
     return { countExcused: course.countExcused, rates: grid.rows.map((r) => ({ userId: r.userId, fullName: r.fullName, rate: r.rate })), mine: null, checkinOpenNow: false };
   }
   if (!enrolled) return { countExcused: course.countExcused, rates: null, mine: null, checkinOpenNow: false };

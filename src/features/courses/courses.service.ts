@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, gte, ilike, inArray, lte, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
+import { jsonList, jsonRow } from "../../db/json";
 import {
   courseSessions, courseTargetCategories, courseTrainers, courses, enrollments, fundingLines, planTasks, plans, units, users,
   type CourseKind, type CourseStatus, type FundingSource,
@@ -79,21 +80,35 @@ export async function updateCourse(db: Db, id: number, input: CourseInput, actor
 
 /** A course with trainers, categories, funding, sessions and seat counts; NotFound if missing. */
 export async function getCourse(db: Db, id: number) {
+  // One statement: the course with its trainers, target categories, funding, sessions and enrollment
+  // counts (it is read by every course page and every trainer action).
   const [row] = await db
-    .select({ course: courses, taskNumber: planTasks.number, taskTitle: planTasks.title, planTitle: plans.title, organiserName: units.name })
+    .select({
+      course: courses, taskNumber: planTasks.number, taskTitle: planTasks.title, planTitle: plans.title, organiserName: units.name,
+      trainers: jsonList<{ id: number; fullName: string }>(
+        sql`json_build_object('id', ${users.id}, 'fullName', ${users.fullName})`,
+        sql`from ${courseTrainers} join ${users} on ${users.id} = ${courseTrainers.userId} where ${courseTrainers.courseId} = ${courses.id}`,
+        sql`${users.ten}`,
+      ),
+      cats: jsonList<number>(sql`${courseTargetCategories.categoryId}`, sql`from ${courseTargetCategories} where ${courseTargetCategories.courseId} = ${courses.id}`),
+      funding: jsonList<typeof fundingLines.$inferSelect>(jsonRow(fundingLines), sql`from ${fundingLines} where ${fundingLines.courseId} = ${courses.id}`, sql`${fundingLines.id}`),
+      sessions: jsonList<typeof courseSessions.$inferSelect>(
+        jsonRow(courseSessions),
+        sql`from ${courseSessions} where ${courseSessions.courseId} = ${courses.id}`,
+        sql`${courseSessions.date}, ${courseSessions.startTime}, ${courseSessions.id}`,
+      ),
+      counts: jsonList<{ status: string; n: number }>(
+        sql`json_build_object('status', status, 'n', n)`,
+        sql`from (select ${enrollments.status} as status, count(*)::int as n from ${enrollments} where ${enrollments.courseId} = ${courses.id} group by ${enrollments.status}) c`,
+      ),
+    })
     .from(courses)
     .leftJoin(planTasks, eq(planTasks.id, courses.planTaskId))
     .leftJoin(plans, eq(plans.id, planTasks.planId))
     .leftJoin(units, eq(units.code, courses.organiserUnitCode))
     .where(eq(courses.id, id));
   if (!row) throw new NotFound();
-  const [trainers, cats, funding, sessions, counts] = await Promise.all([
-    db.select({ id: users.id, fullName: users.fullName }).from(courseTrainers).innerJoin(users, eq(users.id, courseTrainers.userId)).where(eq(courseTrainers.courseId, id)).orderBy(asc(users.ten)),
-    db.select({ categoryId: courseTargetCategories.categoryId }).from(courseTargetCategories).where(eq(courseTargetCategories.courseId, id)),
-    db.select().from(fundingLines).where(eq(fundingLines.courseId, id)).orderBy(asc(fundingLines.id)),
-    db.select().from(courseSessions).where(eq(courseSessions.courseId, id)).orderBy(asc(courseSessions.date), asc(courseSessions.startTime), asc(courseSessions.id)),
-    db.select({ status: enrollments.status, n: count() }).from(enrollments).where(eq(enrollments.courseId, id)).groupBy(enrollments.status),
-  ]);
+  const { trainers, cats, funding, sessions, counts } = row;
   const countOf = (s: string) => counts.find((c) => c.status === s)?.n ?? 0;
   const live = sessions.filter((s) => !s.cancelled);
   return {
@@ -104,7 +119,7 @@ export async function getCourse(db: Db, id: number) {
     organiserName: row.organiserName,
     trainers,
     trainerIds: trainers.map((tr) => tr.id),
-    targetCategoryIds: cats.map((c) => c.categoryId),
+    targetCategoryIds: cats,
     funding,
     sessions,
     startDate: live[0]?.date ?? null,

@@ -1,5 +1,6 @@
 import { and, asc, count, eq, ilike, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
+import { jsonList, jsonRow } from "../../db/json";
 import { ethnicities, participantCategories, units, users, type Role } from "../../db/schema";
 import { audit } from "../../lib/audit";
 import { Conflict, NotFound, ValidationError } from "../../lib/errors";
@@ -128,12 +129,17 @@ export async function resetPassword(db: Db, id: number, actor: Actor): Promise<s
 
 /** Reference lists for the person form. */
 export async function personFormOptions(db: Db) {
-  const [unitRows, ethnicityRows, categoryRows] = await Promise.all([
-    db.select({ code: units.code, name: units.name, validTo: units.validTo }).from(units).orderBy(asc(units.name)),
-    db.select().from(ethnicities).orderBy(asc(ethnicities.code)),
-    db.select().from(participantCategories).where(eq(participantCategories.active, true)).orderBy(asc(participantCategories.sortOrder), asc(participantCategories.name)),
-  ]);
-  return { units: unitRows, ethnicities: ethnicityRows, categories: categoryRows };
+  // One statement for the three lists (every course page shows the enrollment form).
+  const [row] = await db.select({
+    units: jsonList<{ code: string; name: string; validTo: string | null }>(
+      sql`json_build_object('code', ${units.code}, 'name', ${units.name}, 'validTo', ${units.validTo})`, sql`from ${units}`, sql`${units.name}`,
+    ),
+    ethnicities: jsonList<typeof ethnicities.$inferSelect>(jsonRow(ethnicities), sql`from ${ethnicities}`, sql`${ethnicities.code}`),
+    categories: jsonList<typeof participantCategories.$inferSelect>(
+      jsonRow(participantCategories), sql`from ${participantCategories} where ${participantCategories.active}`, sql`${participantCategories.sortOrder}, ${participantCategories.name}`,
+    ),
+  }).from(sql`(select 1) as one`);
+  return row;
 }
 
 /**
