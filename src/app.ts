@@ -80,7 +80,9 @@ export function createApp(opts: AppOptions): express.Express {
       strictTransportSecurity: opts.trustProxy ? undefined : false,
     }),
   );
-  app.use(express.static(PUBLIC_DIR, { maxAge: "1h", index: false }));
+  // Files of public/ (css, img, js); other paths skip the file-system lookup.
+  const publicFiles = express.static(PUBLIC_DIR, { maxAge: "1h", index: false });
+  app.use((req, res, next) => (/^\/(css|img|js)\//.test(req.path) ? publicFiles(req, res, next) : next()));
   app.use(express.urlencoded({ extended: true, limit: "200kb", parameterLimit: 2000 }));
   app.use(express.json({ limit: "200kb" }));
   app.use(normalizeInput);

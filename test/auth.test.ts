@@ -181,6 +181,13 @@ test("sessions read together share one query, and each request gets its own copy
   expect(none).toBeNull();
 });
 
+test("files of public/ are served with caching; nothing else of the disk is", async () => {
+  const css = await request(ctx.app).get("/css/app.css");
+  expect(css.status).toBe(200);
+  expect(css.headers["cache-control"]).toBe("public, max-age=3600");
+  for (const url of ["/app.css", "/js/../../package.json", "/package.json"]) expect((await request(ctx.app).get(url)).status).toBe(404);
+});
+
 test("unknown pages get a Vietnamese 404 without internals", async () => {
   const res = await request(ctx.app).get("/khong-co-trang-nay");
   expect(res.status).toBe(404);
