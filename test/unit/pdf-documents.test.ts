@@ -149,6 +149,26 @@ describe("certificates", () => {
     expect(two).toBe(two.normalize("NFC"));
   });
 
+  withPoppler("fields at the longest the forms accept keep the whole foot on the page (smaller body text, number line fitted)", async () => {
+    const long = (words: string, n: number) => Array.from({ length: n }, () => words).join(" ").slice(0, n);
+    const data = cert(0, {
+      fullName: long("Nguyễn Thị Hoàng Thu Hà", 120),
+      unit: long("Trung tâm Văn hóa - Thông tin - Thể thao và Truyền thông", 200),
+      courseTitle: long("Bồi dưỡng nghiệp vụ công tác thông tin đối ngoại", 300),
+      venue: long("Hội trường Ủy ban nhân dân xã Triệu Sơn", 300),
+      result: "Hoàn thành xuất sắc",
+      signerPrefix: "KT. GIÁM ĐỐC", signerTitle: long("PHÓ GIÁM ĐỐC SỞ", 100), signerName: "Lê Quang Trung",
+      numberLine: "Số vào sổ: 0123/GCN-TTĐN-SVHTTDL-BDNV/2026-ĐỢT-II",
+    });
+    const bytes = await renderCertificates([data]);
+    expect((await PDFDocument.load(bytes)).getPageCount()).toBe(1);
+    const text = pdfText(bytes).replace(/\s+/g, " ");
+    for (const s of ["Lê Quang Trung", "Quét mã để xác minh", "Số vào sổ: 0123/GCN-TTĐN-SVHTTDL-BDNV/2026-ĐỢT-II", "Kết quả: Hoàn thành xuất sắc", "Thanh Hóa, ngày 05 tháng 3 năm 2026"]) {
+      expect(text).toContain(s);
+    }
+    fs.copyFileSync(write(bytes), path.join(os.tmpdir(), "certificate-longest.pdf"));
+  });
+
   withPoppler("a glyph first met inside a composite in an earlier document keeps its text", async () => {
     // "Y" and "a" are components of "Ỳ", "ả"…: written by the first document's subsets.
     await renderCertificates([cert(0, { fullName: "Lý Thị Ỳ Ỷ Ỹ Ỵ Ý ả ạ ã", signerName: "Ỷ Ả Ạ" })]);

@@ -75,21 +75,30 @@ async function sealImage(doc: PDFDocument, ctx: CertContext, png: Uint8Array): P
   return img;
 }
 
-/** "label value" on one baseline; the value wraps under the label's start. Returns the next baseline. */
-function labelled(page: PDFPage, label: string, value: string, l: TextStyle, v: TextStyle, x: number, y: number, width: number, lh: number): number {
+/**
+ * "label value" on one baseline; the value wraps under the label's start. Returns the next baseline.
+ * With `page` null nothing is drawn: the call only measures.
+ */
+function labelled(page: PDFPage | null, label: string, value: string, l: TextStyle, v: TextStyle, x: number, y: number, width: number, lh: number): number {
   const lw = textWidth(label, l);
-  drawLine(page, label, l, { x, y });
   const first = wrapText(value, v, width - lw)[0] ?? "";
-  drawLine(page, first, v, { x: x + lw, y });
+  if (page) drawLine(page, label, l, { x, y });
+  if (page) drawLine(page, first, v, { x: x + lw, y });
   const rest = nfc(value).split(/\s+/).filter(Boolean).join(" ").slice(first.length).trim();
   y -= lh;
   if (rest) {
     for (const line of wrapText(rest, v, width)) {
-      drawLine(page, line, v, { x, y });
+      if (page) drawLine(page, line, v, { x, y });
       y -= lh;
     }
   }
   return y;
+}
+
+/** The largest size ≤ `size` (not below `min`) at which `text` fits `width`. */
+function fitSize(text: string, font: TextStyle["font"], size: number, width: number, min: number): number {
+  const w = textWidth(text, { font, size });
+  return w <= width ? size : Math.max(min, Math.floor((size * width) / w * 10) / 10);
 }
 
 /**
@@ -120,10 +129,6 @@ export async function renderCertificate(doc: PDFDocument, data: CertificateData)
   // Body: left-aligned block in the middle of the page.
   const bx = mm(62);
   const bw = W - 2 * bx;
-  const body = { font: fonts.regular, size: 15 };
-  const lh = 15 * 1.55;
-  let base = y - ascent(20);
-  base = labelled(page, `Chứng nhận ${data.honorific ?? "Ông/Bà"}: `, data.fullName, body, { font: fonts.bold, size: 20 }, bx, base, bw, lh + 3);
   const lines: [string, string][] = [
     ["Sinh ngày: ", formatDmy(data.dateOfBirth)],
     ["Đơn vị công tác: ", data.unit],
@@ -132,21 +137,37 @@ export async function renderCertificate(doc: PDFDocument, data: CertificateData)
     ["Tại: ", data.venue],
   ];
   if (data.result) lines.push(["Kết quả: ", data.result]);
-  for (const [label, value] of lines) base = labelled(page, label, value, body, body, bx, base, bw, lh);
+  /** Draws (or with page null, measures) the body at a text size; returns the baseline after it. */
+  const drawBody = (target: PDFPage | null, size: number): number => {
+    const body = { font: fonts.regular, size };
+    const lh = size * 1.55;
+    let base = y - ascent(size + 5);
+    base = labelled(target, `Chứng nhận ${data.honorific ?? "Ông/Bà"}: `, data.fullName, body, { font: fonts.bold, size: size + 5 }, bx, base, bw, lh + 3);
+    for (const [label, value] of lines) base = labelled(target, label, value, body, body, bx, base, bw, lh);
+    return base + lh - ascent(size) - mm(5); // the top of the foot
+  };
 
   // Foot: number, QR and caption on the left; place-date and signature block on the right. Long body
-  // text eats into the signature space (26 mm, never below 16 mm) rather than the bottom margin.
-  const footTop = base + lh - ascent(15) - mm(5);
+  // text eats into the signature space (26 mm, never below 16 mm), then the body's text gets smaller
+  // (15 pt down to 10 pt) rather than the foot running off the page.
   const sigW = mm(115);
   const image = data.sealPng ? await sealImage(doc, ctx, data.sealPng) : undefined;
   const block = { placeDate: formatPlaceDate(data.place, data.issueDate), prefix: data.signerPrefix, title: data.signerTitle, name: data.signerName, image };
   const fixed = measureSignatureBlock(fonts, block, sigW, { size: 14, space: 0 });
-  const space = Math.max(mm(16), Math.min(mm(26), footTop - fixed - mm(16)));
+  const qrSize = mm(24);
+  const qrFoot = leading(13) + mm(3.5) + qrSize + mm(3.5) + leading(10);
+  const bottom = mm(14);
+  const footNeeds = Math.max(fixed + mm(16), qrFoot) + bottom;
+  let bodySize = 15;
+  while (bodySize > 10 && drawBody(null, bodySize) < footNeeds) bodySize -= 0.5;
+  const footTop = drawBody(page, bodySize);
+  const space = Math.max(mm(16), Math.min(mm(26), footTop - fixed - bottom - mm(2)));
   drawSignatureBlock(page, fonts, block, { x: W - side - sigW, top: footTop, width: sigW }, { size: 14, space });
   const qrBox = { x: mm(40), width: mm(60) };
-  drawLine(page, data.numberLine, { font: fonts.regular, size: 13 }, { x: qrBox.x, y: footTop - ascent(13), width: qrBox.width, align: "center" });
+  // A long number line (pattern and series) gets smaller rather than running off the left edge.
+  const numberSize = fitSize(data.numberLine, fonts.regular, 13, mm(80), 8);
+  drawLine(page, data.numberLine, { font: fonts.regular, size: numberSize }, { x: qrBox.x - mm(10), y: footTop - ascent(13), width: qrBox.width + mm(20), align: "center" });
   // QR with a clear zone of ≥ 4 modules (≈ 3.5 mm) on every side.
-  const qrSize = mm(24);
   const qrTop = footTop - leading(13) - mm(3.5);
   drawQr(page, embedQr(doc, data.verifyUrl), qrBox.x + (qrBox.width - qrSize) / 2, qrTop - qrSize, qrSize);
   const caption = { font: fonts.italic, size: 10 };
