@@ -10,8 +10,9 @@ export function nfc(s: string): string {
 }
 
 // Invisible characters pasted from Word/web pages: dropped, not turned into spaces, because
-// they can sit inside a word ("Ng\u200Buyễn") and would otherwise split it.
-const INVISIBLE = /[\u00AD\u200B-\u200D\u2060\uFEFF]/g;
+// they can sit inside a word ("Ng\u200Buyễn") and would otherwise split it. Also control characters
+// no one types, as an uploaded roster may hold them (PostgreSQL refuses text with NUL).
+const INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u00AD\u200B-\u200D\u2060\uFEFF\uFFFE\uFFFF]/g;
 
 /** NFC, drop invisible characters, trim, collapse any whitespace run (tabs, NBSP…) to one space. */
 export function cleanText(s: string | null | undefined): string {

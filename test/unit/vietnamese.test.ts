@@ -35,6 +35,7 @@ describe("nfc / cleanText", () => {
 
   it("trims and collapses tabs, newlines, NBSP and other spaces", () => {
     expect(cleanText("  Nguyễn\t\tVăn\u00A0 An \n")).toBe("Nguyễn Văn An");
+    expect(cleanText("Ngu\u0000yễn\u0007 Văn\u001F An\uFFFF")).toBe("Nguyễn Văn An");
     expect(cleanText("a\u2003b\u202Fc")).toBe("a b c");
   });
 
