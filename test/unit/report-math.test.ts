@@ -1,6 +1,7 @@
 import { computeFigures, drill, drillValue, FIGURES } from "../../src/features/reports/report-figures";
 import { buildFacts, rollUpUnits } from "../../src/features/reports/report-math";
 import type { CourseRow, ReportInput } from "../../src/features/reports/report-types";
+import { eachPair, sumAttendance } from "../../src/features/reports/report-attendance";
 
 const course = (over: Partial<CourseRow> & Pick<CourseRow, "id" | "kind">): CourseRow => ({
   title: `Khóa ${over.id}`, taskNumber: over.kind === "conference" ? 1 : 3, countExcused: false, minAttendanceRate: 0.8, quizPassMark: null, quizId: null, gradingMethod: null,
@@ -141,4 +142,52 @@ test("every figure equals the size (or sum) of its drill-down list", () => {
     expect(drillValue(drill(f, "t1.participantTimes", { dim: "unit", key: row.key }))).toBe(row.values.t1Times);
     expect(drillValue(drill(f, "t3.uniquePersons", { dim: "unit", key: row.key }))).toBe(row.values.t3Persons);
   }
+});
+
+test("completion results are shared only between courses with the same rule", () => {
+  const rule = { kind: "training" as const, scheduled: 4, sessionsInPeriod: 4, lastDate: "2025-05-02" };
+  const f = buildFacts(input({
+    courses: [course({ id: 1, ...rule, minAttendanceRate: 0.5 }), course({ id: 2, ...rule, minAttendanceRate: 0.8 }), course({ id: 3, ...rule, minAttendanceRate: 0.5 })],
+    pairs: [1, 2, 3].map((c) => ({ courseId: c, userId: 1, attendedInPeriod: 3, attendedTotal: 3, firstAttended: "2025-05-01" })),
+    persons: [person(1)],
+  }));
+  expect(f.pairs.map((p) => [p.course.id, p.completion?.eligible])).toEqual([[1, true], [2, false], [3, true]]);
+});
+
+test("breakdown rows with the same label (a former xã and the new one) are ordered by key", () => {
+  const units = [{ code: "X-B", name: "Xã B", mergedInto: null }, { code: "TS-B", name: "Xã B", mergedInto: null }, { code: "TS-A", name: "Xã A", mergedInto: null }];
+  const rows = (pairsOrder: number[]) => {
+    const f = buildFacts(input({
+      units,
+      courses: [course({ id: 1, kind: "conference" })],
+      pairs: pairsOrder.map((u) => ({ courseId: 1, userId: u, attendedInPeriod: 1, attendedTotal: 1, firstAttended: "2025-05-01" })),
+      persons: [person(1, { unitCode: "X-B" }), person(2, { unitCode: "TS-B" }), person(3, { unitCode: "TS-A" })],
+    }));
+    return computeFigures(f, "2026-01-01").breakdowns.unitRecorded.rows.map((r) => r.key);
+  };
+  expect(rows([1, 2, 3])).toEqual(["TS-A", "TS-B", "X-B"]);
+  expect(rows([3, 2, 1])).toEqual(["TS-A", "TS-B", "X-B"]);
+});
+
+test("eachPair reads 'k:v,v;k:v' lists of integers", () => {
+  const seen: [number, number][] = [];
+  eachPair("12:1,20,300;7:45", (k, v) => seen.push([k, v]));
+  expect(seen).toEqual([[12, 1], [12, 20], [12, 300], [7, 45]]);
+  eachPair("", () => seen.push([0, 0]));
+  expect(seen).toHaveLength(4);
+});
+
+test("attendance is summed per enrolled person and course: in the period, in all, first date in the period", () => {
+  const sessions = new Map([
+    [1, { courseId: 10, date: "2024-12-30" }], [2, { courseId: 10, date: "2025-01-03" }], [3, { courseId: 10, date: "2025-01-02" }],
+    [4, { courseId: 11, date: "2025-03-01" }],
+  ]);
+  // Person 5 attended course 10 but is not enrolled (any more): not counted. Person 3 never came.
+  const pairs = sumAttendance("10:1,2,3;11:1", "1:1,2;2:1,5;3:1,2;4:1", sessions, "2025-01-01", "2025-12-31");
+  expect(pairs).toEqual([
+    { courseId: 10, userId: 1, attendedInPeriod: 2, attendedTotal: 3, firstAttended: "2025-01-02" },
+    { courseId: 10, userId: 2, attendedInPeriod: 1, attendedTotal: 2, firstAttended: "2025-01-02" },
+    { courseId: 10, userId: 3, attendedInPeriod: 0, attendedTotal: 0, firstAttended: null },
+    { courseId: 11, userId: 1, attendedInPeriod: 1, attendedTotal: 1, firstAttended: "2025-03-01" },
+  ]);
 });

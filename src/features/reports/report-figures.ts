@@ -124,23 +124,32 @@ function breakdowns(f: Facts): Record<Dimension, Breakdown> {
     if (!v) maps[d].set(key, (v = MEASURES.map(() => 0)));
     return v;
   };
+  // A person's five counters are looked up once, not once per pair and dimension (string keys).
+  const slots = new Map<PersonFact, number[][]>();
+  const countersOf = (person: PersonFact) => {
+    let v = slots.get(person);
+    if (!v) slots.set(person, (v = person.dimKeys.map((key, d) => counter(d, key))));
+    return v;
+  };
   const seen = { 1: new Set<number>(), 3: new Set<number>() };
   for (const p of f.pairs) {
-    const keys = p.person.dimKeys;
-    if (p.attendedInPeriod > 0) {
+    const attended = p.attendedInPeriod > 0;
+    const eligible = p.completion?.eligible === true;
+    if (!attended && !eligible) continue;
+    const counters = countersOf(p.person);
+    if (attended) {
       const section = p.course.section;
       const first = !seen[section].has(p.person.id);
       if (first) seen[section].add(p.person.id);
-      const [times, persons] = section === 1 ? [0, 1] : [2, 3];
-      for (let d = 0; d < keys.length; d++) {
-        const v = counter(d, keys[d]);
+      const times = section === 1 ? 0 : 2; // t1Times or t3Times; the persons measure follows it
+      for (const v of counters) {
         v[times]++;
-        if (first) v[persons]++;
+        if (first) v[times + 1]++;
       }
     }
-    if (p.completion?.eligible) for (let d = 0; d < keys.length; d++) counter(d, keys[d])[4]++;
+    if (eligible) for (const v of counters) v[4]++;
   }
-  for (const c of f.certified) for (let d = 0; d < c.person.dimKeys.length; d++) counter(d, c.person.dimKeys[d])[5]++;
+  for (const c of f.certified) for (const v of countersOf(c.person)) v[5]++;
 
   const toRecord = (v: number[]) => Object.fromEntries(MEASURES.map((k, i) => [k, v[i]])) as Record<Measure, number>;
   return Object.fromEntries(DIMENSIONS.map((dim, d) => {
@@ -153,7 +162,9 @@ function breakdowns(f: Facts): Record<Dimension, Breakdown> {
         if ((a.key === "") !== (b.key === "")) return a.key === "" ? 1 : -1; // "not recorded" last
         const [ia, ib] = [order.indexOf(a.key), order.indexOf(b.key)];
         if (ia >= 0 || ib >= 0) return (ia < 0 ? Infinity : ia) - (ib < 0 ? Infinity : ib);
-        return dim === "ethnicity" ? (a.key < b.key ? -1 : 1) : compareVi(a.label, b.label);
+        // Two units may share a name (a former xã and the new one): the key decides, not the order rows were met in.
+        const byKey = a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+        return dim === "ethnicity" ? byKey : compareVi(a.label, b.label) || byKey;
       });
     const total = MEASURES.map(() => 0);
     for (const v of maps[d].values()) v.forEach((x, i) => (total[i] += x));

@@ -115,7 +115,26 @@ function completionOf(course: CourseRow, attended: number, quiz: number[] | unde
   });
 }
 
-/** Derives the facts (sections, attendance, completion, certificates, dimensions) from gathered rows. */
+/** Values per (course, person) pair, in maps keyed by numbers: no "12:345" string built and hashed per lookup. */
+class PairMap<T> {
+  private readonly byCourse = new Map<number, Map<number, T>>();
+
+  set(courseId: number, userId: number, value: T): void {
+    let m = this.byCourse.get(courseId);
+    if (!m) this.byCourse.set(courseId, (m = new Map()));
+    m.set(userId, value);
+  }
+
+  get(courseId: number, userId: number): T | undefined {
+    return this.byCourse.get(courseId)?.get(userId);
+  }
+}
+
+/**
+ * Derives the facts (sections, attendance, completion, certificates, dimensions) from gathered rows.
+ * Objects are built field by field, not with `{ ...row, more }`: V8 copies a spread followed by extra
+ * fields one property at a time (≈ 40 ms for 6,000 persons, against 0.4 ms written out).
+ */
 export function buildFacts(input: ReportInput): Facts {
   const { from, to } = input;
   const roll = rollUpUnits(input.units);
@@ -130,7 +149,7 @@ export function buildFacts(input: ReportInput): Facts {
     gender: new Map(Object.entries(m.genders)),
     ethnicity: ethName,
   };
-  const labelOf = (dim: Dimension, key: string) => (key === "" ? m.unknown : labels[dim].get(key) ?? key);
+  const labelIn = (names: Map<string, string>, key: string) => (key === "" ? m.unknown : names.get(key) ?? key);
   const fact = (p: PersonRow): PersonFact => {
     const unitCode = p.unitCode ?? "";
     const dims: Record<Dimension, string> = {
@@ -141,43 +160,58 @@ export function buildFacts(input: ReportInput): Facts {
       ethnicity: p.ethnicityCode ?? "",
     };
     const dimLabels: Record<Dimension, string> = {
-      category: labelOf("category", dims.category), unit: labelOf("unit", dims.unit), unitRecorded: labelOf("unitRecorded", dims.unitRecorded),
-      gender: labelOf("gender", dims.gender), ethnicity: labelOf("ethnicity", dims.ethnicity),
+      category: labelIn(labels.category, dims.category), unit: labelIn(labels.unit, dims.unit), unitRecorded: labelIn(labels.unitRecorded, dims.unitRecorded),
+      gender: labelIn(labels.gender, dims.gender), ethnicity: labelIn(labels.ethnicity, dims.ethnicity),
     };
-    return { ...p, dims, dimLabels, dimKeys: DIMENSIONS.map((d) => dims[d]) };
+    return {
+      id: p.id, fullName: p.fullName, ho: p.ho, tenDem: p.tenDem, ten: p.ten, dateOfBirth: p.dateOfBirth, gender: p.gender, ethnicityCode: p.ethnicityCode,
+      unitCode: p.unitCode, categoryId: p.categoryId, position: p.position, cccd: p.cccd,
+      dims, dimLabels, dimKeys: DIMENSIONS.map((d) => dims[d]),
+    };
   };
-  const persons = new Map(input.persons.map((p) => [p.id, fact(p)]));
+  const persons = new Map<number, PersonFact>();
+  for (const p of input.persons) persons.set(p.id, fact(p));
   const personOf = (id: number): PersonFact =>
     persons.get(id) ?? fact({ id, fullName: `#${id}`, ho: "", tenDem: "", ten: `#${id}`, dateOfBirth: null, gender: null, ethnicityCode: null, unitCode: null, categoryId: null, position: null, cccd: null });
 
   const courses = input.courses.map<CourseFact>((c) => ({
-    ...c,
+    id: c.id, kind: c.kind, title: c.title, taskNumber: c.taskNumber, countExcused: c.countExcused, minAttendanceRate: c.minAttendanceRate,
+    quizPassMark: c.quizPassMark, quizId: c.quizId, gradingMethod: c.gradingMethod, approvalRequired: c.approvalRequired, scheduled: c.scheduled,
+    sessionsInPeriod: c.sessionsInPeriod, datesInPeriod: c.datesInPeriod, firstDate: c.firstDate, lastDate: c.lastDate,
     section: c.kind === "conference" ? 1 : 3,
     held: c.sessionsInPeriod > 0,
     ended: c.kind === "training" && c.sessionsInPeriod > 0 && inRange(c.lastDate, from, to),
   }));
   const courseById = new Map(courses.map((c) => [c.id, c]));
-  const quiz = new Map(input.quiz.map((q) => [`${q.courseId}:${q.userId}`, q.percents]));
-  const approvals = new Map(input.approvals.map((a) => [`${a.courseId}:${a.userId}`, a.approved]));
-  const attendedTotal = new Map(input.pairs.map((p) => [`${p.courseId}:${p.userId}`, p.attendedTotal]));
+  const quiz = new PairMap<number[]>();
+  for (const q of input.quiz) quiz.set(q.courseId, q.userId, q.percents);
+  const approvals = new PairMap<boolean>();
+  for (const a of input.approvals) approvals.set(a.courseId, a.userId, a.approved);
 
-  // Pairs of one course mostly share their inputs (attended k of n sessions): evaluate each case once.
-  const cache = new Map<string, CompletionResult>();
-  const completion = (course: CourseRow, attended: number, key: string) => {
-    const q = quiz.get(key);
-    const a = approvals.get(key);
-    const cacheKey = `${course.id}|${attended}|${q?.join(",") ?? ""}|${a ?? ""}`;
-    let result = cache.get(cacheKey);
-    if (!result) cache.set(cacheKey, (result = completionOf(course, attended, q, a)));
+  // Pairs mostly share their inputs (attended k of n sessions under the same rule): evaluate each case
+  // once. Cases are grouped by the rule's settings, not by course: classes of one kind share them.
+  const cache = new Map<string, Map<number | string, CompletionResult>>();
+  const ruleOf = new Map(courses.map((c) => [c.id, [c.scheduled, c.minAttendanceRate, c.countExcused, c.quizId !== null, c.quizPassMark, c.gradingMethod, c.approvalRequired].join("|")]));
+  const completion = (course: CourseRow, attended: number, userId: number) => {
+    const q = quiz.get(course.id, userId);
+    const a = approvals.get(course.id, userId);
+    const key = q === undefined && a === undefined ? attended : `${attended}|${q?.join(",") ?? ""}|${a ?? ""}`;
+    const rule = ruleOf.get(course.id)!;
+    let byCase = cache.get(rule);
+    if (!byCase) cache.set(rule, (byCase = new Map()));
+    let result = byCase.get(key);
+    if (!result) byCase.set(key, (result = completionOf(course, attended, q, a)));
     return result;
   };
+  const attendedTotal = new PairMap<number>();
   const pairs: PairFact[] = [];
   for (const p of input.pairs) {
+    attendedTotal.set(p.courseId, p.userId, p.attendedTotal);
     const course = courseById.get(p.courseId);
     if (!course || !course.held) continue;
     pairs.push({
       course, person: personOf(p.userId), attendedInPeriod: p.attendedInPeriod, attendedTotal: p.attendedTotal, firstAttended: p.firstAttended,
-      completion: course.ended ? completion(course, p.attendedTotal, `${p.courseId}:${p.userId}`) : null,
+      completion: course.ended ? completion(course, p.attendedTotal, p.userId) : null,
     });
   }
 
@@ -185,13 +219,12 @@ export function buildFacts(input: ReportInput): Facts {
   for (const c of input.certificates) {
     const course = courseById.get(c.courseId);
     if (!course || course.kind !== "training" || !c.current || !inRange(c.firstIssued, from, to)) continue;
-    const key = `${c.courseId}:${c.userId}`;
-    certified.push({ course, person: personOf(c.userId), number: c.number, firstIssued: c.firstIssued, completion: completion(course, attendedTotal.get(key) ?? 0, key) });
+    certified.push({ course, person: personOf(c.userId), number: c.number, firstIssued: c.firstIssued, completion: completion(course, attendedTotal.get(c.courseId, c.userId) ?? 0, c.userId) });
   }
 
   const funding = input.funding.flatMap((f) => {
     const course = courseById.get(f.courseId);
-    return course && course.held && inRange(course.firstDate, from, to) ? [{ ...f, course }] : [];
+    return course && course.held && inRange(course.firstDate, from, to) ? [{ id: f.id, courseId: f.courseId, source: f.source, amount: f.amount, note: f.note, course }] : [];
   });
 
   const dimensionOrder: Record<Dimension, string[]> = {

@@ -1,14 +1,16 @@
 /**
  * SQL that gathers the rows the report maths (report-math.ts) needs: one row per course, per enrolled
- * person and course (attendance already summed in SQL, so a year of 100,000 marks comes back as a few
- * thousand rows), per certificate chain, funding line, quiz result and approval.
+ * person and course (attended sessions summed by report-attendance.ts from per-session lists), per
+ * certificate chain, funding line, quiz result and approval.
  * Dates travel as text (yyyy-mm-dd): node-postgres would turn a `date` into a local-midnight Date.
- * The three big lists come back as ONE JSON value of arrays (jsonRows): the drivers decode every value
- * of every row in JavaScript, JSON.parse does it natively — about 3× faster for 10,000 rows on PGlite.
+ * The big lists come back as ONE value each: JSON arrays, one per column (jsonColumns), or, for plain
+ * integers, a compact text list (read by report-attendance.ts). The drivers decode every value of every row in JavaScript;
+ * JSON.parse or one pass over a string does it far faster (about 3× for 10,000 rows on PGlite).
  */
 import { asc, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { ethnicities, participantCategories, units } from "../../db/schema";
+import { sumAttendance, type SessionInfo } from "./report-attendance";
 import type { ReportInput } from "./report-types";
 
 type Row = Record<string, unknown>;
@@ -16,19 +18,33 @@ const rowsOf = (r: unknown): Row[] => (r as { rows: Row[] }).rows;
 const num = (v: unknown): number => (v == null ? 0 : Number(v));
 const str = (v: unknown): string | null => (v == null ? null : String(v));
 
+/** The date in Vietnam (UTC+7) of a timestamptz column, whatever the server's time zone. */
+const vnDateOf = (column: string) => sql.raw(`((${column} at time zone 'UTC') + interval '7 hours')::date`);
+
 /** A certificate's issue date in Vietnam (UTC+7), whatever the server's time zone. */
-export const VN_ISSUED_DATE = sql.raw(`((issued_at at time zone 'UTC') + interval '7 hours')::date`);
+export const VN_ISSUED_DATE = vnDateOf("issued_at");
+
+/**
+ * Certificates issued on the Vietnamese dates [from, to], as a range on issued_at itself: the bounds are
+ * computed once, where `VN_ISSUED_DATE between …` converts every row's timestamp.
+ */
+const issuedBetween = (from: string, to: string) =>
+  sql`issued_at >= ((${from}::date - interval '7 hours') at time zone 'UTC') and issued_at < (((${to}::date + 1) - interval '7 hours') at time zone 'UTC')`;
 
 /** Postgres int[] literal for `= any(…::int[])`: ids are integers we produced, never user text. */
 export const intArray = (ids: number[]): string => `{${ids.map((i) => Math.trunc(i)).join(",")}}`;
 
 /**
- * Runs `select json_build_array(…) as r from …` and returns its rows as arrays: one JSON value crosses
- * from the database instead of thousands of rows. In JSON, dates are "yyyy-mm-dd" and numerics numbers.
+ * Runs `select json_build_array(json_agg(a), json_agg(b), …) from …` and returns one array per column
+ * (all in the same row order). One JSON value crosses from the database instead of thousands of rows:
+ * the drivers decode every value of every row in JavaScript, JSON.parse does it natively (about 3× faster
+ * for 10,000 rows on PGlite). A few long arrays, one per column, cost the server about a fifth less and
+ * JSON.parse a third less than one small array per row. In JSON, dates are "yyyy-mm-dd" and numerics numbers.
  */
-async function jsonRows(db: Db, query: SQL): Promise<unknown[][]> {
-  const rows = rowsOf(await db.execute(sql`select coalesce(json_agg(x.r), '[]')::text as j from (${query}) x`));
-  return JSON.parse(String(rows[0].j)) as unknown[][];
+async function jsonColumns(db: Db, columns: SQL[], from: SQL): Promise<unknown[][]> {
+  const aggregates = sql.join(columns.map((c) => sql`json_agg(${c})`), sql`, `);
+  const rows = rowsOf(await db.execute(sql`select json_build_array(${aggregates})::text as j ${from}`));
+  return (JSON.parse(String(rows[0].j)) as (unknown[] | null)[]).map((c) => c ?? []); // json_agg of no rows is null
 }
 
 /** Which courses: a plan's (through its tasks) or, with null, every course (the dashboard). */
@@ -40,100 +56,136 @@ function scopeJoin(planId: number | null): SQL {
 
 /**
  * The courses of the scope that are not cancelled and either have a non-cancelled session in
- * [from, to] or a certificate issued in it, with their session statistics and completion rule, and the
- * ids of all their non-cancelled sessions (the attendance query reads marks through them).
+ * [from, to] or a certificate issued in it, with their completion rule and all their non-cancelled
+ * sessions (id and date). The session statistics are counted here from that list: the attendance
+ * query reads marks through the session ids and the sums need each session's course and date anyway,
+ * and the server did the same counts (distinct dates per course) at almost twice the cost.
  */
-async function gatherCourses(db: Db, planId: number | null, from: string, to: string): Promise<{ courses: ReportInput["courses"]; sessionIds: number[]; excused: number[] }> {
+async function gatherCourses(db: Db, planId: number | null, from: string, to: string): Promise<{ courses: ReportInput["courses"]; sessions: Map<number, SessionInfo>; excusedSessionIds: number[] }> {
   const rows = rowsOf(await db.execute(sql`
     with candidates as (
       select course_id as id from course_sessions where not cancelled and date between ${from} and ${to}
       union
-      select course_id from certificates where ${VN_ISSUED_DATE} between ${from} and ${to}
+      select course_id from certificates where ${issuedBetween(from, to)}
+    ), course_sessions_list as (
+      select s.course_id, string_agg(s.id::text || ':' || s.date::text, ',') as sessions
+      from course_sessions s
+      where not s.cancelled and s.course_id in (select id from candidates)
+      group by s.course_id
     )
     select c.id, c.kind, c.title, pt.number as task_number, c.count_excused, c.min_attendance_rate::text as min_rate,
-      c.required_quiz_id, q.pass_mark::text as pass_mark, q.grading_method, c.completion_approval_required,
-      count(s.id)::int as scheduled,
-      (count(s.id) filter (where s.date between ${from} and ${to}))::int as sessions_in_period,
-      string_agg(distinct s.date::text, ',') filter (where s.date between ${from} and ${to}) as dates_in_period,
-      string_agg(s.id::text, ',') as session_ids,
-      min(s.date)::text as first_date, max(s.date)::text as last_date
-    from candidates
-    join courses c on c.id = candidates.id
+      c.required_quiz_id, q.pass_mark::text as pass_mark, q.grading_method, c.completion_approval_required, l.sessions
+    from course_sessions_list l
+    join courses c on c.id = l.course_id
     ${scopeJoin(planId)}
     left join quizzes q on q.id = c.required_quiz_id and q.course_id = c.id
-    join course_sessions s on s.course_id = c.id and not s.cancelled
     where c.status <> 'cancelled'
-    group by c.id, pt.number, q.pass_mark, q.grading_method
     order by c.id`));
-  const courses = rows.map((r) => ({
-    id: num(r.id),
-    kind: r.kind === "conference" ? ("conference" as const) : ("training" as const),
-    title: String(r.title),
-    taskNumber: r.task_number == null ? null : num(r.task_number),
-    countExcused: r.count_excused === true,
-    minAttendanceRate: num(r.min_rate),
-    quizId: r.required_quiz_id == null ? null : num(r.required_quiz_id),
-    quizPassMark: r.pass_mark == null ? null : num(r.pass_mark),
-    gradingMethod: str(r.grading_method),
-    approvalRequired: r.completion_approval_required === true,
-    scheduled: num(r.scheduled),
-    sessionsInPeriod: num(r.sessions_in_period),
-    datesInPeriod: r.dates_in_period ? String(r.dates_in_period).split(",").sort() : [],
-    firstDate: String(r.first_date),
-    lastDate: String(r.last_date),
-  }));
-  return {
-    courses,
-    sessionIds: rows.flatMap((r) => String(r.session_ids).split(",").map(Number)),
-    excused: courses.filter((c) => c.countExcused).map((c) => c.id),
-  };
+  const sessions = new Map<number, SessionInfo>();
+  const excusedSessionIds: number[] = [];
+  const courses = rows.map((r) => {
+    const id = num(r.id);
+    const countExcused = r.count_excused === true;
+    let scheduled = 0;
+    let sessionsInPeriod = 0;
+    let firstDate = "";
+    let lastDate = "";
+    const datesInPeriod = new Set<string>();
+    for (const item of String(r.sessions).split(",")) {
+      const colon = item.indexOf(":");
+      const sessionId = Number(item.slice(0, colon));
+      const date = item.slice(colon + 1);
+      sessions.set(sessionId, { courseId: id, date });
+      if (countExcused) excusedSessionIds.push(sessionId);
+      scheduled++;
+      if (date >= from && date <= to) {
+        sessionsInPeriod++;
+        datesInPeriod.add(date);
+      }
+      if (firstDate === "" || date < firstDate) firstDate = date;
+      if (date > lastDate) lastDate = date;
+    }
+    return {
+      id,
+      kind: r.kind === "conference" ? ("conference" as const) : ("training" as const),
+      title: String(r.title),
+      taskNumber: r.task_number == null ? null : num(r.task_number),
+      countExcused,
+      minAttendanceRate: num(r.min_rate),
+      quizId: r.required_quiz_id == null ? null : num(r.required_quiz_id),
+      quizPassMark: r.pass_mark == null ? null : num(r.pass_mark),
+      gradingMethod: str(r.grading_method),
+      approvalRequired: r.completion_approval_required === true,
+      scheduled,
+      sessionsInPeriod,
+      datesInPeriod: [...datesInPeriod].sort(),
+      firstDate,
+      lastDate,
+    };
+  });
+  return { courses, sessions, excusedSessionIds };
 }
 
 /**
- * Enrolled people of the courses with their attended sessions (P, L; E when the course counts it) in
- * the period and in all. Marks are read through the sessions' ids: a bitmap scan of the
- * (session_id, user_id) index touches only the year's marks, where a join would scan them all.
+ * Who attended each session (P, L; E when the course counts excused absence), as one text value
+ * "sessionId:userId,userId,…;sessionId:…". Marks are read through the sessions' ids: a bitmap scan of
+ * the (session_id, user_id) index touches only those sessions' marks, where a join would scan them all.
+ * Grouping by session is cheap (a few thousand groups); summing per person and course is left to
+ * sumAttendance (report-attendance.ts): a GROUP BY (course, person) over a year's ~85,000 marks, joined
+ * to the sessions and the enrollments, cost the server a quarter to a half more than these two lists.
  */
-async function gatherPairs(db: Db, ids: string, sessionIds: string, excused: string, from: string, to: string): Promise<ReportInput["pairs"]> {
-  const rows = await jsonRows(db, sql`
-    with a as (
-      select s.course_id, m.user_id,
-        (count(*) filter (where s.date between ${from} and ${to}))::int as in_period,
-        count(*)::int as total,
-        min(s.date) filter (where s.date between ${from} and ${to}) as first_attended
+async function gatherAttendance(db: Db, sessionIds: string, excusedSessionIds: string): Promise<string> {
+  const rows = rowsOf(await db.execute(sql`
+    select coalesce(string_agg(x.session_id::text || ':' || x.users, ';'), '') as s
+    from (
+      select m.session_id, string_agg(m.user_id::text, ',') as users
       from attendance_marks m
-      join course_sessions s on s.id = m.session_id
       where m.session_id = any(${sessionIds}::int[])
-        and (m.status in ('P', 'L') or (m.status = 'E' and s.course_id = any(${excused}::int[])))
-      group by s.course_id, m.user_id
-    )
-    select json_build_array(e.course_id, e.user_id, coalesce(a.in_period, 0), coalesce(a.total, 0), a.first_attended) as r
-    from enrollments e
-    left join a on a.course_id = e.course_id and a.user_id = e.user_id
-    where e.course_id = any(${ids}::int[]) and e.status = 'enrolled'`);
-  return rows.map((r) => ({ courseId: num(r[0]), userId: num(r[1]), attendedInPeriod: num(r[2]), attendedTotal: num(r[3]), firstAttended: str(r[4]) }));
+        and (m.status in ('P', 'L') or (m.status = 'E' and m.session_id = any(${excusedSessionIds}::int[])))
+      group by m.session_id
+    ) x`));
+  return String(rows[0].s);
+}
+
+/** Enrolled people of the courses, as "courseId:userId,userId,…;courseId:…" (course and person order). */
+async function gatherEnrolled(db: Db, ids: string): Promise<string> {
+  const rows = rowsOf(await db.execute(sql`
+    select coalesce(string_agg(x.course_id::text || ':' || x.users, ';' order by x.course_id), '') as s
+    from (
+      select course_id, string_agg(user_id::text, ',' order by user_id) as users
+      from enrollments
+      where course_id = any(${ids}::int[]) and status = 'enrolled'
+      group by course_id
+    ) x`));
+  return String(rows[0].s);
 }
 
 async function gatherPersons(db: Db, ids: string): Promise<ReportInput["persons"]> {
-  const rows = await jsonRows(db, sql`
-    select json_build_array(u.id, u.full_name, u.ho, u.ten_dem, u.ten, u.date_of_birth, u.gender, u.ethnicity_code, u.unit_code, u.category_id, u.position, u.cccd) as r
+  const [id, fullName, ho, tenDem, ten, dateOfBirth, gender, ethnicityCode, unitCode, categoryId, position, cccd] = await jsonColumns(db,
+    [sql`u.id`, sql`u.full_name`, sql`u.ho`, sql`u.ten_dem`, sql`u.ten`, sql`u.date_of_birth`, sql`u.gender`, sql`u.ethnicity_code`, sql`u.unit_code`, sql`u.category_id`, sql`u.position`, sql`u.cccd`], sql`
     from users u
     where u.id in (
       select user_id from enrollments where course_id = any(${ids}::int[]) and status = 'enrolled'
       union select user_id from certificates where course_id = any(${ids}::int[]))`);
-  return rows.map((r) => ({
-    id: num(r[0]), fullName: String(r[1]), ho: String(r[2]), tenDem: String(r[3] ?? ""), ten: String(r[4]), dateOfBirth: str(r[5]),
-    gender: str(r[6]), ethnicityCode: str(r[7]), unitCode: str(r[8]), categoryId: r[9] == null ? null : num(r[9]), position: str(r[10]), cccd: str(r[11]),
+  return id.map((v, i) => ({
+    id: num(v), fullName: String(fullName[i]), ho: String(ho[i]), tenDem: String(tenDem[i] ?? ""), ten: String(ten[i]), dateOfBirth: str(dateOfBirth[i]),
+    gender: str(gender[i]), ethnicityCode: str(ethnicityCode[i]), unitCode: str(unitCode[i]), categoryId: categoryId[i] == null ? null : num(categoryId[i]), position: str(position[i]), cccd: str(cccd[i]),
   }));
 }
 
-/** One row per (course, person) certificate chain: first issue date, and whether the latest one is valid. */
+/**
+ * One row per (course, person) certificate chain: first issue date, and whether the latest one is valid.
+ * DISTINCT ON keeps the latest row of each chain (one sort), where array_agg(… order by) sorts per chain.
+ */
 async function gatherCertificates(db: Db, ids: string): Promise<ReportInput["certificates"]> {
-  const rows = await jsonRows(db, sql`
-    select json_build_array(course_id, user_id, min(${VN_ISSUED_DATE}), (array_agg(status order by id desc))[1] = 'valid', (array_agg(number order by id desc))[1]) as r
-    from certificates where course_id = any(${ids}::int[])
-    group by course_id, user_id`);
-  return rows.map((r) => ({ courseId: num(r[0]), userId: num(r[1]), firstIssued: String(r[2]), current: r[3] === true, number: String(r[4]) }));
+  const [courseId, userId, firstIssued, current, number] = await jsonColumns(db,
+    [sql`course_id`, sql`user_id`, vnDateOf("first_issued_at"), sql`status = 'valid'`, sql`number`], sql`
+    from (
+      select distinct on (course_id, user_id) course_id, user_id, status, number, min(issued_at) over (partition by course_id, user_id) as first_issued_at
+      from certificates where course_id = any(${ids}::int[])
+      order by course_id, user_id, id desc
+    ) c`);
+  return courseId.map((v, i) => ({ courseId: num(v), userId: num(userId[i]), firstIssued: String(firstIssued[i]), current: current[i] === true, number: String(number[i]) }));
 }
 
 async function gatherQuiz(db: Db, ids: string): Promise<ReportInput["quiz"]> {
@@ -169,18 +221,19 @@ async function run<T extends readonly (() => Promise<unknown>)[]>(parallel: bool
  * when `db` is a transaction.
  */
 export async function gatherReportInput(db: Db, planId: number | null, from: string, to: string, inTransaction = false): Promise<ReportInput> {
-  const [{ courses, sessionIds, excused }, unitRows, categories, ethnicityRows] = await run(!inTransaction, [
+  const [{ courses, sessions, excusedSessionIds }, unitRows, categories, ethnicityRows] = await run(!inTransaction, [
     () => gatherCourses(db, planId, from, to),
     () => db.select({ code: units.code, name: units.name, mergedInto: units.mergedInto }).from(units),
     () => db.select({ id: participantCategories.id, name: participantCategories.name, sortOrder: participantCategories.sortOrder, active: participantCategories.active }).from(participantCategories).orderBy(asc(participantCategories.sortOrder)),
     () => db.select({ code: ethnicities.code, name: ethnicities.name }).from(ethnicities),
   ] as const);
   const ids = intArray(courses.map((c) => c.id));
-  const [pairs, persons, certificates, quiz, approvals, funding] = courses.length
+  const [attended, enrolled, persons, certificates, quiz, approvals, funding] = courses.length
     ? await run(!inTransaction, [
-      () => gatherPairs(db, ids, intArray(sessionIds), intArray(excused), from, to), () => gatherPersons(db, ids), () => gatherCertificates(db, ids),
-      () => gatherQuiz(db, ids), () => gatherApprovals(db, ids), () => gatherFunding(db, ids),
+      () => gatherAttendance(db, intArray([...sessions.keys()]), intArray(excusedSessionIds)), () => gatherEnrolled(db, ids),
+      () => gatherPersons(db, ids), () => gatherCertificates(db, ids), () => gatherQuiz(db, ids), () => gatherApprovals(db, ids), () => gatherFunding(db, ids),
     ] as const)
-    : [[], [], [], [], [], []];
+    : ["", "", [], [], [], [], []];
+  const pairs = sumAttendance(enrolled, attended, sessions, from, to);
   return { from, to, courses, pairs, persons, certificates, funding, quiz, approvals, units: unitRows, categories, ethnicities: ethnicityRows };
 }
