@@ -8,6 +8,7 @@ import { seedReferenceData } from "./db/reference-data";
 import { ensureFirstAdmin } from "./features/users/users.service";
 import { startBackupService } from "./features/backup/backup.schedule";
 import { cleanImportFiles } from "./features/enrollment/import.service";
+import { cleanMaterialFiles } from "./features/courses/materials.service";
 
 async function main(): Promise<void> {
   const early = parseEnv(process.env);
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
   const handle = await openDb(config);
   await handle.migrate();
   await seedReferenceData(handle.db);
+  await cleanMaterialFiles(handle.db, config.dataDir);
   const admin = await ensureFirstAdmin(handle.db, { email: config.adminEmail, password: config.adminPassword });
   if (admin?.password) {
     // Printed once, on the very first start; it is never stored in clear anywhere.

@@ -8,7 +8,7 @@ import request from "supertest";
 import ExcelJS from "exceljs";
 import type { Response } from "superagent";
 import { enrollments, materials } from "../src/db/schema";
-import { listMaterials } from "../src/features/courses/materials.service";
+import { cleanMaterialFiles, listMaterials } from "../src/features/courses/materials.service";
 import { addParticipant } from "../src/features/enrollment/enrollment.service";
 import { t } from "../src/lib/messages";
 import * as vi from "../src/lib/vietnamese";
@@ -206,6 +206,21 @@ test("the list partial shows names escaped, download links, and the upload form 
   expect(readOnly).not.toContain("/delete");
   const empty = await ejs.renderFile(path.join(VIEWS_DIR, "materials/_list.ejs"), { t, vi, course, materials: [], canManage: false, csrfToken: "tok" });
   expect(empty).toContain(t.materials.empty);
+});
+
+test("at start-up, files left by an upload or delete killed midway are removed; stored materials stay", async () => {
+  const row = await uploaded("Giữ lại.pdf");
+  const dir = path.join(ctx.dataDir, "materials");
+  const orphan = path.join(dir, "0123456789abcdef0123456789abcdef"); // written, row never committed
+  const temp = path.join(dir, ".fedcba9876543210fedcba9876543210.tmp"); // write never renamed
+  const other = path.join(dir, "ghi-chu.txt"); // not ours: left alone
+  for (const f of [orphan, temp, other]) fs.writeFileSync(f, "x");
+  expect(await cleanMaterialFiles(ctx.handle.db, ctx.dataDir)).toBe(2);
+  expect([orphan, temp].filter((f) => fs.existsSync(f))).toEqual([]);
+  expect(fs.existsSync(other)).toBe(true);
+  fs.rmSync(other);
+  expect(fs.existsSync(path.join(dir, row.storedName))).toBe(true);
+  expect((await trainer.agent.get(`/courses/${courseId}/materials/${row.id}`)).status).toBe(200);
 });
 
 test("a trainee of the course cannot delete", async () => {

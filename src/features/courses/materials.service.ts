@@ -12,7 +12,7 @@ import { audit } from "../../lib/audit";
 import type { SessionUser } from "../../lib/auth";
 import { Forbidden, NotFound } from "../../lib/errors";
 import { t } from "../../lib/messages";
-import { storeFile, type CheckedFile } from "../../lib/upload";
+import { isTempFileName, storeFile, type CheckedFile } from "../../lib/upload";
 import { formatDecimal } from "../../lib/vietnamese";
 import { canManageCourse, type CourseAccess } from "./courses.policy";
 import { getCourse } from "./courses.service";
@@ -47,6 +47,24 @@ export function formatFileSize(bytes: number): string {
 // storeFile names are 32 hex digits; anything else in the row is never turned into a path.
 const STORED_NAME = /^[0-9a-f]{32}$/;
 const filePath = (dataDir: string, storedName: string) => path.join(materialsDir(dataDir), storedName);
+
+/**
+ * At start-up, before anyone can upload: removes what a process killed mid-upload or mid-delete left in
+ * DATA_DIR/materials — stored files no row names, and temp files of an unfinished write. Files not
+ * named the way storeFile names them are left alone. Returns how many were removed.
+ */
+export async function cleanMaterialFiles(db: Db, dataDir: string): Promise<number> {
+  let names: string[];
+  try {
+    names = fs.readdirSync(materialsDir(dataDir));
+  } catch {
+    return 0; // no upload yet
+  }
+  const known = new Set((await db.select({ storedName: materials.storedName }).from(materials)).map((r) => r.storedName));
+  const stray = names.filter((n) => (STORED_NAME.test(n) && !known.has(n)) || isTempFileName(n));
+  for (const n of stray) fs.rmSync(filePath(dataDir, n), { force: true });
+  return stray.length;
+}
 
 /** Materials of a course in upload order, with the uploader's name and a display size (`sizeText`). */
 export async function listMaterials(db: Db, courseId: number) {
