@@ -1,6 +1,6 @@
 import { Batcher } from "../../src/lib/batcher";
 
-test("calls of one turn go together; calls made while a group runs go in the next group; results keep their order", async () => {
+test("calls arriving together go together; calls made while a group runs go in the next group; results keep their order", async () => {
   const groups: number[][] = [];
   let release!: () => void;
   const gate = new Promise<void>((r) => (release = r));
@@ -10,7 +10,7 @@ test("calls of one turn go together; calls made while a group runs go in the nex
     return items.map((x) => x * 10);
   });
   const first = [b.add(1), b.add(2), b.add(3)];
-  await new Promise((r) => setImmediate(r));
+  await new Promise((r) => setTimeout(r, 20)); // the group starts after its 2 ms linger
   expect(groups).toEqual([[1, 2, 3]]);
   const second = [b.add(4), b.add(5)]; // while the first group runs
   release();
@@ -37,4 +37,14 @@ test("an error reaches every call of its group, and later calls still run", asyn
   expect(results.map((r) => r.status)).toEqual(["rejected", "rejected"]);
   fail = false;
   expect(await b.add(3)).toBe(3);
+});
+
+test("a call waits lingerMs for others before its statement", async () => {
+  const groups: number[][] = [];
+  const b = new Batcher<number, number>(async (items) => (groups.push(items), items), 250, 30);
+  const first = b.add(1);
+  await new Promise((r) => setTimeout(r, 5));
+  const second = b.add(2); // 5 ms later: still within the linger
+  expect(await Promise.all([first, second])).toEqual([1, 2]);
+  expect(groups).toEqual([[1, 2]]);
 });
