@@ -17,7 +17,7 @@ import { performance } from "node:perf_hooks";
 import { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import pg from "pg";
-import { fromPglite, fromPool, type DbHandle } from "../src/db/client";
+import { fromPglite, fromPool, PGLITE_START_PARAMS, type DbHandle } from "../src/db/client";
 import { plans } from "../src/db/schema";
 import { dashboardData } from "../src/features/reports/dashboard.service";
 import { effectiveEnd, yearPeriod } from "../src/features/reports/period";
@@ -95,7 +95,8 @@ async function measure(handle: DbHandle, label: string) {
 
 async function onPglite() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "taphuan-bench-"));
-  const handle = fromPglite(await PGlite.create(path.join(dir, "pgdata")));
+  // As the server opens it (src/db/client.ts), settings included.
+  const handle = fromPglite(await PGlite.create(path.join(dir, "pgdata"), { startParams: PGLITE_START_PARAMS }));
   try {
     await handle.migrate();
     return await measure(handle, "pglite");

@@ -3,6 +3,7 @@
  * Both give the same Drizzle API (type Db), the same migrations and a `query` function for raw SQL users
  * such as the session store.
  */
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
@@ -64,5 +65,22 @@ export async function openDb(opts: { databaseUrl?: string; dataDir: string }): P
   }
   const dir = path.join(opts.dataDir, "pgdata");
   fs.mkdirSync(dir, { recursive: true });
-  return fromPglite(await PGlite.create(dir));
+  if (!fs.existsSync(path.join(dir, "PG_VERSION"))) initPgliteDir(dir);
+  return fromPglite(await PGlite.create(dir, { startParams: PGLITE_START_PARAMS }));
+}
+
+/**
+ * PostgreSQL settings of the embedded database. shared_buffers 32 MB instead of PGlite's 128 MB: the
+ * server's memory (RSS) starts at ~250 MB instead of ~370 MB; the operating system's file cache still
+ * holds the data files.
+ */
+export const PGLITE_START_PARAMS = [...(PGlite as unknown as { defaultStartParams: string[] }).defaultStartParams, "-c", "shared_buffers=32MB"];
+
+/**
+ * Creates a new embedded database cluster (initdb) in a child process: inside WebAssembly, initdb leaves
+ * ~870 MB of memory that is never given back, so the server would carry it for as long as it runs.
+ */
+function initPgliteDir(dir: string): void {
+  const script = `require(${JSON.stringify(require.resolve("@electric-sql/pglite"))}).PGlite.create(process.argv[1]).then((db) => db.close()).catch((e) => { console.error(e); process.exit(1); });`;
+  execFileSync(process.execPath, ["-e", script, dir], { stdio: ["ignore", "ignore", "inherit"] });
 }
