@@ -33,6 +33,7 @@ import { quizzesRouter } from "./features/quizzes/quizzes.routes";
 import { certificatesRouter } from "./features/certificates/certificates.routes";
 import { reportsRouter } from "./features/reports/reports.routes";
 import { auditRouter } from "./features/audit/audit.routes";
+import { ReadCache } from "./lib/read-cache";
 import { plansRouter } from "./features/plans/plans.routes";
 
 export interface AppOptions {
@@ -64,6 +65,12 @@ export function createApp(opts: AppOptions): express.Express {
   // sets NODE_ENV=development so edited templates show at once.
   app.set("view cache", process.env.NODE_ENV !== "development");
   if (opts.trustProxy) app.set("trust proxy", 1);
+  // Page data shared by requests while the database is unchanged (lib/read-cache.ts). Entries are a few
+  // kB to ~100 kB (a trainee's schedule); 1,000 of them bound the memory.
+  // Messages and formatters, the same for every page (and for fragments rendered without a request).
+  app.locals.t = t;
+  app.locals.vi = vi;
+  app.locals.readCache = new ReadCache({ maxEntries: 1000, maxAgeMs: 60_000, freeze: process.env.NODE_ENV === "test" });
 
   app.use(
     helmet({
@@ -113,8 +120,6 @@ export function createApp(opts: AppOptions): express.Express {
   app.use(passport.session());
   // Locals first, so even a page for a rejected CSRF token can render the layout.
   app.use((req, res, next) => {
-    res.locals.t = t;
-    res.locals.vi = vi;
     res.locals.user = req.user ?? null;
     res.locals.path = req.path;
     res.locals.flash = [];

@@ -12,6 +12,7 @@ import { todayIso } from "../../lib/time";
 import { attendanceRate, type AttendanceRate } from "./attendance-rate";
 import { checkinOpen } from "./checkin-token";
 import { enrolledPeople } from "./rollcall.service";
+import { type Read, uncached } from "../../lib/read-cache";
 
 /**
  * Everything about a course's marks: its sessions in date order (cancelled ones included, flagged),
@@ -59,16 +60,19 @@ interface PageCourse {
   sessions: (typeof courseSessions.$inferSelect)[];
 }
 
-/** Attendance data for GET /courses/:id: all rates for managers, one's own rate for an enrolled trainee. */
-export async function attendanceForCoursePage(db: Db, course: PageCourse, user: SessionUser, canManage: boolean, enrolled: boolean, now = new Date()): Promise<CoursePageAttendance> {
+/**
+ * Attendance data for GET /courses/:id: all rates for managers, one's own rate for an enrolled trainee.
+ * `read` may serve the marks from the page cache (lib/read-cache.ts); the clock is applied after.
+ */
+export async function attendanceForCoursePage(db: Db, course: PageCourse, user: SessionUser, canManage: boolean, enrolled: boolean, now = new Date(), read: Read = uncached): Promise<CoursePageAttendance> {
   if (canManage) {
-    const grid = await courseAttendance(db, course);
+    const grid = await read(`attendance-grid:${course.id}`, () => courseAttendance(db, course));
     return { countExcused: course.countExcused, rates: grid.rows.map((r) => ({ userId: r.userId, fullName: r.fullName, rate: r.rate })), mine: null, checkinOpenNow: false };
   }
   if (!enrolled) return { countExcused: course.countExcused, rates: null, mine: null, checkinOpenNow: false };
   const ids = course.sessions.map((s) => s.id);
   const own = ids.length
-    ? await db.select({ sessionId: attendanceMarks.sessionId, status: attendanceMarks.status }).from(attendanceMarks).where(and(eq(attendanceMarks.userId, user.id), inArray(attendanceMarks.sessionId, ids)))
+    ? await read(`own-marks:${course.id}:${user.id}`, () => db.select({ sessionId: attendanceMarks.sessionId, status: attendanceMarks.status }).from(attendanceMarks).where(and(eq(attendanceMarks.userId, user.id), inArray(attendanceMarks.sessionId, ids))))
     : [];
   const marks = Object.fromEntries(own.map((x) => [x.sessionId, x.status])) as Record<number, MarkStatus>;
   const rules = { opensMinutesBefore: course.checkinOpensBefore, closesMinutesAfter: course.checkinClosesAfter };

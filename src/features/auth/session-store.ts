@@ -4,7 +4,8 @@
  * the session version unchanged). Here one statement reads both: the session row joined to the user its
  * passport key names. The user travels to passport's deserializeUser on the request (takePreloadedUser),
  * so a page costs one query less, and the check is as fresh as before (no cache, nothing to invalidate).
- * Under load, requests arriving together share that statement too.
+ * Under load, requests arriving together share that statement too. The same statement reads the
+ * database snapshot, the version that page data cached for this request must match (lib/read-cache.ts).
  */
 import type { Request } from "express";
 import type session from "express-session";
@@ -12,6 +13,7 @@ import connectPgSimple from "connect-pg-simple";
 import type { SessionUser } from "../../lib/auth";
 import type { QueryClient } from "../../db/client";
 import { Batcher } from "../../lib/batcher";
+import { setDataVersion } from "../../lib/read-cache";
 
 /** A user row as the session read returns it, or null when the session holds no (existing) user. */
 type PreloadedUser = (SessionUser & { active: boolean }) | null;
@@ -21,7 +23,7 @@ type WithPreloaded = Request & { [PRELOADED]?: { key: string; user: PreloadedUse
 
 // The passport key is "id:sessionVersion" (passport.ts); a malformed one joins no user.
 const READ_SESSION = `
-  select s.sid, s.sess, u.id, u.full_name, u.role, u.login, u.session_version, u.active
+  select s.sid, s.sess, u.id, u.full_name, u.role, u.login, u.session_version, u.active, pg_current_snapshot()::text as snapshot
   from "session" s
   left join users u on u.id = case when s.sess->'passport'->>'user' ~ '^[0-9]{1,9}:' then split_part(s.sess->'passport'->>'user', ':', 1)::int end
   where s.sid = any($1::text[]) and s.expire >= to_timestamp($2)`;
@@ -35,9 +37,11 @@ interface SessionRow {
   login: string | null;
   session_version: number;
   active: boolean;
+  snapshot: string;
 }
 
 const USER_KEY = "__taphuanUser";
+const SNAPSHOT_KEY = "__taphuanSnapshot";
 
 /**
  * The user read with the session for this request, if the session's passport key is still `key`
@@ -73,13 +77,16 @@ export function createSessionStore(expressSession: typeof session, client: Query
           const user: PreloadedUser = row.id === null ? null : { id: row.id, fullName: row.full_name, role: row.role, login: row.login, sessionVersion: row.session_version, active: row.active };
           // Carried to createSession below, which takes it off before express-session sees the data.
           Object.defineProperty(sess, USER_KEY, { value: user, enumerable: false, configurable: true });
+          Object.defineProperty(sess, SNAPSHOT_KEY, { value: row.snapshot, enumerable: false, configurable: true });
           fn(null, sess);
         },
         (err) => fn(err),
       );
     }
 
-    override createSession(req: Request, sess: session.SessionData & { [USER_KEY]?: PreloadedUser }): session.Session & Partial<session.SessionData> {
+    override createSession(req: Request, sess: session.SessionData & { [USER_KEY]?: PreloadedUser; [SNAPSHOT_KEY]?: string }): session.Session & Partial<session.SessionData> {
+      if (sess[SNAPSHOT_KEY] !== undefined) setDataVersion(req, sess[SNAPSHOT_KEY]);
+      delete sess[SNAPSHOT_KEY];
       if (USER_KEY in sess) {
         const key = (sess as { passport?: { user?: unknown } }).passport?.user;
         if (typeof key === "string") (req as WithPreloaded)[PRELOADED] = { key, user: sess[USER_KEY] ?? null };

@@ -1,17 +1,18 @@
 import { Router, type Request, type Response } from "express";
 import type { Db } from "../../db/client";
 import { currentUser, requireLogin, requireRole } from "../../lib/auth";
-import { ValidationError } from "../../lib/errors";
+import { NotFound, ValidationError } from "../../lib/errors";
 import { flash } from "../../lib/flash";
 import { parseForm } from "../../lib/forms";
 import { t } from "../../lib/messages";
 import { idParam } from "../../lib/params";
+import { cachedHtml, cachedRead, readerFor } from "../../lib/read-cache";
 import { formatDate } from "../../lib/vietnamese";
 import { personFormOptions } from "../users/users.service";
 import { myEnrollment } from "../enrollment/enrollment.service";
 import { attendanceForCoursePage } from "../attendance/attendance.service";
 import { canDownloadMaterials, listMaterials } from "./materials.service";
-import { canManageCourse } from "./courses.policy";
+import { canManageCourse, canViewCourse } from "./courses.policy";
 import { cancelSessionSchema, courseListQuery, courseSchema, sessionSchema } from "./courses.schema";
 import * as service from "./courses.service";
 import * as sessions from "./sessions.service";
@@ -28,8 +29,13 @@ export function coursesRouter({ db }: { db: Db }): Router {
   // GET /courses: the courses the viewer may see, with filters, search and pagination.
   router.get("/courses", requireLogin, async (req, res) => {
     const query = courseListQuery.parse(req.query);
-    const [result, tasks] = await Promise.all([service.listCourses(db, currentUser(req), query), service.listPlanTasks(db)]);
-    res.render("courses/list", { title: t.courses.title, query, tasks, ...result });
+    const me = currentUser(req);
+    const viewer = me.role === "admin" ? "admin" : `${me.role}:${me.id}`; // what listCourses depends on
+    const [tableHtml, tasks] = await Promise.all([
+      cachedHtml(req, `course-list:${viewer}:${JSON.stringify(query)}`, "courses/_list-table", async () => ({ query, ...(await service.listCourses(db, me, query)) })),
+      cachedRead(req, "plan-tasks", () => service.listPlanTasks(db)),
+    ]);
+    res.render("courses/list", { title: t.courses.title, query, tasks, tableHtml });
   });
 
   // GET /courses/new: empty course form (admins and trainers).
@@ -57,13 +63,20 @@ export function coursesRouter({ db }: { db: Db }): Router {
   // GET /courses/:id: details, schedule, materials, seats; the trainee's own status and enroll button.
   router.get("/courses/:id", requireLogin, async (req, res) => {
     const me = currentUser(req);
-    const course = await service.getVisibleCourse(db, me, idParam(req));
-    const [mine, materials, options] = await Promise.all([myEnrollment(db, course.id, me.id), listMaterials(db, course.id), personFormOptions(db)]);
+    const id = idParam(req);
+    // Page data through the cache (lib/read-cache.ts); the visibility check runs on it each time.
+    const [course, mine, materials, options] = await Promise.all([
+      cachedRead(req, `course:${id}`, () => service.getCourse(db, id)),
+      cachedRead(req, `enrollment:${id}:${me.id}`, () => myEnrollment(db, id, me.id)),
+      cachedRead(req, `materials:${id}`, () => listMaterials(db, id)),
+      cachedRead(req, "person-form-options", () => personFormOptions(db)),
+    ]);
+    if (!canViewCourse(me, course, !!mine)) throw new NotFound();
     const canManage = canManageCourse(me, course);
     const categories = options.categories.filter((c) => course.targetCategoryIds.includes(c.id));
     // Materials are listed only to those who may download them (staff of the course, enrolled trainees).
     const showMaterials = canDownloadMaterials(me, course, mine?.status ?? null);
-    const attendance = await attendanceForCoursePage(db, course, me, canManage, mine?.status === "enrolled");
+    const attendance = await attendanceForCoursePage(db, course, me, canManage, mine?.status === "enrolled", new Date(), readerFor(req));
     res.render("courses/show", { title: course.title, course, mine, materials: showMaterials ? materials : null, canManage, categories, fundingTotal: course.funding.reduce((a, f) => a + f.amount, 0), attendance });
   });
 

@@ -1,12 +1,13 @@
 import { Router, type Request } from "express";
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { courseSessions, courses, enrollments } from "../../db/schema";
+import { enrollments } from "../../db/schema";
 import { currentUser, requireLogin, requireRole } from "../../lib/auth";
 import { flash } from "../../lib/flash";
 import { parseForm } from "../../lib/forms";
 import { t } from "../../lib/messages";
 import { idParam } from "../../lib/params";
+import { cachedHtml } from "../../lib/read-cache";
 import { getManagedCourse, getVisibleCourse } from "../courses/courses.service";
 import { rejectSchema } from "../courses/courses.schema";
 import * as service from "./enrollment.service";
@@ -75,22 +76,9 @@ export function enrollmentRouter({ db }: { db: Db }): Router {
   // GET /my/courses: a trainee's courses with status, waitlist position and schedule.
   router.get("/my/courses", requireLogin, async (req, res) => {
     const me = currentUser(req);
-    const rows = await db
-      .select({ courseId: courses.id, title: courses.title, kind: courses.kind, venue: courses.venue, courseStatus: courses.status, status: enrollments.status, rejectReason: enrollments.rejectReason })
-      .from(enrollments)
-      .innerJoin(courses, eq(courses.id, enrollments.courseId))
-      .where(eq(enrollments.userId, me.id))
-      .orderBy(asc(courses.title));
-    const ids = rows.map((r) => r.courseId);
-    const sessionRows = ids.length ? await db.select().from(courseSessions).where(inArray(courseSessions.courseId, ids)).orderBy(asc(courseSessions.date), asc(courseSessions.startTime)) : [];
-    const items = await Promise.all(
-      rows.map(async (r) => ({
-        ...r,
-        position: r.status === "waitlisted" ? await service.waitlistPosition(db, r.courseId, me.id) : null,
-        sessions: sessionRows.filter((s) => s.courseId === r.courseId),
-      })),
-    );
-    res.render("enrollment/my", { title: t.courses.myTitle, items });
+    // Rendered once while nothing changes: a long-time trainee's list holds hundreds of sessions.
+    const listHtml = await cachedHtml(req, `my-courses:${me.id}`, "enrollment/_my-list", async () => ({ items: await service.myCourses(db, me.id) }));
+    res.render("enrollment/my", { title: t.courses.myTitle, listHtml });
   });
 
   return router;

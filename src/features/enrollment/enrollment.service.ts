@@ -3,9 +3,9 @@
  * transaction that first locks the course row (SELECT … FOR UPDATE), so concurrent requests for the
  * same course are serialised and the capacity is never exceeded.
  */
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { courses, enrollments, participantCategories, units, users, type EnrollmentStatus } from "../../db/schema";
+import { courseSessions, courses, enrollments, participantCategories, units, users, type EnrollmentStatus } from "../../db/schema";
 import { audit } from "../../lib/audit";
 import { Conflict, NotFound } from "../../lib/errors";
 import { t } from "../../lib/messages";
@@ -158,4 +158,23 @@ export async function myEnrollment(db: Db, courseId: number, userId: number) {
   const [row] = await db.select().from(enrollments).where(and(eq(enrollments.courseId, courseId), eq(enrollments.userId, userId)));
   if (!row) return null;
   return { ...row, position: row.status === "waitlisted" ? await waitlistPosition(db, courseId, userId) : null };
+}
+
+/** A trainee's courses for "my courses": status, waitlist position and the schedule of each. */
+export async function myCourses(db: Db, userId: number) {
+  const rows = await db
+    .select({ courseId: courses.id, title: courses.title, kind: courses.kind, venue: courses.venue, courseStatus: courses.status, status: enrollments.status, rejectReason: enrollments.rejectReason })
+    .from(enrollments)
+    .innerJoin(courses, eq(courses.id, enrollments.courseId))
+    .where(eq(enrollments.userId, userId))
+    .orderBy(asc(courses.title));
+  const ids = rows.map((r) => r.courseId);
+  const sessionRows = ids.length ? await db.select().from(courseSessions).where(inArray(courseSessions.courseId, ids)).orderBy(asc(courseSessions.date), asc(courseSessions.startTime)) : [];
+  return Promise.all(
+    rows.map(async (r) => ({
+      ...r,
+      position: r.status === "waitlisted" ? await waitlistPosition(db, r.courseId, userId) : null,
+      sessions: sessionRows.filter((s) => s.courseId === r.courseId),
+    })),
+  );
 }

@@ -1,5 +1,6 @@
 import { Router } from "express";
 import type { Db } from "../../db/client";
+import { cachedRead } from "../../lib/read-cache";
 import { todayIso } from "../../lib/time";
 import { dashboardData } from "./dashboard.service";
 import { listPlans } from "./reports.service";
@@ -10,10 +11,13 @@ export function dashboardRouter({ db }: { db: Db }): Router {
   const router = Router();
 
   // GET /dashboard: this year's key figures and charts (Chart.js drawn by public/js/dashboard.js).
-  router.get("/dashboard", async (_req, res) => {
+  router.get("/dashboard", async (req, res) => {
     const today = todayIso();
     const year = Number(today.slice(0, 4));
-    const [data, plans] = await Promise.all([dashboardData(db, year, today), listPlans(db)]);
+    const [data, plans] = await Promise.all([
+      cachedRead(req, `dashboard:${today}`, () => dashboardData(db, year, today)),
+      cachedRead(req, "plans", () => listPlans(db)),
+    ]);
     res.render("reports/dashboard", { title: m.dashboardTitle(year), year, plan: plans[0] ?? null, ...data });
   });
 
