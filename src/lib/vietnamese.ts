@@ -192,6 +192,9 @@ type DateInput = Date | string | null | undefined;
 function dateParts(d: DateInput): [number, number, number] | null {
   if (d == null || d === "") return null;
   if (typeof d === "string") {
+    // Dates from the database ("2024-03-05") need no text clean-up: pages format hundreds of them.
+    const exact = ISO_DAY.exec(d);
+    if (exact && isCalendarDay(+exact[1], +exact[2], +exact[3])) return [+exact[1], +exact[2], +exact[3]];
     const iso = parseViDate(d);
     if (iso) return iso.split("-").map(Number) as [number, number, number];
     if (/^\s*\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\s*$/.test(d)) return null; // date-shaped but impossible
@@ -235,9 +238,15 @@ export function parseViDate(s: string): string | null {
   if (m) [y, mo, day] = [+m[1], +m[2], +m[3]];
   else if ((m = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})$/.exec(t))) [y, mo, day] = [+m[4], +m[3], +m[1]];
   else return null;
-  if (y < 1900 || y > 2100 || mo < 1 || mo > 12 || day < 1) return null;
-  if (day > new Date(Date.UTC(y, mo, 0)).getUTCDate()) return null; // day 0 of next month = last day
+  if (!isCalendarDay(y, mo, day)) return null;
   return `${y}-${pad2(mo)}-${pad2(day)}`;
+}
+
+const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A real day between 1900 and 2100 (day 0 of the next month is the last day of this one). */
+function isCalendarDay(y: number, mo: number, day: number): boolean {
+  return y >= 1900 && y <= 2100 && mo >= 1 && mo <= 12 && day >= 1 && day <= new Date(Date.UTC(y, mo, 0)).getUTCDate();
 }
 
 /** Move the decimal point by k places through the string form, avoiding 1.005*100 float error. */
