@@ -1,20 +1,30 @@
 /**
  * Child process for bench/pages.ts: serves either a bare Express "hello" (baseline) or the real app on a
- * seeded database, and prints "READY <port>" (plus the fixture ids as JSON) when it is ready.
+ * seeded database, and prints "READY <port>" (plus the fixture ids as JSON) when it is ready. Run with
+ * `node -r tsx/cjs`: only this file is TypeScript.
  */
 import express from "express";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pino from "pino";
-import { createApp } from "../src/app";
-import { openDb } from "../src/db/client";
-import { seedReferenceData } from "../src/db/reference-data";
-import { getCourse } from "../src/features/courses/courses.service";
-import { createCourse } from "../src/features/courses/courses.service";
-import { addSessions } from "../src/features/courses/sessions.service";
-import { addParticipant } from "../src/features/enrollment/enrollment.service";
-import { createUser } from "../src/features/users/users.service";
+// The app as `npm start` runs it: compiled JavaScript from dist/ (bench/pages.ts builds it first), so the
+// memory figure is the production server's, not a TypeScript loader's.
+import type * as App from "../src/app";
+import type * as Client from "../src/db/client";
+import type * as ReferenceData from "../src/db/reference-data";
+import type * as Courses from "../src/features/courses/courses.service";
+import type * as Sessions from "../src/features/courses/sessions.service";
+import type * as Enrollment from "../src/features/enrollment/enrollment.service";
+import type * as Users from "../src/features/users/users.service";
+
+const { createApp } = require("../dist/app") as typeof App;
+const { openDb } = require("../dist/db/client") as typeof Client;
+const { seedReferenceData } = require("../dist/db/reference-data") as typeof ReferenceData;
+const { createCourse, getCourse } = require("../dist/features/courses/courses.service") as typeof Courses;
+const { addSessions } = require("../dist/features/courses/sessions.service") as typeof Sessions;
+const { addParticipant } = require("../dist/features/enrollment/enrollment.service") as typeof Enrollment;
+const { createUser } = require("../dist/features/users/users.service") as typeof Users;
 
 async function main() {
   const mode = process.argv[2];

@@ -1,7 +1,7 @@
 /**
  * `npm run bench:pages`: 50 concurrent logged-in users on the main pages (course list, a course page,
  * my courses, the dashboard) for a fixed time, on the embedded database and on PostgreSQL, next to a bare
- * Express "hello" measured in the same run. Servers run in child processes; this process only sends load.
+ * Express "hello" measured in the same run. Servers run in child processes (the app from dist/, built first); this process only sends load.
  * Prints throughput, p95 latency and the server's RSS; the last line is one JSON object.
  */
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
@@ -14,7 +14,7 @@ const ROOT = path.resolve(__dirname, "..");
 
 function start(args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; port: number; info: any }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "bench/pages-server.ts", ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, ["-r", "tsx/cjs", "bench/pages-server.ts", ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     child.stdout!.on("data", (d) => {
       out += d;
@@ -110,6 +110,7 @@ async function measureApp(label: string, env: Record<string, string>) {
 }
 
 async function main() {
+  execFileSync("npm", ["run", "--silent", "build"], { cwd: ROOT, stdio: "inherit" }); // the server runs dist/, as npm start does
   const hello = await start(["hello"]);
   await load(hello.port, Array.from({ length: 5 }, () => ({ cookie: "", paths: ["/"] })));
   const bare = await load(hello.port, Array.from({ length: USERS }, () => ({ cookie: "", paths: ["/"] })));
