@@ -23,14 +23,14 @@ type WithPreloaded = Request & { [PRELOADED]?: { key: string; user: PreloadedUse
 
 // The passport key is "id:sessionVersion" (passport.ts); a malformed one joins no user.
 const READ_SESSION = `
-  select s.sid, s.sess, u.id, u.full_name, u.role, u.login, u.session_version, u.active, pg_current_snapshot()::text as snapshot
+  select s.sid, s.sess::text as sess, u.id, u.full_name, u.role, u.login, u.session_version, u.active, pg_current_snapshot()::text as snapshot
   from "session" s
   left join users u on u.id = case when s.sess->'passport'->>'user' ~ '^[0-9]{1,9}:' then split_part(s.sess->'passport'->>'user', ':', 1)::int end
   where s.sid = any($1::text[]) and s.expire >= to_timestamp($2)`;
 
 interface SessionRow {
   sid: string;
-  sess: string | session.SessionData;
+  sess: string;
   id: number | null;
   full_name: string;
   role: SessionUser["role"];
@@ -69,8 +69,9 @@ export function createSessionStore(expressSession: typeof session, client: Query
           if (!row) return fn(null, null);
           let sess: session.SessionData & { [USER_KEY]?: PreloadedUser };
           try {
-            // A copy each: two requests of one session in a group must not share (and mutate) one object.
-            sess = typeof row.sess === "string" ? JSON.parse(row.sess) : structuredClone(row.sess);
+            // Parsed here, as text: each request gets its own object (two requests of one session in a group
+            // must not share one), without the driver's parse and a copy.
+            sess = JSON.parse(row.sess);
           } catch {
             return this.destroy(sid, (err) => fn(err, null));
           }
