@@ -14,7 +14,7 @@ import { flashLocals } from "./lib/flash";
 import { t } from "./lib/messages";
 import { normalizeInput } from "./lib/normalize-input";
 import * as vi from "./lib/vietnamese";
-import { createPassport } from "./features/auth/passport";
+import { createPassport, restoreSessionUser } from "./features/auth/passport";
 import { createSessionStore } from "./features/auth/session-store";
 import { authRouter } from "./features/auth/auth.routes";
 import { healthRouter } from "./features/health/health.routes";
@@ -117,7 +117,7 @@ export function createApp(opts: AppOptions): express.Express {
     next();
   });
   const passport = createPassport(db);
-  app.use(passport.session());
+  app.use(restoreSessionUser(passport));
   // Locals first, so even a page for a rejected CSRF token can render the layout.
   app.use((req, res, next) => {
     res.locals.user = req.user ?? null;

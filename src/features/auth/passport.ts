@@ -1,7 +1,7 @@
 import { Passport } from "passport";
 import { Strategy as LocalStrategy } from "passport-local";
 import type { Db } from "../../db/client";
-import type { Request } from "express";
+import type { Request, RequestHandler } from "express";
 import { authenticate, checkSessionUser, loadSessionUser } from "./auth.service";
 import { takePreloadedUser } from "./session-store";
 
@@ -27,4 +27,24 @@ export function createPassport(db: Db): InstanceType<typeof Passport> {
       .catch(done);
   });
   return passport;
+}
+
+/**
+ * What passport.session() does, without passport's per-request strategy machinery (a measurable share of
+ * a page's cost): the session's passport key is turned into req.user by the deserializer above; a key
+ * it rejects (user deactivated, password reset) is removed, which logs the session out.
+ */
+export function restoreSessionUser(passport: InstanceType<typeof Passport>): RequestHandler {
+  const init = passport.initialize(); // req.login, req.logout, req.isAuthenticated
+  return (req, res, next) =>
+    init(req, res, () => {
+      const stored = (req.session as { passport?: { user?: string } } | undefined)?.passport;
+      if (!stored?.user) return next();
+      passport.deserializeUser(stored.user, req, (err: unknown, user?: Express.User | false) => {
+        if (err) return next(err);
+        if (user) req.user = user;
+        else delete stored.user;
+        next();
+      });
+    });
 }
