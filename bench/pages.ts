@@ -11,10 +11,12 @@ import path from "node:path";
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const USERS = 50;
 const ROOT = path.resolve(__dirname, "..");
+// The app server gets the Node flags `npm start` uses (package.json), so its memory is the production figure.
+const START_FLAGS: string[] = require("../package.json").scripts.start.split(" ").filter((a: string) => a.startsWith("--"));
 
 function start(args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; port: number; info: any }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["-r", "tsx/cjs", "bench/pages-server.ts", ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, [...(args[0] === "app" ? START_FLAGS : []), "-r", "tsx/cjs", "bench/pages-server.ts", ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     child.stdout!.on("data", (d) => {
       out += d;
