@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { courseSessions, courses, fundingLines } from "../src/db/schema";
 import { seriesDates } from "../src/features/courses/schedule";
+import { addParticipant } from "../src/features/enrollment/enrollment.service";
 import { createTestApp, loginAs, makeUser, type TestContext } from "./helpers/app";
 import { makeCourse } from "./helpers/courses";
 
@@ -39,6 +40,20 @@ test("a trainer creates a course: funding parsed, the trainer teaches it, the pa
   expect(funding).toMatchObject({ source: "state", amount: 1500000 });
   const [row] = await ctx.handle.db.select().from(courses).where(eq(courses.id, id));
   expect(row).toMatchObject({ capacity: 40, enrollOpens: "2026-11-01", enrollCloses: "2026-11-30", status: "open" });
+});
+
+test("the course list shows each course's enrolled count and first (not cancelled) day", async () => {
+  const course = await makeCourse(ctx, admin.user.id, { title: "Lớp đếm học viên", capacity: 40 });
+  const other = await makeCourse(ctx, admin.user.id, { title: "Lớp không ai đăng ký", capacity: 10 });
+  for (const [date, cancelled] of [["2026-12-03", true], ["2026-12-05", false], ["2026-12-09", false]] as const) {
+    await ctx.handle.db.insert(courseSessions).values({ courseId: course.id, date, startTime: "07:30", endTime: "11:00", cancelled });
+  }
+  for (let i = 0; i < 3; i++) await addParticipant(ctx.handle.db, course.id, (await makeUser(ctx, "trainee")).id, "admin", null);
+  const page = (await admin.agent.get("/courses?q=L%E1%BB%9Bp")).text;
+  const row = (id: number) => page.match(new RegExp(`<tr>\\s*<td[^>]*><a href="/courses/${id}">[\\s\\S]*?</tr>`))![0];
+  expect(row(course.id)).toContain(">05/12/2026<");
+  expect(row(course.id)).toContain(">3/40<");
+  expect(row(other.id)).toContain(">0/10<");
 });
 
 test("invalid course form: 422, messages, values kept, nothing written", async () => {

@@ -290,6 +290,8 @@ test("Aiken pasted into the form: auto-detected, the error names its line, only 
   expect(refused.status).toBe(415);
   expect(refused.text).toContain("Chỉ nhận tệp văn bản UTF-8");
   expect(await questionCount(course.id)).toBe(2);
+  // The bank page counts each category's questions (its own subquery, not the questions' ids).
+  expect((await trainer.agent.get(`/courses/${course.id}/questions`)).text).toContain('Kế hoạch 1191 <small class="muted">(2 câu hỏi)</small>');
 });
 
 test("exporting a category to GIFT and importing it again gives the same questions", async () => {

@@ -175,8 +175,10 @@ export async function listCourses(db: Db, viewer: SessionUser, f: CourseFilters)
   }
   const where = conds.length ? and(...conds) : undefined;
   const [{ total }] = await db.select({ total: count() }).from(courses).where(where);
-  const firstDay = sql<string | null>`(select min(${courseSessions.date}) from ${courseSessions} where ${courseSessions.courseId} = ${courses.id} and not ${courseSessions.cancelled})`;
-  const enrolled = sql<number>`(select count(*)::int from ${enrollments} where ${enrollments.courseId} = ${courses.id} and ${enrollments.status} = 'enrolled')`;
+  // Columns spelled out with aliases: Drizzle leaves column names unqualified in a one-table query, so
+  // ${courses.id} inside the subquery would mean the subquery's own "id" (test/courses.test.ts).
+  const firstDay = sql<string | null>`(select min(s.date) from ${courseSessions} s where s.course_id = ${courses}.id and not s.cancelled)`;
+  const enrolled = sql<number>`(select count(*)::int from ${enrollments} e where e.course_id = ${courses}.id and e.status = 'enrolled')`;
   const rows = await db
     .select({ id: courses.id, title: courses.title, kind: courses.kind, status: courses.status, venue: courses.venue, capacity: courses.capacity, firstDay, enrolled })
     .from(courses)

@@ -17,7 +17,9 @@ export type QuestionRow = typeof questions.$inferSelect;
 
 /** Categories of a course with their number of (non-archived) questions, by name. */
 export async function listCategories(db: Db, courseId: number) {
-  const n = sql<number>`(select count(*)::int from ${questions} where ${questions.categoryId} = ${questionCategories.id} and not ${questions.archived})`;
+  // Aliased: in a one-table query Drizzle leaves ${questionCategories.id} unqualified, which inside the
+  // subquery would mean questions.id (test/quiz-bank.test.ts).
+  const n = sql<number>`(select count(*)::int from ${questions} q where q.category_id = ${questionCategories}.id and not q.archived)`;
   return db.select({ id: questionCategories.id, name: questionCategories.name, questionCount: n })
     .from(questionCategories).where(eq(questionCategories.courseId, courseId)).orderBy(asc(questionCategories.name), asc(questionCategories.id));
 }
