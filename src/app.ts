@@ -65,11 +65,11 @@ export function createApp(opts: AppOptions): express.Express {
   // sets NODE_ENV=development so edited templates show at once.
   app.set("view cache", process.env.NODE_ENV !== "development");
   if (opts.trustProxy) app.set("trust proxy", 1);
-  // Page data shared by requests while the database is unchanged (lib/read-cache.ts). Entries are a few
-  // kB to ~100 kB (a trainee's schedule); 1,000 of them bound the memory.
   // Messages and formatters, the same for every page (and for fragments rendered without a request).
   app.locals.t = t;
   app.locals.vi = vi;
+  // Page data shared by requests while the database is unchanged (lib/read-cache.ts). Entries are a few
+  // kB to ~100 kB (a trainee's schedule); 1,000 of them bound the memory.
   app.locals.readCache = new ReadCache({ maxEntries: 1000, maxAgeMs: 60_000, freeze: process.env.NODE_ENV === "test" });
 
   app.use(

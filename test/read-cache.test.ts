@@ -33,12 +33,19 @@ async function countStatements(fn: () => Promise<unknown>): Promise<number> {
   return n;
 }
 
-test("the main pages, seen again with nothing changed, cost one statement (the session read)", async () => {
+/** An admin, a trainee enrolled on a new course with one session, all logged in. */
+async function courseWithTrainee(title: string) {
   const admin = await loginAs(ctx, "admin");
   const trainee = await loginAs(ctx, "trainee");
-  const course = await makeCourse(ctx, admin.user.id, { title: "Lớp bộ nhớ đệm" });
-  await addSessions(ctx.handle.db, await getCourse(ctx.handle.db, course.id), { date: "2026-12-01", startTime: "07:30", endTime: "11:00", venue: null, topic: null, trainerId: null, weekdays: [], repeatUntil: null }, { id: admin.user.id });
+  const course = await makeCourse(ctx, admin.user.id, { title });
+  const session = { date: "2026-12-01", startTime: "07:30", endTime: "11:00", venue: null, topic: null, trainerId: null, weekdays: [], repeatUntil: null };
+  await addSessions(ctx.handle.db, await getCourse(ctx.handle.db, course.id), session, { id: admin.user.id });
   await addParticipant(ctx.handle.db, course.id, trainee.user.id, "admin", null);
+  return { admin, trainee, course };
+}
+
+test("the main pages, seen again with nothing changed, cost one statement (the session read)", async () => {
+  const { admin, trainee, course } = await courseWithTrainee("Lớp bộ nhớ đệm");
   const pages: [typeof admin, string][] = [[trainee, "/courses"], [trainee, `/courses/${course.id}`], [trainee, "/my/courses"], [admin, `/courses/${course.id}`], [admin, "/dashboard"]];
   for (const [who, path] of pages) {
     const first = await countStatements(async () => expect((await who.agent.get(path)).status).toBe(200));
@@ -51,11 +58,7 @@ test("the main pages, seen again with nothing changed, cost one statement (the s
 });
 
 test("a change written straight to the database (as by another server process) shows on the next page", async () => {
-  const admin = await loginAs(ctx, "admin");
-  const trainee = await loginAs(ctx, "trainee");
-  const course = await makeCourse(ctx, admin.user.id, { title: "Lớp trước khi sửa" });
-  await addSessions(ctx.handle.db, await getCourse(ctx.handle.db, course.id), { date: "2026-12-02", startTime: "07:30", endTime: "11:00", venue: null, topic: null, trainerId: null, weekdays: [], repeatUntil: null }, { id: admin.user.id });
-  await addParticipant(ctx.handle.db, course.id, trainee.user.id, "admin", null);
+  const { trainee, course } = await courseWithTrainee("Lớp trước khi sửa");
   for (const path of [`/courses/${course.id}`, "/my/courses", "/courses"]) expect((await trainee.agent.get(path)).text).toContain("Lớp trước khi sửa");
   await ctx.handle.db.update(courses).set({ title: "Lớp sau khi sửa" }).where(eq(courses.id, course.id));
   for (const path of [`/courses/${course.id}`, "/my/courses", "/courses"]) {
