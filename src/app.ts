@@ -131,7 +131,7 @@ export function createApp(opts: AppOptions): express.Express {
   app.use(flashLocals);
 
   app.use(healthRouter({ db, dbKind: handle.kind }));
-  app.use(authRouter({ db, passport, loginIpLimit: opts.loginIpLimit ?? 50 }));
+  app.use(authRouter({ db, passport, loginIpLimit: opts.loginIpLimit ?? 50, secret: opts.sessionSecret, secureCookies: !!opts.trustProxy }));
   app.use(homeRouter());
   app.use(usersRouter({ db }));
   app.use(unitsRouter({ db }));

@@ -27,7 +27,7 @@ function miniApp() {
   app.use(csrfProtection);
   app.use(csrfLocals);
   app.get("/token", (_req, res) => res.json({ token: res.locals.csrfToken }));
-  app.post("/upload", ...uploadSingle({ field: "file", maxBytes: 1000, allowed: ["application/pdf"], typeMessage: "Sai loại tệp", sizeMessage: "Tệp quá lớn" }), (req, res) => {
+  app.post("/upload", ...uploadSingle({ route: "/upload", field: "file", maxBytes: 1000, allowed: ["application/pdf"], typeMessage: "Sai loại tệp", sizeMessage: "Tệp quá lớn" }), (req, res) => {
     const stored = storeFile(dir, req.checkedFile!.buffer);
     res.json({ stored, name: req.checkedFile!.originalName });
   });

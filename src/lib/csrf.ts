@@ -1,7 +1,9 @@
 /**
- * Synchroniser-token CSRF protection on every POST. Tokens come from the `_csrf` form field or the
- * `x-csrf-token` header. Multipart forms are checked by lib/upload.ts after multer has parsed them
- * into memory, so a rejected request never leaves a file on disk.
+ * Synchroniser-token CSRF protection on every POST, whatever the body's content type. Tokens come from
+ * the `_csrf` form field or the `x-csrf-token` header. A multipart body is accepted only on a route that
+ * takes a file (registered by lib/upload.ts), which checks the token after multer has read the body into
+ * memory, so a rejected request never leaves a file on disk; any other route refuses multipart outright
+ * (its body would not even be parsed, so the token could not be read).
  */
 import type { RequestHandler } from "express";
 import { csrfSync } from "csrf-sync";
@@ -15,9 +17,20 @@ const csrf = csrfSync({
 
 export const { generateToken, invalidCsrfTokenError, isRequestValid } = csrf;
 
-/** Verifies the token on POST/PUT/PATCH/DELETE, except multipart bodies (checked by lib/upload.ts). */
+/** POST routes that take one uploaded file, as Express paths ("/courses/:id/materials") turned into patterns. */
+const uploadRoutes: RegExp[] = [];
+
+/** Called by lib/upload.ts for each upload route, so that route (and no other) may receive multipart. */
+export function registerUploadRoute(route: string): void {
+  const pattern = new RegExp(`^${route.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/:\w+/g, "[^/]+")}/?$`);
+  if (!uploadRoutes.some((r) => r.source === pattern.source)) uploadRoutes.push(pattern);
+}
+
+const takesUpload = (method: string, path: string): boolean => method === "POST" && uploadRoutes.some((r) => r.test(path));
+
+/** Verifies the token on every state-changing request; multipart only where a file is expected (see above). */
 export const csrfProtection: RequestHandler = (req, res, next) => {
-  if (req.is("multipart/form-data")) return next();
+  if (req.is("multipart/form-data")) return takesUpload(req.method, req.path) ? next() : next(invalidCsrfTokenError);
   return csrf.csrfSynchronisedProtection(req, res, next);
 };
 

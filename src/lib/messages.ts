@@ -63,7 +63,12 @@ export const t = {
     confirmPassword: "Nhập lại mật khẩu mới",
     wrongCurrent: "Mật khẩu hiện tại không đúng.",
     passwordMismatch: "Hai lần nhập mật khẩu mới không khớp.",
-    passwordTooShort: "Mật khẩu phải dài ít nhất 8 ký tự.",
+    passwordTooShort: "Mật khẩu phải dài ít nhất 10 ký tự.",
+    passwordProblems: {
+      tooShort: "Mật khẩu phải dài ít nhất 10 ký tự.",
+      weak: "Mật khẩu này quá dễ đoán (mật khẩu phổ biến, dãy phím, ngày tháng hoặc suy ra từ tên đăng nhập, họ tên). Hãy chọn một cụm từ dài hơn, khó đoán hơn.",
+    },
+    changeLocked: "Đã nhập sai mật khẩu hiện tại quá 5 lần. Vui lòng thử lại sau 15 phút.",
     passwordChanged: "Đã đổi mật khẩu.",
   },
   home: {

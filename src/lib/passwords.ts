@@ -6,9 +6,19 @@ export function hashPassword(password: string): Promise<string> {
   return hash(password.normalize("NFC"), { algorithm: Algorithm.Argon2id });
 }
 
-/** True when `password` matches `hashed`; false (never throws) for a malformed hash. */
+// A hash of a random password, made once: what an account without a password is checked against.
+let dummyHash: Promise<string> | undefined;
+
+/**
+ * True when `password` matches `hashed`; false (never throws) for a malformed hash. Without a hash (no
+ * such account, or no password) the password is still verified, against a dummy hash, so the answer takes
+ * as long either way and its timing does not tell which accounts exist.
+ */
 export async function verifyPassword(hashed: string | null, password: string): Promise<boolean> {
-  if (!hashed) return false;
+  if (!hashed) {
+    await verify(await (dummyHash ??= hashPassword(randomPassword(24))), password.normalize("NFC")).catch(() => false);
+    return false;
+  }
   try {
     return await verify(hashed, password.normalize("NFC"));
   } catch {

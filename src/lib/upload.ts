@@ -9,10 +9,12 @@ import path from "node:path";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import multer from "multer";
 import { fileTypeFromBuffer } from "file-type";
-import { invalidCsrfTokenError, isRequestValid } from "./csrf";
+import { invalidCsrfTokenError, isRequestValid, registerUploadRoute } from "./csrf";
 import { HttpError } from "./errors";
 
 export interface UploadOptions {
+  /** The Express path of the POST route this chain serves: the only kind of route that may receive multipart (lib/csrf.ts). */
+  route: string;
   field: string;
   maxBytes: number;
   /** Accepted MIME types as detected from the bytes, e.g. "application/pdf". */
@@ -59,6 +61,7 @@ function looksLikeText(buf: Buffer): boolean {
 
 /** Middleware chain for one uploaded file; sets req.checkedFile or responds with an HttpError. */
 export function uploadSingle(opts: UploadOptions): RequestHandler[] {
+  registerUploadRoute(opts.route);
   const parse = multer({ storage: multer.memoryStorage(), limits: { fileSize: opts.maxBytes, files: 1, fields: 100, fieldSize: 100_000 } }).single(opts.field);
   const parseWithMessages: RequestHandler = (req, res, next) =>
     parse(req, res, (err?: unknown) => {

@@ -20,12 +20,27 @@ import { getManagedCourse } from "../courses/courses.service";
 import { attendanceMessages as m } from "./attendance.messages";
 import { codeCheckinSchema } from "./attendance.schema";
 import { openSessionsFor } from "./attendance.service";
-import { checkinKey, checkIn, CheckinRefused, graceParam, SessionRulesCache, type CheckinResult, type Credential } from "./checkin.service";
+import { checkinKey, checkIn, CheckinRefused, GRACE_MS, SessionRulesCache, type CheckinResult, type Credential } from "./checkin.service";
 import { verifyCheckinToken } from "./checkin-token";
 import { CheckinWriter } from "./checkin-writer";
 import { kioskState, sessionOf } from "./kiosk.service";
 
 const wantsJson = (req: Request) => req.accepts(["html", "json"]) === "json";
+
+declare module "express-session" {
+  interface SessionData {
+    /** A valid QR scanned by this browser before logging in (kept through the login by auth.routes.ts). */
+    checkinGrace?: { sessionId: number; token: string; until: number };
+  }
+}
+
+/** The grace this browser's session holds for this scan, used once; undefined for anyone else. */
+function takeGrace(req: Request, sessionId: number, token: string): number | undefined {
+  const g = req.session.checkinGrace;
+  if (!g || g.sessionId !== sessionId || g.token !== token) return undefined;
+  delete req.session.checkinGrace;
+  return g.until;
+}
 const baseUrl = (req: Request) => `${req.protocol}://${req.get("host")}`;
 
 export function checkinRouter({ db, secret }: { db: Db; secret: string }): Router {
@@ -85,15 +100,16 @@ export function checkinRouter({ db, secret }: { db: Db; secret: string }): Route
   router.get("/checkin/:sid/:token", async (req, res) => {
     const sessionId = idParam(req, "sid");
     const token = String(req.params.token);
-    const grace = typeof req.query.g === "string" ? req.query.g : undefined;
-    if (req.user) return answer(req, res, sessionId, { kind: "qr", token, grace });
-    // Not logged in: logging in on a phone takes longer than a token lives, so the scan is
-    // remembered for a few minutes in a signed parameter of the address we return to.
+    if (req.user) return answer(req, res, sessionId, { kind: "qr", token, graceUntil: takeGrace(req, sessionId, token) });
+    // Not logged in: logging in on a phone takes longer than a token lives, so the scan is remembered
+    // for a few minutes in this browser's session (server-side): the address alone, forwarded to
+    // someone else, proves nothing once the token has expired.
     const now = new Date();
     if (!verifyCheckinToken(key, sessionId, token, now.getTime())) {
       return res.status(400).render("attendance/checkin-result", { title: m.checkinTitle, ok: false, message: m.badToken, session: null, codeLink: true });
     }
-    req.session.returnTo = `/checkin/${sessionId}/${encodeURIComponent(token)}?g=${graceParam(key, sessionId, token, now)}`;
+    req.session.checkinGrace = { sessionId, token, until: now.getTime() + GRACE_MS };
+    req.session.returnTo = `/checkin/${sessionId}/${encodeURIComponent(token)}`;
     flash(req, "info", t.auth.mustLogin);
     res.redirect("/login");
   });

@@ -4,7 +4,7 @@
  * (INSERT … ON CONFLICT DO NOTHING, so a replay or a race with the trainer's roll-call never changes
  * an existing mark). The session and its course's rules come from a short-lived cache.
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { attendanceMarks, courseSessions, courses, enrollments, type MarkStatus } from "../../db/schema";
@@ -31,29 +31,12 @@ export function checkinKey(secret: string): string {
  */
 export const GRACE_MS = 5 * 60_000;
 
-function graceSig(key: string, sessionId: number, token: string, expiresMs: number): string {
-  return createHmac("sha256", key).update(`checkin-grace:v1:${sessionId}:${token}:${expiresMs}`).digest("base64url").slice(0, 22);
-}
-
-/** "expiresMs.signature" for a scan made at `now` of `token` (which the caller has verified). */
-export function graceParam(key: string, sessionId: number, token: string, now: Date): string {
-  const exp = now.getTime() + GRACE_MS;
-  return `${exp}.${graceSig(key, sessionId, token, exp)}`;
-}
-
-/** True when `param` was made by graceParam for this session and token and has not expired. */
-export function verifyGrace(key: string, sessionId: number, token: string, param: string, now: Date): boolean {
-  const match = /^(\d{13})\.([A-Za-z0-9_-]{22})$/.exec(param);
-  if (!match) return false;
-  const exp = Number(match[1]);
-  if (exp <= now.getTime() || exp - now.getTime() > GRACE_MS) return false;
-  const want = Buffer.from(graceSig(key, sessionId, token, exp));
-  const got = Buffer.from(match[2]);
-  return want.length === got.length && timingSafeEqual(want, got);
-}
-
-/** What proves presence: the QR token (optionally with a grace parameter) or the 6-digit code. */
-export type Credential = { kind: "qr"; token: string; grace?: string } | { kind: "code"; code: string };
+/**
+ * What proves presence: the QR token or the 6-digit code. `graceUntil` (ms) extends an expired token for
+ * a scan this browser made before logging in; it comes only from the server-side session (checkin.routes.ts
+ * `takeGrace`), never from the request, so a forwarded link carries none.
+ */
+export type Credential = { kind: "qr"; token: string; graceUntil?: number } | { kind: "code"; code: string };
 
 export interface CheckinSession {
   id: number;
@@ -71,7 +54,7 @@ export type CheckinResult =
 function credentialValid(key: string, sessionId: number, c: Credential, now: Date): boolean {
   if (c.kind === "code") return verifyCheckinCode(key, sessionId, c.code, now.getTime());
   if (verifyCheckinToken(key, sessionId, c.token, now.getTime())) return true;
-  return !!c.grace && verifyGrace(key, sessionId, c.token, c.grace, now);
+  return c.graceUntil !== undefined && now.getTime() < c.graceUntil && c.graceUntil - now.getTime() <= GRACE_MS;
 }
 
 /** A session and the rules of its course, as a check-in needs them. */

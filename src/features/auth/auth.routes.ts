@@ -7,18 +7,24 @@ import { flash } from "../../lib/flash";
 import { parseForm } from "../../lib/forms";
 import { ValidationError } from "../../lib/errors";
 import { t } from "../../lib/messages";
-import { changeOwnPassword } from "./auth.service";
+import { changeOwnPassword, normaliseLogin } from "./auth.service";
+import { deviceKey, isTrustedDevice, trustDevice } from "./device-trust";
 import { changePasswordSchema, loginSchema } from "./auth.schema";
 import type { createPassport } from "./passport";
 
-export function authRouter(deps: { db: Db; passport: ReturnType<typeof createPassport>; loginIpLimit: number }): Router {
+export function authRouter(deps: { db: Db; passport: ReturnType<typeof createPassport>; loginIpLimit: number; secret: string; secureCookies: boolean }): Router {
   const { db, passport } = deps;
   const router = Router();
+  const devices = deviceKey(deps.secret);
 
   // Stops one address from spraying guesses across many logins (per-login locking is in auth.service).
+  // Only failed logins count: a class of 200 behind the venue's one address logs in freely. Browsers
+  // that have logged in to the account they type before are never stopped (device-trust.ts).
   const ipLimiter = rateLimit({
     windowMs: 15 * 60 * 1000,
     limit: deps.loginIpLimit,
+    skipSuccessfulRequests: true,
+    skip: (req) => typeof req.body?.login === "string" && isTrustedDevice(req, devices, normaliseLogin(req.body.login)),
     standardHeaders: "draft-8",
     legacyHeaders: false,
     handler: (_req, res) => res.status(429).render("auth/login", { title: t.auth.loginTitle, values: {}, errors: {}, message: t.auth.ipLimited }),
@@ -35,7 +41,7 @@ export function authRouter(deps: { db: Db; passport: ReturnType<typeof createPas
     const form = parseForm(loginSchema, req.body);
     const values = { login: req.body?.login ?? "" };
     if (!form.ok) return res.status(422).render("auth/login", { title: t.auth.loginTitle, values, errors: form.errors, message: null });
-    const returnTo = req.session.returnTo;
+    const { returnTo, checkinGrace } = req.session;
     passport.authenticate("local", (err: unknown, user: Express.User | false, info?: { message?: string }) => {
       if (err) return next(err);
       if (!user) {
@@ -45,6 +51,9 @@ export function authRouter(deps: { db: Db; passport: ReturnType<typeof createPas
       // passport 0.7 regenerates the session here, so a session id fixed before login is useless.
       req.login(user, (e) => {
         if (e) return next(e);
+        // A QR scanned before logging in stays with this browser (checkin.routes.ts).
+        if (checkinGrace) req.session.checkinGrace = checkinGrace;
+        if (user.login) trustDevice(res, devices, user.login, deps.secureCookies);
         flash(req, "success", `${t.auth.welcome}, ${user.fullName}!`);
         res.redirect(returnTo && returnTo.startsWith("/") && !returnTo.startsWith("//") ? returnTo : "/");
       });
@@ -72,14 +81,19 @@ export function authRouter(deps: { db: Db; passport: ReturnType<typeof createPas
   router.post("/account/password", requireLogin, async (req, res, next) => {
     const form = parseForm(changePasswordSchema, req.body);
     if (!form.ok) return renderPassword(422, form.errors)(req, res, next);
+    let user: Express.User;
     try {
-      await changeOwnPassword(db, currentUser(req).id, form.data.currentPassword, form.data.newPassword, req.ip ?? null);
+      user = await changeOwnPassword(db, currentUser(req).id, form.data.currentPassword, form.data.newPassword, req.ip ?? null);
     } catch (e) {
       if (e instanceof ValidationError) return renderPassword(422, e.fields)(req, res, next);
       throw e;
     }
-    flash(req, "success", t.auth.passwordChanged);
-    res.redirect("/");
+    // The change ended every session of this user (other devices, a stolen cookie); this one starts afresh.
+    req.login(user, (e) => {
+      if (e) return next(e);
+      flash(req, "success", t.auth.passwordChanged);
+      res.redirect("/");
+    });
   });
 
   return router;

@@ -1,12 +1,13 @@
 import { z } from "zod";
 import { t } from "../../lib/messages";
+import { MIN_PASSWORD_LENGTH } from "../../lib/password-strength";
 
 export const loginSchema = z.object({
   login: z.string().trim().min(1, t.validation.required).max(200),
   password: z.string().min(1, t.validation.required).max(500),
 });
 
-export const newPassword = z.string().min(8, t.auth.passwordTooShort).max(200, t.validation.tooLong);
+export const newPassword = z.string().min(MIN_PASSWORD_LENGTH, t.auth.passwordTooShort).max(200, t.validation.tooLong);
 
 export const changePasswordSchema = z
   .object({

@@ -5,6 +5,7 @@ import type { SessionUser } from "../../lib/auth";
 import { audit } from "../../lib/audit";
 import { ValidationError } from "../../lib/errors";
 import { t } from "../../lib/messages";
+import { passwordProblem } from "../../lib/password-strength";
 import { hashPassword, verifyPassword } from "../../lib/passwords";
 
 export const MAX_FAILURES = 5;
@@ -27,13 +28,14 @@ export function toSessionUser(u: SessionUser): SessionUser {
  */
 export async function authenticate(db: Db, rawLogin: string, password: string, ip: string | null, now = new Date()): Promise<LoginResult> {
   const login = normaliseLogin(rawLogin);
-  const [throttle] = await db.select().from(loginThrottle).where(eq(loginThrottle.login, login));
-  if (throttle?.lockedUntil && throttle.lockedUntil > now) {
+  if (await isLocked(db, login, now)) {
     await audit(db, { action: "login.locked", targetType: "login", targetId: login, ip });
     return { ok: false, reason: "locked" };
   }
   const [user] = await db.select().from(users).where(eq(users.login, login));
-  const good = user?.active ? await verifyPassword(user.passwordHash, password) : false;
+  // An unknown or inactive login is verified against a dummy hash (lib/passwords.ts): the answer takes
+  // as long as for a real account, so its timing does not tell which logins exist.
+  const good = await verifyPassword(user?.active ? user.passwordHash : null, password);
   if (good && user) {
     await db.delete(loginThrottle).where(eq(loginThrottle.login, login));
     await audit(db, { actorId: user.id, action: "login", targetType: "user", targetId: user.id, ip });
@@ -42,6 +44,11 @@ export async function authenticate(db: Db, rawLogin: string, password: string, i
   await recordFailure(db, login, now);
   await audit(db, { action: "login.failed", targetType: "login", targetId: login, ip });
   return { ok: false, reason: "invalid" };
+}
+
+async function isLocked(db: Db, key: string, now: Date): Promise<boolean> {
+  const [throttle] = await db.select().from(loginThrottle).where(eq(loginThrottle.login, key));
+  return !!throttle?.lockedUntil && throttle.lockedUntil > now;
 }
 
 /** Counts one failure in one statement, so concurrent wrong guesses cannot slip past the limit. */
@@ -76,12 +83,32 @@ export function checkSessionUser(u: (SessionUser & { active: boolean }) | null, 
   return toSessionUser(u);
 }
 
-/** Changes one's own password after checking the current one. Throws ValidationError. */
-export async function changeOwnPassword(db: Db, userId: number, current: string, next: string, ip: string | null): Promise<void> {
+/** The throttle key of the current-password check: its own, so a stolen session cannot lock the login out. */
+const passwordChangeKey = (userId: number) => `password-change:${userId}`;
+
+/**
+ * Changes one's own password after checking the current one, and ends every other session of the user
+ * (their session version moves on; the caller logs the current session in again). Wrong current
+ * passwords are throttled like logins: 5 within 15 minutes lock the form for 15 minutes.
+ * Throws ValidationError (wrong or locked current password, weak new one).
+ */
+export async function changeOwnPassword(db: Db, userId: number, current: string, next: string, ip: string | null, now = new Date()): Promise<SessionUser> {
+  const key = passwordChangeKey(userId);
+  if (await isLocked(db, key, now)) throw new ValidationError({ currentPassword: t.auth.changeLocked });
   const [u] = await db.select().from(users).where(eq(users.id, userId));
   if (!u || !(await verifyPassword(u.passwordHash, current))) {
+    await recordFailure(db, key, now);
+    await audit(db, { actorId: userId, action: "password.change.failed", targetType: "user", targetId: userId, ip });
     throw new ValidationError({ currentPassword: t.auth.wrongCurrent });
   }
-  await db.update(users).set({ passwordHash: await hashPassword(next), updatedAt: new Date() }).where(eq(users.id, userId));
+  const problem = passwordProblem(next, [u.login, u.email, u.fullName, u.phone, u.cccd]);
+  if (problem) throw new ValidationError({ newPassword: t.auth.passwordProblems[problem] });
+  const [updated] = await db
+    .update(users)
+    .set({ passwordHash: await hashPassword(next), sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
+    .where(eq(users.id, userId))
+    .returning();
+  await db.delete(loginThrottle).where(eq(loginThrottle.login, key));
   await audit(db, { actorId: userId, action: "password.change", targetType: "user", targetId: userId, ip });
+  return toSessionUser(updated);
 }

@@ -21,7 +21,7 @@ import { buildSnapshot, toCertificateData } from "./snapshot";
 export function settingsRouter({ db, dataDir }: { db: Db; dataDir: string }): Router {
   const router = Router();
   const actor = (req: Request) => ({ id: currentUser(req).id, ip: req.ip ?? null });
-  const upload = uploadSingle({ field: "seal", maxBytes: SEAL_MAX_BYTES, allowed: ["image/png"], typeMessage: m.sealBadType, sizeMessage: m.sealTooLarge });
+  const upload = uploadSingle({ route: "/certificates/settings/seal", field: "seal", maxBytes: SEAL_MAX_BYTES, allowed: ["image/png"], typeMessage: m.sealBadType, sizeMessage: m.sealTooLarge });
 
   async function render(res: Response, status: number, values: Record<string, unknown> | null, errors: Record<string, string>) {
     const settings = await getCertificateSettings(db);

@@ -26,7 +26,7 @@ export function attachmentHeader(typed: string): string {
 export function materialsRouter({ db, dataDir }: { db: Db; dataDir: string }): Router {
   const router = Router();
   const actor = (req: Request) => ({ id: currentUser(req).id, ip: req.ip ?? null });
-  const upload = uploadSingle({ field: "file", maxBytes: MATERIAL_MAX_BYTES, allowed: MATERIAL_TYPES, typeMessage: t.materials.badType, sizeMessage: t.materials.tooLarge });
+  const upload = uploadSingle({ route: "/courses/:id/materials", field: "file", maxBytes: MATERIAL_MAX_BYTES, allowed: MATERIAL_TYPES, typeMessage: t.materials.badType, sizeMessage: t.materials.tooLarge });
   // Checked before the body is read, so nobody else can make the server buffer 20 MB or store a file.
   const mustManage: RequestHandler = async (req, _res, next) => {
     await getManagedCourse(db, currentUser(req), idParam(req));

@@ -23,7 +23,7 @@ export function importRouter({ db, dataDir }: { db: Db; dataDir: string }): Rout
   const router = Router();
   const staff = requireRole("admin", "trainer");
   const upload = uploadSingle({
-    field: "file", maxBytes: IMPORT_MAX_BYTES, allowed: IMPORT_TYPES, allowText: true, typeMessage: t.import.badType, sizeMessage: t.import.tooLarge,
+    route: "/courses/:id/import", field: "file", maxBytes: IMPORT_MAX_BYTES, allowed: IMPORT_TYPES, allowText: true, typeMessage: t.import.badType, sizeMessage: t.import.tooLarge,
   });
   const actor = (req: Request) => ({ id: currentUser(req).id, ip: req.ip ?? null });
   // Checked before the body is read: only a course's managers can make the server buffer 5 MB.

@@ -35,7 +35,7 @@ export function quizImportRouter({ db, dataDir }: { db: Db; dataDir: string }): 
   const router = Router();
   const staff = requireRole("admin", "trainer");
   const upload = uploadSingle({
-    field: "file", maxBytes: QUIZ_IMPORT_MAX_BYTES, allowed: ["text/plain"], allowText: true, typeMessage: m.importBadType, sizeMessage: m.importTooLarge,
+    route: "/courses/:id/question-import", field: "file", maxBytes: QUIZ_IMPORT_MAX_BYTES, allowed: ["text/plain"], allowText: true, typeMessage: m.importBadType, sizeMessage: m.importTooLarge,
   });
   // Checked before the body is read: only a course's managers can make the server buffer a file.
   const managedCourse: RequestHandler = async (req, res, next) => {

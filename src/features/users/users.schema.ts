@@ -4,6 +4,7 @@ import {
   intParam, namePart, optionalCccd, optionalDate, optionalEmail, optionalPhone, optionalText,
 } from "../../lib/forms";
 import { t } from "../../lib/messages";
+import { passwordProblem } from "../../lib/password-strength";
 import { newPassword } from "../auth/auth.schema";
 
 const loginField = z
@@ -31,7 +32,10 @@ const personFields = {
   cccd: optionalCccd,
 };
 
-export const userCreateSchema = z.object({ ...personFields, password: newPassword });
+export const userCreateSchema = z.object({ ...personFields, password: newPassword }).superRefine((v, ctx) => {
+  const problem = passwordProblem(v.password, [v.login, v.email, v.phone, v.cccd, `${v.ho} ${v.tenDem ?? ""} ${v.ten}`]);
+  if (problem) ctx.addIssue({ code: "custom", path: ["password"], message: t.auth.passwordProblems[problem] });
+});
 export const userUpdateSchema = z.object(personFields);
 export type UserInput = z.infer<typeof userUpdateSchema>;
 
