@@ -2,8 +2,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import type { Role } from "../db/schema";
 import { Forbidden } from "./errors";
-import { flash } from "./flash";
-import { t } from "./messages";
 
 export interface SessionUser {
   id: number;
@@ -21,11 +19,16 @@ declare global {
   }
 }
 
-/** Redirects anonymous visitors to the login page (remembering where they wanted to go). */
+/** Where an anonymous visitor wanted to go, kept in a short-lived cookie read by the login page. */
+export const RETURN_COOKIE = "taphuan.next";
+
+/**
+ * Redirects anonymous visitors to the login page, remembering where they wanted to go in a cookie
+ * rather than the session: a bot or a health check that asks for "/" must not create a session row.
+ */
 export const requireLogin: RequestHandler = (req, res, next) => {
   if (req.user) return next();
-  if (req.method === "GET" && req.session) req.session.returnTo = req.originalUrl;
-  flash(req, "info", t.auth.mustLogin);
+  if (req.method === "GET") res.cookie(RETURN_COOKIE, req.originalUrl, { httpOnly: true, sameSite: "lax", path: "/login", maxAge: 30 * 60_000 });
   res.redirect("/login");
 };
 

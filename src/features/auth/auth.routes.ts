@@ -2,7 +2,8 @@ import { Router } from "express";
 import type { RequestHandler } from "express";
 import { rateLimit } from "express-rate-limit";
 import type { Db } from "../../db/client";
-import { currentUser, requireLogin } from "../../lib/auth";
+import { currentUser, requireLogin, RETURN_COOKIE } from "../../lib/auth";
+import { cookieValue, isLocalPath } from "../../lib/cookies";
 import { flash } from "../../lib/flash";
 import { parseForm } from "../../lib/forms";
 import { ValidationError } from "../../lib/errors";
@@ -30,10 +31,11 @@ export function authRouter(deps: { db: Db; passport: ReturnType<typeof createPas
     handler: (_req, res) => res.status(429).render("auth/login", { title: t.auth.loginTitle, values: {}, errors: {}, message: t.auth.ipLimited }),
   });
 
-  // GET /login: the login form.
+  // GET /login: the login form ("please log in" when a page sent the visitor here).
   router.get("/login", (req, res) => {
     if (req.user) return res.redirect("/");
-    res.render("auth/login", { title: t.auth.loginTitle, values: {}, errors: {}, message: null });
+    const notice = cookieValue(req, RETURN_COOKIE) ? t.auth.mustLogin : null;
+    res.render("auth/login", { title: t.auth.loginTitle, values: {}, errors: {}, message: null, notice });
   });
 
   // POST /login: checks the password (with throttling) and starts a fresh session.
@@ -41,7 +43,8 @@ export function authRouter(deps: { db: Db; passport: ReturnType<typeof createPas
     const form = parseForm(loginSchema, req.body);
     const values = { login: req.body?.login ?? "" };
     if (!form.ok) return res.status(422).render("auth/login", { title: t.auth.loginTitle, values, errors: form.errors, message: null });
-    const { returnTo, checkinGrace } = req.session;
+    const { checkinGrace } = req.session;
+    const returnTo = req.session.returnTo ?? cookieValue(req, RETURN_COOKIE);
     passport.authenticate("local", (err: unknown, user: Express.User | false, info?: { message?: string }) => {
       if (err) return next(err);
       if (!user) {
@@ -54,8 +57,9 @@ export function authRouter(deps: { db: Db; passport: ReturnType<typeof createPas
         // A QR scanned before logging in stays with this browser (checkin.routes.ts).
         if (checkinGrace) req.session.checkinGrace = checkinGrace;
         if (user.login) trustDevice(res, devices, user.login, deps.secureCookies);
+        res.clearCookie(RETURN_COOKIE, { path: "/login" });
         flash(req, "success", `${t.auth.welcome}, ${user.fullName}!`);
-        res.redirect(returnTo && returnTo.startsWith("/") && !returnTo.startsWith("//") ? returnTo : "/");
+        res.redirect(isLocalPath(returnTo) ? returnTo : "/");
       });
     })(req, res, next);
   });

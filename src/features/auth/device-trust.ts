@@ -6,6 +6,7 @@
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Request, Response } from "express";
+import { cookieValue } from "../../lib/cookies";
 
 export const DEVICE_COOKIE = "taphuan.device";
 const MAX_AGE_MS = 365 * 24 * 60 * 60 * 1000;
@@ -19,14 +20,6 @@ export const deviceKey = (secret: string): string => createHmac("sha256", secret
 export function trustDevice(res: Response, key: string, login: string, secure: boolean): void {
   const value = `${Buffer.from(login).toString("base64url")}.${sign(key, login)}`;
   res.cookie(DEVICE_COOKIE, value, { httpOnly: true, sameSite: "lax", secure, maxAge: MAX_AGE_MS, path: "/login" });
-}
-
-function cookieValue(req: Request, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? "").split(";")) {
-    const eq = part.indexOf("=");
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
-  }
-  return undefined;
 }
 
 /** True when this browser holds a valid device cookie for `login` (already normalised). */
