@@ -9,6 +9,11 @@ const boolish = z
 
 const envSchema = z.object({
   PORT: z.coerce.number({ message: "phải là một số" }).int().min(1).max(65535).default(3000),
+  HOST: z
+    .string()
+    .regex(/^[0-9A-Za-z.:-]+$/, { message: "phải là một địa chỉ IP hoặc tên máy, ví dụ 127.0.0.1" })
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   DATA_DIR: z.string().min(1).default("./data"),
   DATABASE_URL: z
     .string()
@@ -27,6 +32,11 @@ const envSchema = z.object({
 
 export type Config = {
   port: number;
+  /**
+   * Address to listen on: all interfaces by default; 127.0.0.1 when TRUST_PROXY is set, so that nobody can
+   * reach the port directly and forge the X-Forwarded-For header the proxy would otherwise set.
+   */
+  host?: string;
   dataDir: string;
   databaseUrl?: string;
   sessionSecret: string;
@@ -54,6 +64,7 @@ export function parseEnv(env: NodeJS.ProcessEnv): Omit<Config, "sessionSecret"> 
   const e = r.data;
   return {
     port: e.PORT,
+    host: e.HOST ?? (e.TRUST_PROXY ? "127.0.0.1" : undefined),
     dataDir: path.resolve(e.DATA_DIR),
     databaseUrl: e.DATABASE_URL,
     sessionSecret: e.SESSION_SECRET,

@@ -31,9 +31,10 @@ async function main(): Promise<void> {
   }
   const app = createApp({ handle, dataDir: config.dataDir, sessionSecret: config.sessionSecret, trustProxy: config.trustProxy, loginIpLimit: config.loginIpLimit, logger });
   const stopBackups = startBackupService(handle, config.dataDir, { dailyAt: config.backupDailyAt, keep: config.backupKeep }, logger);
-  const server = app.listen(config.port, () => {
-    console.log(`taphuan đang chạy tại http://localhost:${config.port} (cơ sở dữ liệu: ${handle.kind === "pglite" ? `PGlite trong ${config.dataDir}` : "PostgreSQL"})`);
-  });
+  const listening = () =>
+    console.log(`taphuan đang chạy tại http://${config.host ?? "localhost"}:${config.port} (cơ sở dữ liệu: ${handle.kind === "pglite" ? `PGlite trong ${config.dataDir}` : "PostgreSQL"})`);
+  // Without HOST, Node listens on every interface (IPv6 and IPv4).
+  const server = config.host ? app.listen(config.port, config.host, listening) : app.listen(config.port, listening);
   const stop = () => {
     stopBackups();
     server.close();
