@@ -103,6 +103,8 @@ async function main() {
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: "silent" },
     stdio: ["ignore", "pipe", "inherit"],
   });
+  // Never leave the server behind when this process is stopped.
+  for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => (child.kill("SIGKILL"), process.exit(1)));
   try {
     await new Promise<void>((resolve, reject) => {
       let out = "";
@@ -110,7 +112,10 @@ async function main() {
         out += d;
         if (out.includes("taphuan đang chạy")) resolve();
       });
-      child.on("exit", (code) => reject(new Error(`server exited ${code}`)));
+      child.on("exit", (code, signal) => {
+        console.error(`server exited (${code ?? signal})`);
+        reject(new Error(`server exited ${code ?? signal}`));
+      });
     });
     const { cookie, csrf } = await login(port);
     // Warm up the pages involved, then let the heap settle before the baseline.
@@ -126,15 +131,19 @@ async function main() {
     const probe = (async () => {
       while (sending) {
         const t0 = performance.now();
-        await send(port, "GET", "/healthz");
+        await send(port, "GET", "/healthz").catch(() => undefined);
         healthzMax = Math.max(healthzMax, performance.now() - t0);
         await new Promise((r) => setTimeout(r, 50));
       }
     })();
     const t0 = performance.now();
-    const upload = (p: string, field: string, name: string, bytes: Buffer) => {
+    const upload = async (p: string, field: string, name: string, bytes: Buffer) => {
       const { body, type } = multipart(field, name, bytes, csrf);
-      return send(port, "POST", p, { cookie, "content-type": type, "content-length": String(body.length) }, body);
+      // A reset connection counts as a failed upload (status 0), not as the end of the bench.
+      const reply = await send(port, "POST", p, { cookie, "content-type": type, "content-length": String(body.length) }, body)
+        .catch((e: Error) => ({ status: 0, headers: {}, text: e.message }));
+      console.error(`${p}: ${reply.status} after ${((performance.now() - t0) / 1000).toFixed(1)} s, RSS peak so far ${peak} MB`);
+      return reply;
     };
     const replies = await Promise.all([
       ...Array.from({ length: XLSX_UPLOADS }, () => upload(`/courses/${courseId}/import`, "file", "danh-sach.xlsx", xlsx)),
