@@ -51,3 +51,22 @@ test("backup through a running server (SIGUSR2), then restore into a fresh data 
     if (server.child.exitCode === null) server.child.kill("SIGKILL");
   }
 });
+
+test("backup -- FILE through a running server writes FILE (0600), not into DATA_DIR/backups", async () => {
+  const dataDir = path.join(tmp, "c");
+  const port = 41000 + Math.floor(Math.random() * 1000);
+  const server = startServer({ DATA_DIR: dataDir, PORT: String(port) });
+  try {
+    await server.waitFor("taphuan đang chạy");
+    const target = path.join(tmp, "chosen", "ban-sao-luu.jsonl.gz");
+    const { stdout } = await cli("backup", [target], dataDir);
+    expect(stdout).toContain("qua máy chủ đang chạy");
+    expect(stdout.trim().split(": ").pop()).toBe(target);
+    expect(fs.statSync(target).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(path.dirname(target)).mode & 0o777).toBe(0o700);
+    expect(fs.readdirSync(path.join(dataDir, "backups")).filter((f) => f.endsWith(".jsonl.gz"))).toEqual([]);
+  } finally {
+    server.child.kill("SIGTERM");
+    await server.exited;
+  }
+});

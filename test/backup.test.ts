@@ -1,11 +1,16 @@
-/** Backup, change, restore: the data (rows, sequences, files) is exactly as at backup, on PGlite and PostgreSQL. */
+/**
+ * Backup, change, restore: the data (rows, sequences, files) is exactly as at backup, on PGlite and PostgreSQL.
+ * Backups are private (0600 in 0700) and never carry the session secret or sessions.
+ */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { eq } from "drizzle-orm";
+import zlib from "node:zlib";
+import { eq, sql } from "drizzle-orm";
+import pino from "pino";
 import { users } from "../src/db/schema";
-import { exportTables, pruneBackups, restoreBackup, writeBackup } from "../src/features/backup/backup.service";
-import { msUntil } from "../src/features/backup/backup.schedule";
+import { backupsDir, exportTables, pruneBackups, restoreBackup, writeBackup } from "../src/features/backup/backup.service";
+import { msUntil, startBackupService } from "../src/features/backup/backup.schedule";
 import { createTestApp, loginAs, makeUser, type TestContext } from "./helpers/app";
 import { makeCourse } from "./helpers/courses";
 import { createEmptyDb } from "./helpers/empty-db";
@@ -77,4 +82,92 @@ test("retention keeps the newest files; the daily timer aims at the next HH:MM i
   // 2026-11-26 01:00 in Vietnam = 2026-11-25T18:00Z; next 02:00 is one hour later.
   expect(msUntil("02:00", new Date("2026-11-25T18:00:00Z"))).toBe(3_600_000);
   expect(msUntil("02:00", new Date("2026-11-25T20:00:00Z"))).toBe(23 * 3_600_000);
+});
+
+const SECRET = "bi-mat-phien-dang-nhap-khong-duoc-sao-luu-0123456789";
+const modeOf = (p: string) => fs.statSync(p).mode & 0o777;
+const linesOf = (file: string) => zlib.gunzipSync(fs.readFileSync(file)).toString("utf8").split("\n").filter(Boolean);
+
+/** A logged-in session row and a session secret file in DATA_DIR, as a running server has them. */
+async function liveSessionAndSecret(): Promise<string> {
+  await loginAs(ctx, "admin");
+  fs.writeFileSync(path.join(ctx.dataDir, "session-secret"), SECRET + "\n", { mode: 0o600 });
+  const rows = (await ctx.handle.db.execute(sql`select sid from "session"`)) as unknown as { rows: { sid: string }[] };
+  expect(rows.rows.length).toBeGreaterThan(0);
+  return rows.rows[0].sid;
+}
+
+/** The file is 0600 in a 0700 folder, with neither the secret nor a session (its table, its id). */
+function expectPrivateWithoutSessions(file: string, sid: string) {
+  expect(modeOf(file)).toBe(0o600);
+  expect(modeOf(path.dirname(file))).toBe(0o700);
+  const lines = linesOf(file);
+  const text = lines.join("\n");
+  expect(text).not.toContain(SECRET);
+  expect(text).not.toContain(Buffer.from(SECRET).toString("base64").slice(0, 40));
+  expect(text).not.toContain(sid);
+  expect(lines.map((l) => JSON.parse(l)).filter((o) => o.table === "session" || o.file === "session-secret")).toEqual([]);
+}
+
+test("a backup is 0600 in a 0700 folder (older 0755/0644 ones are narrowed) and holds neither the session secret nor session rows", async () => {
+  const sid = await liveSessionAndSecret();
+  // An installation from before: backups folder 0755 with a 0644 backup in it.
+  const dir = backupsDir(ctx.dataDir);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
+  fs.chmodSync(dir, 0o755);
+  const old = path.join(dir, "taphuan-20261120-020000.jsonl.gz");
+  fs.writeFileSync(old, "", { mode: 0o644 });
+  fs.chmodSync(old, 0o644);
+  const written = await writeBackup(ctx.handle, ctx.dataDir, path.join(dir, "taphuan-20261201-020000.jsonl.gz"));
+  expectPrivateWithoutSessions(written.file, sid);
+  expect(modeOf(old)).toBe(0o600);
+  // A path given elsewhere: its new folder is created 0700 too.
+  const elsewhere = path.join(tmp, "new-folder", "b.jsonl.gz");
+  expectPrivateWithoutSessions((await writeBackup(ctx.handle, ctx.dataDir, elsewhere)).file, sid);
+});
+
+test("the automatic backup (daily or on request) is private and holds neither the secret nor sessions", async () => {
+  const sid = await liveSessionAndSecret();
+  const dir = backupsDir(ctx.dataDir);
+  fs.rmSync(dir, { recursive: true, force: true });
+  const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
+  const stop = startBackupService(ctx.handle, ctx.dataDir, { keep: 5 }, pino({ level: "silent" }));
+  try {
+    process.emit("SIGUSR2", "SIGUSR2");
+    let files: string[] = [];
+    for (let i = 0; i < 100 && !files.length; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".jsonl.gz")) : [];
+    }
+    expect(files).toHaveLength(1);
+    expectPrivateWithoutSessions(path.join(dir, files[0]), sid);
+  } finally {
+    stop();
+    log.mockRestore();
+  }
+});
+
+test("restoring an older backup that still holds sessions and the session secret restores neither", async () => {
+  await liveSessionAndSecret();
+  const file = (await writeBackup(ctx.handle, ctx.dataDir, path.join(tmp, "now.jsonl.gz"))).file;
+  // As an older version wrote it: the session table with a live admin session, and the secret file.
+  const lines = linesOf(file);
+  const end = lines.pop()!;
+  const session = { sid: "phien-cu-cua-quan-tri", sess: { cookie: { originalMaxAge: 3600000 }, passport: { user: "1:0" } }, expire: "2099-01-01T00:00:00" };
+  lines.push(JSON.stringify({ table: "session", count: 1 }), JSON.stringify({ rows: [session] }));
+  lines.push(JSON.stringify({ file: "session-secret", base64: Buffer.from(SECRET + "\n").toString("base64") }), end);
+  const oldFile = path.join(tmp, "old.jsonl.gz");
+  fs.writeFileSync(oldFile, zlib.gzipSync(lines.join("\n") + "\n"));
+
+  const target = await createEmptyDb();
+  const dir = fs.mkdtempSync(path.join(tmp, "data-"));
+  try {
+    await restoreBackup(target, dir, oldFile);
+    const restored = (await target.db.execute(sql`select count(*)::int as n from "session"`)) as unknown as { rows: { n: number }[] };
+    expect(Number(restored.rows[0].n)).toBe(0);
+    expect(fs.existsSync(path.join(dir, "session-secret"))).toBe(false);
+    expect((await exportTables(target.db)).users.length).toBeGreaterThan(0);
+  } finally {
+    await target.close();
+  }
 });

@@ -1,20 +1,19 @@
 /**
  * `npm run backup`: writes one backup file (database + uploaded files) into DATA_DIR/backups, or to the
  * path given as first argument. With the embedded database held by a running server, asks that server
- * to write it (SIGUSR2) and waits for the file.
+ * to write it (SIGUSR2), waits for the file and, when a path was given, moves it there.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { loadConfig } from "../config";
 import { openDb } from "../db/client";
 import { DataDirLockedError, lockDataDir } from "../db/lock";
-import { backupFileName, writeBackup } from "../features/backup/backup.service";
-import { backupsDir } from "../features/backup/backup.schedule";
+import { backupFileName, backupsDir, moveBackup, prepareBackupDir, writeBackup } from "../features/backup/backup.service";
 
 async function viaRunningServer(dataDir: string): Promise<string> {
   const pid = Number(fs.readFileSync(path.join(dataDir, "taphuan.lock"), "utf8").trim());
   const dir = backupsDir(dataDir);
-  fs.mkdirSync(dir, { recursive: true });
+  prepareBackupDir(dataDir, dir);
   const before = new Set(fs.readdirSync(dir));
   process.kill(pid, "SIGUSR2");
   for (let i = 0; i < 600; i++) {
@@ -27,14 +26,19 @@ async function viaRunningServer(dataDir: string): Promise<string> {
 
 async function main() {
   const config = loadConfig();
-  const target = process.argv[2] ? path.resolve(process.argv[2]) : path.join(backupsDir(config.dataDir), backupFileName());
+  const named = process.argv[2] ? path.resolve(process.argv[2]) : undefined;
+  const target = named ?? path.join(backupsDir(config.dataDir), backupFileName());
   if (!config.databaseUrl) {
     let release: () => void;
     try {
       release = lockDataDir(config.dataDir);
     } catch (e) {
       if (!(e instanceof DataDirLockedError)) throw e;
-      const file = await viaRunningServer(config.dataDir);
+      let file = await viaRunningServer(config.dataDir);
+      if (named) {
+        moveBackup(config.dataDir, file, named);
+        file = named;
+      }
       console.log(`Đã sao lưu (qua máy chủ đang chạy): ${file}`);
       return;
     }

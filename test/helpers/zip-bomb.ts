@@ -41,3 +41,32 @@ export function zipBomb(entries: ({ name: string; size: number } | { name: strin
   eocd.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, cd, eocd]);
 }
+
+const CONTENT_TYPES = '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+  + '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+  + '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+  + '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>';
+const RELS = "http://schemas.openxmlformats.org/package/2006/relationships";
+const DOC_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+
+/**
+ * A well-formed XLSX (exceljs reads it) whose one sheet inflates to about `inflatedBytes`: a "Họ và tên"
+ * header, then rows holding one long text each. Tiny on disk (~1/1000): the hostile roster upload.
+ */
+export function hostileXlsx(inflatedBytes: number): Buffer {
+  const text = "A".repeat(16_000);
+  const rows = ['<row r="1"><c r="A1" t="inlineStr"><is><t>Họ và tên</t></is></c></row>'];
+  let size = 0;
+  for (let r = 2; size < inflatedBytes; r++) {
+    const row = `<row r="${r}"><c r="A${r}" t="inlineStr"><is><t>${text}</t></is></c></row>`;
+    rows.push(row);
+    size += row.length;
+  }
+  return zipBomb([
+    { name: "[Content_Types].xml", content: CONTENT_TYPES },
+    { name: "_rels/.rels", content: `<Relationships xmlns="${RELS}"><Relationship Id="rId1" Type="${DOC_RELS}/officeDocument" Target="xl/workbook.xml"/></Relationships>` },
+    { name: "xl/workbook.xml", content: `<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="${DOC_RELS}"><sheets><sheet name="DS" sheetId="1" r:id="rId1"/></sheets></workbook>` },
+    { name: "xl/_rels/workbook.xml.rels", content: `<Relationships xmlns="${RELS}"><Relationship Id="rId1" Type="${DOC_RELS}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>` },
+    { name: "xl/worksheets/sheet1.xml", content: `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${rows.join("")}</sheetData></worksheet>` },
+  ]);
+}

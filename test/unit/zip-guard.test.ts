@@ -1,6 +1,6 @@
 import ExcelJS from "exceljs";
 import { assertZipWithinLimits, ZipBombError, ZipFormatError } from "../../src/lib/zip-guard";
-import { zipBomb } from "../helpers/zip-bomb";
+import { hostileXlsx, zipBomb } from "../helpers/zip-bomb";
 
 test("a normal XLSX passes", async () => {
   const wb = new ExcelJS.Workbook();
@@ -24,4 +24,20 @@ test("garbage and lying headers are refused", () => {
   fake.writeUInt16LE(1, 88);
   fake.writeUInt32LE(0, 94);
   expect(() => assertZipWithinLimits(fake)).toThrow(ZipFormatError);
+});
+
+test("the roster bound: a full 10,000-row roster of 12 formatted columns passes, a 90 MB-inflating one does not", async () => {
+  const { XLSX_MAX_INFLATED } = await import("../../src/features/enrollment/import.service");
+  const { MAX_ROWS } = await import("../../src/features/enrollment/import.read");
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet("DS");
+  ws.addRow(["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Dân tộc", "Chức vụ", "Đơn vị", "Đối tượng", "Số CCCD", "Điện thoại", "Email", "Ghi chú"]);
+  for (let i = 0; i < MAX_ROWS; i++) {
+    const row = ws.addRow([i + 1, `Nguyễn Thị Thanh Hương ${i}`, "05/03/1990", "Nữ", "Kinh", "Phó Trưởng phòng Thông tin đối ngoại", `Ủy ban nhân dân xã Phước Long ${i % 50}`,
+      "Cán bộ, công chức cấp xã", String(100000000000 + i), `09${String(i).padStart(8, "0")}`, `nguyen.thi.huong${i}@quangtri.gov.vn`, `Ghi chú dòng ${i}`]);
+    row.eachCell((c) => (c.border = { top: { style: "thin" }, bottom: { style: "thin" } }));
+  }
+  const roster = Buffer.from(await wb.xlsx.writeBuffer());
+  expect(() => assertZipWithinLimits(roster, XLSX_MAX_INFLATED)).not.toThrow();
+  expect(() => assertZipWithinLimits(hostileXlsx(90 * 1024 * 1024), XLSX_MAX_INFLATED)).toThrow(ZipBombError);
 });

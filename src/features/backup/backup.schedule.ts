@@ -6,15 +6,11 @@
 import path from "node:path";
 import type { Logger } from "pino";
 import type { DbHandle } from "../../db/client";
-import { backupFileName, pruneBackups, writeBackup } from "./backup.service";
+import { backupFileName, backupsDir, pruneBackups, writeBackup } from "./backup.service";
 
 export interface BackupSchedule {
   dailyAt?: string;
   keep: number;
-}
-
-export function backupsDir(dataDir: string): string {
-  return path.join(dataDir, "backups");
 }
 
 /** Milliseconds from `now` to the next HH:MM in Vietnam time (UTC+7). */

@@ -1,7 +1,12 @@
 /**
  * Backup and restore: one gzip'd JSON-lines file holding every table (in foreign-key order) and every file
- * under DATA_DIR (uploads, settings, session secret). The same format serves PGlite and PostgreSQL, so a
- * backup of the embedded database can be restored onto a server and back.
+ * under DATA_DIR (uploads, settings). The same format serves PGlite and PostgreSQL, so a backup of the
+ * embedded database can be restored onto a server and back.
+ *
+ * A backup never holds what would let its reader act as a logged-in user: not the session secret (cookies
+ * are signed with it) nor the session rows. People log in again after a restore. Backup files are
+ * readable by their owner only (0600, in a 0700 folder), and a restore of an older backup that still
+ * carries either leaves them out.
  *
  * Rows travel as row_to_json and come back with json_populate_recordset, so PostgreSQL itself converts
  * every type (dates, numerics, jsonb) both ways.
@@ -15,8 +20,18 @@ import type { Db, DbHandle } from "../../db/client";
 
 export const BACKUP_FORMAT = "taphuan-backup";
 const BATCH = 1000;
-/** Never copied: the database files themselves, other backups, the process lock. */
-const SKIPPED = new Set(["pgdata", "backups", "taphuan.lock"]);
+/** Never copied: the database files themselves, other backups, the process lock, the session secret. */
+const SKIPPED = new Set(["pgdata", "backups", "taphuan.lock", "session-secret"]);
+/** Tables never backed up nor restored: logged-in sessions. */
+const SKIPPED_TABLES = new Set(["session"]);
+/** Backup files and the folders they are created in: the owner alone may read them. */
+const FILE_MODE = 0o600;
+const DIR_MODE = 0o700;
+
+/** Where the server and `npm run backup` put backups by default. */
+export function backupsDir(dataDir: string): string {
+  return path.join(dataDir, "backups");
+}
 
 type Row = Record<string, unknown>;
 const rowsOf = (r: unknown): Row[] => (r as { rows: Row[] }).rows;
@@ -76,14 +91,44 @@ export async function exportTables(db: Db): Promise<Record<string, Row[]>> {
   }, { isolationLevel: "repeatable read" });
 }
 
-/** Writes a backup of the database and DATA_DIR's files to `outFile` (via a temporary name, then rename). */
+/**
+ * Creates `dir` (and its missing parents) as 0700. DATA_DIR/backups is also narrowed to 0700 when it
+ * already exists (older versions made it 0755), and so are the backups already in it (0600). A folder
+ * the person named elsewhere is left as it is.
+ */
+export function prepareBackupDir(dataDir: string, dir: string): void {
+  fs.mkdirSync(dir, { recursive: true, mode: DIR_MODE });
+  if (path.resolve(dir) !== path.resolve(backupsDir(dataDir))) return;
+  fs.chmodSync(dir, DIR_MODE);
+  for (const f of fs.readdirSync(dir)) if (f.endsWith(".jsonl.gz")) fs.chmodSync(path.join(dir, f), FILE_MODE);
+}
+
+/** Moves a finished backup to `target` (copying across file systems), keeping it 0600. */
+export function moveBackup(dataDir: string, from: string, target: string): void {
+  prepareBackupDir(dataDir, path.dirname(target));
+  try {
+    fs.renameSync(from, target);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EXDEV") throw e;
+    fs.copyFileSync(from, target);
+    fs.rmSync(from);
+  }
+  fs.chmodSync(target, FILE_MODE);
+}
+
+/**
+ * Writes a backup of the database (without sessions) and DATA_DIR's files (without the session secret)
+ * to `outFile`, via a temporary name, then rename; the file is 0600 (see prepareBackupDir for its folder).
+ */
 export async function writeBackup(handle: DbHandle, dataDir: string, outFile: string): Promise<{ file: string; tables: number; rows: number; files: number }> {
   const tables = await exportTables(handle.db);
+  for (const t of SKIPPED_TABLES) delete tables[t];
   const files = listFiles(dataDir);
-  fs.mkdirSync(path.dirname(outFile), { recursive: true });
+  prepareBackupDir(dataDir, path.dirname(outFile));
   const tmp = `${outFile}.partial`;
+  fs.rmSync(tmp, { force: true });
   const gz = zlib.createGzip();
-  const out = fs.createWriteStream(tmp);
+  const out = fs.createWriteStream(tmp, { mode: FILE_MODE });
   gz.pipe(out);
   const write = (obj: unknown) => new Promise<void>((resolve) => (gz.write(JSON.stringify(obj) + "\n") ? resolve() : gz.once("drain", () => resolve())));
   let rows = 0;
@@ -100,6 +145,7 @@ export async function writeBackup(handle: DbHandle, dataDir: string, outFile: st
     out.on("error", reject);
     gz.end();
   });
+  fs.chmodSync(tmp, FILE_MODE);
   fs.renameSync(tmp, outFile);
   return { file: outFile, tables: Object.keys(tables).length, rows, files: files.length };
 }
@@ -109,12 +155,13 @@ export class RestoreError extends Error {}
 /**
  * Restores a backup into an EMPTY migrated database and DATA_DIR (refuses otherwise, so nothing is ever
  * overwritten). Rows are inserted in one transaction; serial sequences are moved past the restored ids.
+ * Sessions and the session secret found in a backup made by an older version are left out.
  */
 export async function restoreBackup(handle: DbHandle, dataDir: string, file: string): Promise<{ rows: number; files: number }> {
   const db = handle.db;
   const order = await tablesInOrder(db);
   for (const table of order) {
-    if (table === "session") continue;
+    if (SKIPPED_TABLES.has(table)) continue;
     const n = rowsOf(await db.execute(sql.raw(`select count(*)::int as n from "${table}"`)))[0].n;
     if (Number(n) > 0) throw new RestoreError(`Cơ sở dữ liệu đích không trống (bảng ${table} có dữ liệu). Chỉ khôi phục vào cơ sở dữ liệu mới.`);
   }
@@ -142,10 +189,11 @@ export async function restoreBackup(handle: DbHandle, dataDir: string, file: str
         if (!order.includes(obj.table)) throw new RestoreError(`Bảng ${obj.table} không có trong phiên bản này.`);
         current = obj.table;
       } else if (obj.rows) {
+        if (SKIPPED_TABLES.has(current!)) continue;
         await tx.execute(sql`insert into ${sql.identifier(current!)} select * from json_populate_recordset(null::${sql.identifier(current!)}, ${JSON.stringify(obj.rows)}::json)`);
         rows += obj.rows.length;
       } else if (obj.file) {
-        files.push(obj);
+        if (!SKIPPED.has(String(obj.file).split(/[\\/]/)[0])) files.push(obj);
       } else if (obj.end) {
         ended = true;
       }

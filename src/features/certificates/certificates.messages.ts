@@ -173,7 +173,7 @@ export const certificatesMessages = {
   printHint: "Độ lệch, khung viền và ảnh dấu được ghi vào từng giấy khi cấp, để in lại luôn giống hệt bản đã cấp.",
   samplePdf: "In thử một trang mẫu",
   sealTitle: "Ảnh chữ ký và con dấu",
-  sealHint: "Ảnh PNG nền trong suốt, tối đa 2 MB, đặt vào khoảng trống chữ ký.",
+  sealHint: "Ảnh PNG nền trong suốt, tối đa 2 MB và 2000 × 2000 điểm ảnh, đặt vào khoảng trống chữ ký.",
   sealFile: "Tệp ảnh PNG",
   sealUpload: "Tải ảnh lên",
   sealRemove: "Bỏ ảnh",
@@ -183,6 +183,8 @@ export const certificatesMessages = {
   sealRemoved: "Đã bỏ ảnh chữ ký và con dấu (các giấy đã cấp vẫn giữ ảnh cũ).",
   sealBadType: "Chỉ nhận ảnh PNG.",
   sealTooLarge: "Ảnh quá lớn (tối đa 2 MB).",
+  sealTooManyPixels: (width: number, height: number, max: number) =>
+    `Ảnh quá lớn: ${width} × ${height} điểm ảnh, chỉ nhận ảnh tối đa ${max} × ${max} điểm ảnh. Hãy thu nhỏ ảnh rồi tải lên lại.`,
   sealUnreadable: "Không đọc được ảnh PNG này; hãy lưu lại ảnh bằng phần mềm khác rồi thử lại.",
   sealNoFile: "Chưa chọn tệp ảnh.",
   sealMissing: "Không tìm thấy ảnh chữ ký và con dấu đã dùng khi cấp giấy này.",

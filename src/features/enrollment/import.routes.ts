@@ -35,9 +35,9 @@ export function importRouter({ db, dataDir }: { db: Db; dataDir: string }): Rout
     const course = res.locals.course as CourseDetail;
     res.status(status).render("enrollment/import", { title: `${t.import.title}: ${course.title}`, course, error });
   };
-  // Size and type refusals from lib/upload come back as the upload page with the message.
+  // Size and type refusals from lib/upload, and "too many files at once" (503), come back as the upload page with the message.
   const uploadRefused: ErrorRequestHandler = (err, _req, res, next) => {
-    if (err instanceof HttpError && (err.status === 413 || err.status === 415) && res.locals.course) return renderForm(res, err.status, err.message);
+    if (err instanceof HttpError && [413, 415, 503].includes(err.status) && res.locals.course) return renderForm(res, err.status, err.message);
     next(err);
   };
 

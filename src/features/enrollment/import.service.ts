@@ -12,6 +12,7 @@ import ExcelJS from "exceljs";
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { auditLog, courses, enrollments, ethnicities, participantCategories, units, users, type EnrollmentStatus } from "../../db/schema";
+import { concurrencyLimit } from "../../lib/concurrency";
 import { NotFound } from "../../lib/errors";
 import { isTempFileName, storeFile } from "../../lib/upload";
 import { todayIso } from "../../lib/time";
@@ -54,16 +55,25 @@ const XLSX_READ_OPTIONS = {
   ],
 } as Partial<ExcelJS.XlsxReadOptions>;
 
-/** A 10,000-row roster inflates to a few MB; far beyond that is a zip bomb. */
-const XLSX_MAX_INFLATED = 100 * 1024 * 1024;
+/**
+ * A 10,000-row roster of 12 formatted columns inflates to about 7 MB (700 bytes a row); 2,500 bytes a
+ * row leaves room for 40 columns. Beyond that it is a zip bomb, which exceljs would hold in memory.
+ */
+export const XLSX_MAX_INFLATED = (MAX_ROWS + HEADER_SCAN) * 2500;
+/** Spreadsheets parsed at once (each may take ~100 MB while exceljs reads it); the rest wait or are refused. */
+const xlsxReads = concurrencyLimit({ active: 2, waiting: 8, busyMessage: m.busy });
 
-/** The file as rows of cells: the first worksheet of an XLSX, or CSV text. Throws RosterFileError. */
+/** The file as rows of cells: the first worksheet of an XLSX, or CSV text. Throws RosterFileError, BusyError. */
 export async function readTable(buffer: Buffer, kind: RosterKind): Promise<RawRow[]> {
   if (kind === "csv") {
     const text = buffer.toString("utf8");
     if (text.includes("\uFFFD")) throw new RosterFileError(m.notText, 415);
     return parseCsv(text);
   }
+  return xlsxReads.run(() => readXlsx(buffer));
+}
+
+async function readXlsx(buffer: Buffer): Promise<RawRow[]> {
   try {
     // A 5 MB upload may still inflate to gigabytes: check before exceljs inflates it in memory.
     assertZipWithinLimits(buffer, XLSX_MAX_INFLATED);
