@@ -17,7 +17,7 @@ export const importMessages = {
   notXlsx: "Tệp này không phải là tệp Excel (.xlsx) hợp lệ.",
   xlsxTooBig: "Tệp Excel này khi giải nén quá lớn (có thể là tệp độc hại). Hãy lưu lại danh sách thành tệp mới và thử lại.",
   notText: "Tệp CSV phải là văn bản UTF-8.",
-  busy: "Máy chủ đang đọc nhiều tệp danh sách cùng lúc. Vui lòng chờ một lát rồi tải tệp lên lại.",
+  busy: "Máy chủ đang đọc nhiều tệp danh sách cùng lúc. Vui lòng chờ một lát rồi thử lại.",
   tooManyRows: "Tệp có quá nhiều dòng: mỗi lần chỉ nhập tối đa 10.000 dòng. Hãy chia thành nhiều tệp.",
   tooManyColumns: "Tệp có quá nhiều cột (tối đa 200).",
   noHeader: "Không tìm thấy dòng tiêu đề có cột \"Họ và tên\" (hoặc các cột \"Họ\" và \"Tên\").",
