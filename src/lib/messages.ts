@@ -5,6 +5,8 @@ import { attendanceMessages } from "../features/attendance/attendance.messages";
 import { quizzesMessages } from "../features/quizzes/quizzes.messages";
 import { certificatesMessages } from "../features/certificates/certificates.messages";
 import { reportsMessages } from "../features/reports/reports.messages";
+import { accountsMessages } from "../features/users/accounts.messages";
+import { homeMessages } from "../features/home/home.messages";
 
 export const t = {
   appName: "Tập huấn TTĐN",
@@ -66,10 +68,7 @@ export const t = {
     passwordTooShort: "Mật khẩu phải dài ít nhất 8 ký tự.",
     passwordChanged: "Đã đổi mật khẩu.",
   },
-  home: {
-    title: "Trang chủ",
-    intro: "Quản lý lớp bồi dưỡng, hội nghị quán triệt, điểm danh, kiểm tra và cấp giấy chứng nhận.",
-  },
+  home: homeMessages,
   users: {
     title: "Người dùng",
     newTitle: "Thêm người dùng",
@@ -100,7 +99,6 @@ export const t = {
     deactivated: "Đã khóa tài khoản; mọi phiên đăng nhập của người này đã chấm dứt.",
     activated: "Đã mở khóa tài khoản.",
     resetPassword: "Đặt lại mật khẩu",
-    resetDone: "Mật khẩu mới (chỉ hiện một lần, hãy gửi cho người dùng):",
     loginTaken: "Tên đăng nhập này đã được dùng.",
     cannotDeactivateSelf: "Bạn không thể tự khóa tài khoản của mình.",
     cannotDemoteSelf: "Bạn không thể tự bỏ quyền quản trị của mình.",
@@ -231,6 +229,7 @@ export const t = {
   quizzes: quizzesMessages,
   certificates: certificatesMessages,
   reports: reportsMessages,
+  accounts: accountsMessages,
   enrollment: {
     notOpen: "Khóa học này hiện không nhận đăng ký.",
     enroll: "Đăng ký tham gia",
