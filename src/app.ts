@@ -138,7 +138,7 @@ export function createApp(opts: AppOptions): express.Express {
   app.use(healthRouter({ db, dbKind: handle.kind }));
   app.use(firstPasswordRouter({ db }));
   app.use(authRouter({ db, passport, loginIpLimit: opts.loginIpLimit ?? 50 }));
-  app.use(homeRouter());
+  app.use(homeRouter({ db }));
   app.use(usersRouter({ db }));
   app.use(accountsRouter({ db }));
   app.use(unitsRouter({ db }));
