@@ -4,8 +4,6 @@ import fs from "node:fs";
 import path from "node:path";
 import { eq, inArray, sql } from "drizzle-orm";
 import { auditLog, enrollments, users } from "../src/db/schema";
-import { loginBase, pickLogin } from "../src/features/users/login-name";
-import { oneTimePassword } from "../src/lib/passwords";
 import { enrollWithoutLogin } from "./helpers/accounts";
 import { anonymousAgent, createTestApp, csrfFrom, loginAs, makeUser, type TestContext } from "./helpers/app";
 import { makeCourse } from "./helpers/courses";
@@ -45,16 +43,6 @@ async function slipLogin(login: string, password: string) {
   expect(res.status).toBe(302);
   return agent;
 }
-
-test("login names: given name + initials without diacritics, numbered when taken; one-time passwords are readable", () => {
-  expect(loginBase({ ho: "Nguyễn", tenDem: "Thị Thu", ten: "Hà" })).toBe("hantt");
-  expect(loginBase({ ho: "Đặng", tenDem: "", ten: "Ưng" })).toBe("ungd");
-  expect(loginBase({ ho: "Lê", tenDem: "", ten: "A" })).toBe("hval");
-  const taken = new Set(["hantt", "hantt2"]);
-  expect(pickLogin("hantt", taken)).toBe("hantt3");
-  expect(pickLogin("hantt", taken)).toBe("hantt4");
-  for (let i = 0; i < 200; i++) expect(oneTimePassword()).toMatch(/^[a-hjkmnp-z2-9]{10}$/);
-});
 
 withPoppler("the course's trainer creates accounts for the whole class in one action: unique logins; the slips PDF has one slip per trainee (pdftotext, page rendered to PNG)", async () => {
   const course = await makeCourse(ctx, admin.user.id, { title: "Bồi dưỡng nghiệp vụ thông tin đối ngoại năm 2026", trainerIds: [trainer.user.id] });
