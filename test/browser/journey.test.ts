@@ -111,6 +111,7 @@ journeyTest("import a roster → class accounts → slips PDF → a trainee logs
   await loginInBrowser(phone, app.url, "uocht", password);
   await phone.getByRole("heading", { name: "Đặt mật khẩu mới" }).waitFor();
   expect(new URL(phone.url()).pathname).toBe("/account/password");
+  await phone.screenshot({ path: screenshotPath("journey-first-password-360"), fullPage: true });
   await phone.goto(`${app.url}/my/courses`);
   await phone.getByRole("heading", { name: "Đặt mật khẩu mới" }).waitFor();
   await phone.getByLabel("Mật khẩu mới", { exact: true }).fill("uoc-hoang-2026");

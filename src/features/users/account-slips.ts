@@ -59,9 +59,11 @@ export async function accountSlipsPdf(input: { courseTitle: string; siteUrl: str
     const k = i % perPage;
     if (k === 0) {
       page = doc.addPage(PAGE);
-      // Cut lines: the outline of the grid and every border between slips.
-      for (let c = 0; c <= COLS; c++) dashed(page, MARGIN + c * cellW, MARGIN, MARGIN + c * cellW, PAGE[1] - MARGIN);
-      for (let r = 0; r <= ROWS; r++) dashed(page, MARGIN, MARGIN + r * cellH, PAGE[0] - MARGIN, MARGIN + r * cellH);
+      // Cut lines: the outline of the rows this page uses and every border between slips.
+      const rows = Math.ceil(Math.min(perPage, input.slips.length - i) / COLS);
+      const top = PAGE[1] - MARGIN;
+      for (let c = 0; c <= COLS; c++) dashed(page, MARGIN + c * cellW, top - rows * cellH, MARGIN + c * cellW, top);
+      for (let r = 0; r <= rows; r++) dashed(page, MARGIN, top - r * cellH, PAGE[0] - MARGIN, top - r * cellH);
     }
     const p = page!;
     const x = MARGIN + (k % COLS) * cellW + PAD;
