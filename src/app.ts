@@ -17,9 +17,12 @@ import * as vi from "./lib/vietnamese";
 import { createPassport, restoreSessionUser } from "./features/auth/passport";
 import { createSessionStore } from "./features/auth/session-store";
 import { authRouter } from "./features/auth/auth.routes";
+import { firstPasswordRouter } from "./features/auth/first-password.routes";
+import { forcePasswordChange } from "./lib/password-change";
 import { healthRouter } from "./features/health/health.routes";
 import { homeRouter } from "./features/home/home.routes";
 import { usersRouter } from "./features/users/users.routes";
+import { accountsRouter } from "./features/users/accounts.routes";
 import { unitsRouter } from "./features/units/units.routes";
 import { categoriesRouter } from "./features/units/categories.routes";
 import { settingsRouter } from "./features/settings/settings.routes";
@@ -128,12 +131,16 @@ export function createApp(opts: AppOptions): express.Express {
   });
   app.use(csrfProtection);
   app.use(csrfLocals);
+  // Before flashLocals: a redirect to the password form keeps the pending messages for the form.
+  app.use(forcePasswordChange(db));
   app.use(flashLocals);
 
   app.use(healthRouter({ db, dbKind: handle.kind }));
+  app.use(firstPasswordRouter({ db }));
   app.use(authRouter({ db, passport, loginIpLimit: opts.loginIpLimit ?? 50, secret: opts.sessionSecret, secureCookies: !!opts.trustProxy }));
-  app.use(homeRouter());
+  app.use(homeRouter({ db }));
   app.use(usersRouter({ db }));
+  app.use(accountsRouter({ db }));
   app.use(unitsRouter({ db }));
   app.use(categoriesRouter({ db }));
   app.use(settingsRouter({ db }));

@@ -76,6 +76,7 @@ const MATRIX: Record<string, Rule> = {
   "POST /courses/:id/enroll": TRAINEE_ONLY,
   "POST /courses/:id/unenroll": TRAINEE_ONLY,
   "GET /courses/:id/participants": COURSE_STAFF,
+  "POST /courses/:id/accounts": COURSE_STAFF,
   "POST /courses/:id/enrollments/:eid/approve": COURSE_STAFF,
   "POST /courses/:id/enrollments/:eid/reject": COURSE_STAFF,
   "POST /courses/:id/enrollments/:eid/remove": COURSE_STAFF,

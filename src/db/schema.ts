@@ -54,6 +54,8 @@ export const users = pgTable(
     active: boolean("active").notNull().default(true),
     /** Bumped on deactivation and password reset: sessions carrying an older value stop working. */
     sessionVersion: integer("session_version").notNull().default(1),
+    /** Set when an administrator or trainer issued a one-time password: every page asks for a new one first. */
+    mustChangePassword: boolean("must_change_password").notNull().default(false),
     dateOfBirth: date("date_of_birth"),
     gender: varchar("gender", { length: 8 }),
     ethnicityCode: varchar("ethnicity_code", { length: 8 }).references(() => ethnicities.code),

@@ -5,6 +5,8 @@ import { attendanceMessages } from "../features/attendance/attendance.messages";
 import { quizzesMessages } from "../features/quizzes/quizzes.messages";
 import { certificatesMessages } from "../features/certificates/certificates.messages";
 import { reportsMessages } from "../features/reports/reports.messages";
+import { accountsMessages } from "../features/users/accounts.messages";
+import { homeMessages } from "../features/home/home.messages";
 
 export const t = {
   appName: "Tập huấn TTĐN",
@@ -71,10 +73,7 @@ export const t = {
     changeLocked: "Đã nhập sai mật khẩu hiện tại quá 5 lần. Vui lòng thử lại sau 15 phút.",
     passwordChanged: "Đã đổi mật khẩu.",
   },
-  home: {
-    title: "Trang chủ",
-    intro: "Quản lý lớp bồi dưỡng, hội nghị quán triệt, điểm danh, kiểm tra và cấp giấy chứng nhận.",
-  },
+  home: homeMessages,
   users: {
     title: "Người dùng",
     newTitle: "Thêm người dùng",
@@ -105,7 +104,6 @@ export const t = {
     deactivated: "Đã khóa tài khoản; mọi phiên đăng nhập của người này đã chấm dứt.",
     activated: "Đã mở khóa tài khoản.",
     resetPassword: "Đặt lại mật khẩu",
-    resetDone: "Mật khẩu mới (chỉ hiện một lần, hãy gửi cho người dùng):",
     loginTaken: "Tên đăng nhập này đã được dùng.",
     cannotDeactivateSelf: "Bạn không thể tự khóa tài khoản của mình.",
     cannotDemoteSelf: "Bạn không thể tự bỏ quyền quản trị của mình.",
@@ -236,6 +234,7 @@ export const t = {
   quizzes: quizzesMessages,
   certificates: certificatesMessages,
   reports: reportsMessages,
+  accounts: accountsMessages,
   enrollment: {
     notOpen: "Khóa học này hiện không nhận đăng ký.",
     enroll: "Đăng ký tham gia",
@@ -284,7 +283,7 @@ export const t = {
     actions: {
       login: "Đăng nhập", "login.failed": "Đăng nhập sai", "login.locked": "Đăng nhập khi bị khóa",
       "password.change": "Đổi mật khẩu", "user.create": "Tạo người dùng", "user.update": "Sửa người dùng", "user.role": "Đổi vai trò",
-      "user.activate": "Mở khóa tài khoản", "user.deactivate": "Khóa tài khoản", "user.password_reset": "Đặt lại mật khẩu", "user.merge": "Gộp hồ sơ",
+      "user.activate": "Mở khóa tài khoản", "user.deactivate": "Khóa tài khoản", "user.password_reset": "Đặt lại mật khẩu", "user.class_accounts": "Tạo tài khoản cho lớp", "password.first_change": "Đặt mật khẩu mới (lần đầu)", "user.merge": "Gộp hồ sơ",
       "settings.org": "Đổi thông tin cơ quan", "unit.create": "Thêm đơn vị", "unit.update": "Sửa đơn vị",
       "course.create": "Tạo khóa học", "course.update": "Sửa khóa học", "session.add": "Thêm buổi học", "session.update": "Sửa buổi học", "session.cancel": "Hủy buổi học",
       "enrollment.self": "Tự đăng ký", "enrollment.add": "Thêm vào lớp", "enrollment.cancel": "Hủy đăng ký", "enrollment.approve": "Duyệt đăng ký", "enrollment.reject": "Từ chối đăng ký",

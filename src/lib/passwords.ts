@@ -32,3 +32,15 @@ export function randomPassword(length = 14): string {
   const bytes = crypto.randomBytes(length);
   return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join("");
 }
+
+/** Letters and digits nobody misreads on paper: no 0/o/O, 1/l/I/i, and lower case only. */
+const READABLE = "abcdefghjkmnpqrstuvwxyz23456789";
+
+/**
+ * A one-time password for an account slip: 10 characters of {@link READABLE} (~49 bits), easy to read
+ * and type on a phone. It only has to survive until the first login, which forces a new password, and
+ * guessing is throttled per login (auth.service).
+ */
+export function oneTimePassword(length = 10): string {
+  return Array.from({ length }, () => READABLE[crypto.randomInt(READABLE.length)]).join("");
+}

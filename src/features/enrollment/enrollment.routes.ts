@@ -1,4 +1,4 @@
-import { Router, type Request } from "express";
+import { Router, type Request, type Response } from "express";
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { enrollments } from "../../db/schema";
@@ -8,13 +8,19 @@ import { parseForm } from "../../lib/forms";
 import { t } from "../../lib/messages";
 import { idParam } from "../../lib/params";
 import { cachedHtml } from "../../lib/read-cache";
-import { getManagedCourse, getVisibleCourse } from "../courses/courses.service";
+import { getManagedCourse, getVisibleCourse, type CourseDetail } from "../courses/courses.service";
+import { countWithoutAccount } from "../users/accounts.service";
 import { rejectSchema } from "../courses/courses.schema";
 import * as service from "./enrollment.service";
 
 export function enrollmentRouter({ db }: { db: Db }): Router {
   const router = Router();
   const actor = (req: Request) => ({ id: currentUser(req).id, ip: req.ip ?? null });
+  // The participants page also offers accounts for those who cannot log in (also where an import lands).
+  const renderParticipants = async (res: Response, status: number, course: CourseDetail, errors: Record<string, string>) => {
+    const [people, withoutAccount] = await Promise.all([service.listParticipants(db, course.id), countWithoutAccount(db, course.id)]);
+    res.status(status).render("enrollment/participants", { title: `${t.courses.participants}: ${course.title}`, course, people, withoutAccount, errors });
+  };
 
   // POST /courses/:id/enroll: a trainee enrolls (seat, waitlist or pending approval).
   router.post("/courses/:id/enroll", requireRole("trainee"), async (req, res) => {
@@ -39,8 +45,7 @@ export function enrollmentRouter({ db }: { db: Db }): Router {
   // GET /courses/:id/participants: the trainer's management page (participants, approvals, waitlist).
   router.get("/courses/:id/participants", requireRole("admin", "trainer"), async (req, res) => {
     const course = await getManagedCourse(db, currentUser(req), idParam(req));
-    const people = await service.listParticipants(db, course.id);
-    res.render("enrollment/participants", { title: `${t.courses.participants}: ${course.title}`, course, people, errors: {} });
+    await renderParticipants(res, 200, course, {});
   });
 
   // POST /courses/:id/enrollments/:eid/approve: approves a pending request.
@@ -55,10 +60,7 @@ export function enrollmentRouter({ db }: { db: Db }): Router {
   router.post("/courses/:id/enrollments/:eid/reject", requireRole("admin", "trainer"), async (req, res) => {
     const course = await getManagedCourse(db, currentUser(req), idParam(req));
     const form = parseForm(rejectSchema, req.body);
-    if (!form.ok) {
-      const people = await service.listParticipants(db, course.id);
-      return res.status(422).render("enrollment/participants", { title: `${t.courses.participants}: ${course.title}`, course, people, errors: { [`reason-${req.params.eid}`]: form.errors.reason } });
-    }
+    if (!form.ok) return renderParticipants(res, 422, course, { [`reason-${req.params.eid}`]: form.errors.reason });
     await service.rejectEnrollment(db, course.id, idParam(req, "eid"), form.data.reason, actor(req));
     flash(req, "success", t.enrollment.rejected);
     res.redirect(`/courses/${course.id}/participants`);

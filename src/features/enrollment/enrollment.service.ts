@@ -143,7 +143,7 @@ export async function listParticipants(db: Db, courseId: number) {
     .select({
       enrollmentId: enrollments.id, status: enrollments.status, source: enrollments.source, requestedAt: enrollments.requestedAt, rejectReason: enrollments.rejectReason,
       userId: users.id, ho: users.ho, tenDem: users.tenDem, ten: users.ten, fullName: users.fullName, dateOfBirth: users.dateOfBirth, gender: users.gender,
-      phone: users.phone, position: users.position, unitName: units.name, categoryName: participantCategories.name,
+      phone: users.phone, position: users.position, unitName: units.name, categoryName: participantCategories.name, login: users.login,
     })
     .from(enrollments)
     .innerJoin(users, eq(users.id, enrollments.userId))

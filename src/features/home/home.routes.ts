@@ -1,10 +1,16 @@
 import { Router } from "express";
-import { requireLogin } from "../../lib/auth";
+import type { Db } from "../../db/client";
+import { currentUser, requireLogin } from "../../lib/auth";
 import { t } from "../../lib/messages";
+import { traineeHome } from "./home.service";
 
-export function homeRouter(): Router {
+export function homeRouter({ db }: { db: Db }): Router {
   const router = Router();
-  // GET /: the start page for a logged-in user (role-aware links come from the layout).
-  router.get("/", requireLogin, (_req, res) => res.render("home", { title: t.home.title }));
+  // GET /: the start page; a trainee's shows what to do next (home.service.ts), staff get their links.
+  router.get("/", requireLogin, async (req, res) => {
+    const me = currentUser(req);
+    const next = me.role === "trainee" ? await traineeHome(db, me.id) : null;
+    res.render("home", { title: t.home.title, next });
+  });
   return router;
 }

@@ -9,6 +9,7 @@ import { idParam } from "../../lib/params";
 import { formatDate } from "../../lib/vietnamese";
 import { userCreateSchema, userListQuery, userUpdateSchema } from "./users.schema";
 import * as service from "./users.service";
+import { resetToOneTimePassword } from "./accounts.service";
 
 export function usersRouter({ db }: { db: Db }): Router {
   const router = Router();
@@ -84,12 +85,12 @@ export function usersRouter({ db }: { db: Db }): Router {
     res.redirect(`/users/${id}/edit`);
   });
 
-  // POST /users/:id/reset-password: new random password shown once to the admin.
+  // POST /users/:id/reset-password: a one-time password (and a login if missing), shown once on this
+  // response only: never in a flash or anything else kept in the session, and not cached by the browser.
   router.post("/users/:id/reset-password", async (req, res) => {
-    const id = idParam(req);
-    const password = await service.resetPassword(db, id, actor(req));
-    flash(req, "info", `${t.users.resetDone} ${password}`);
-    res.redirect(`/users/${id}/edit`);
+    const issued = await resetToOneTimePassword(db, idParam(req), actor(req));
+    res.setHeader("Cache-Control", "no-store");
+    res.render("users/password-issued", { title: t.accounts.reset.title, issued });
   });
 
   return router;

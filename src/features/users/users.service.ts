@@ -115,18 +115,6 @@ export async function setActive(db: Db, id: number, active: boolean, actor: Acto
   });
 }
 
-/** Sets a new random password (returned once to show the admin) and ends the user's sessions. */
-export async function resetPassword(db: Db, id: number, actor: Actor): Promise<string> {
-  await getUser(db, id);
-  const password = randomPassword();
-  const passwordHash = await hashPassword(password);
-  await db.transaction(async (tx) => {
-    await tx.update(users).set({ passwordHash, sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() }).where(eq(users.id, id));
-    await audit(tx, { actorId: actor.id, action: "user.password_reset", targetType: "user", targetId: id, ip: actor.ip });
-  });
-  return password;
-}
-
 /** Reference lists for the person form. */
 export async function personFormOptions(db: Db) {
   // One statement for the three lists (every course page shows the enrollment form).

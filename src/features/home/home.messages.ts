@@ -1,0 +1,23 @@
+/** Visible text of the start page (part of `t` as t.home, see src/lib/messages.ts). */
+export const homeMessages = {
+  title: "Trang chủ",
+  intro: "Quản lý lớp bồi dưỡng, hội nghị quán triệt, điểm danh, kiểm tra và cấp giấy chứng nhận.",
+  skipLink: "Bỏ qua menu",
+  today: "Buổi học hôm nay",
+  noToday: "Hôm nay bạn không có buổi học nào.",
+  checkIn: "Điểm danh bằng mã",
+  checkedIn: "Đã điểm danh",
+  quizzes: "Bài kiểm tra đang mở",
+  noQuizzes: "Không có bài kiểm tra nào đang mở.",
+  closesAt: "Hạn nộp",
+  noDeadline: "Không có hạn",
+  takeQuiz: "Làm bài",
+  certificates: "Giấy chứng nhận của bạn",
+  noCertificates: "Bạn chưa có giấy chứng nhận nào.",
+  download: "Tải về (PDF)",
+  openCourses: "Khóa học đang nhận đăng ký",
+  noOpenCourses: "Hiện không có khóa học nào đang nhận đăng ký.",
+  enrollCloses: "Hạn đăng ký",
+  details: "Xem và đăng ký",
+  myCourses: "Khóa học của tôi",
+};
