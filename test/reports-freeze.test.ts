@@ -206,6 +206,15 @@ test("re-opening creates a new version on the next freeze; the old one stays and
   expect(v2page.text).toContain("Dữ liệu hiện tại cho cùng số liệu như phiên bản đã chốt.");
 });
 
+test("the lists by CCCD are offered as XLSX; the CSV is labelled as the file for importing into other systems", async () => {
+  const page = (await admin.agent.get(base)).text;
+  expect(page).toMatch(new RegExp(`<a class="button" href="${base}/participants.xlsx">Danh sách người tham gia theo CCCD \\(XLSX\\)</a>`));
+  expect(page).toMatch(new RegExp(`<a href="${base}/participants.csv">Người tham gia: tệp CSV để nhập vào hệ thống khác</a>`));
+  expect(page).toMatch(new RegExp(`<a href="${base}/certificates.csv">Giấy chứng nhận: tệp CSV để nhập vào hệ thống khác</a>`));
+  expect(page).toContain("mở trực tiếp bằng Excel hoặc LibreOffice sẽ làm mất số 0 đầu của số CCCD");
+  expect(page.indexOf("certificates.xlsx")).toBeLessThan(page.indexOf("participants.csv"));
+});
+
 test("participants and certificates keyed by CCCD, as CSV and XLSX, formulas neutralised", async () => {
   const csv = await download(admin.agent.get(`${base}/participants.csv`));
   expect(csv.status).toBe(200);
@@ -223,7 +232,12 @@ test("participants and certificates keyed by CCCD, as CSV and XLSX, formulas neu
   await wb.xlsx.load(xlsx.body as unknown as ArrayBuffer);
   const ws = wb.worksheets[0];
   expect(ws.getCell("A2").value).toBe("038075000006");
+  expect(ws.getCell("A2").numFmt).toBe("@");
   expect(ws.getCell("J3").value).toBe("'=1+2");
+  // Dates are date cells shown dd/mm/yyyy; the count is a number.
+  expect(ws.getCell("F3").value).toEqual(new Date(Date.UTC(1980, 0, 2)));
+  expect(ws.getCell("F3").numFmt).toBe("dd/mm/yyyy");
+  expect(ws.getCell("O3").value).toBe(4);
 
   const certs = (await download(admin.agent.get(`${base}/certificates.csv`))).body.toString("utf8").slice(1).trim().split("\r\n");
   // Issued in Y: A class 1, C class 1, B class 1 (revoked), A class 2 (since re-issued in Y + 1).
