@@ -76,6 +76,13 @@ maybe("LibreOffice prints the DOCX and XLSX files as laid out", () => {
     expect(pages).toBeLessThanOrEqual(8);
   });
 
+  test("the frozen DOCX prints its SHA-256 once, on the first page; the draft prints none", () => {
+    const frozen = pdfs.get("bao-cao-v1.docx")!;
+    expect(frozen.text.match(/SHA-256: [0-9a-f]{64}/g)).toHaveLength(1);
+    expect(frozen.layout).toMatch(/SHA-256: [0-9a-f]{64}/);
+    expect(pdfs.get("bao-cao.docx")!.text).not.toMatch(/SHA-256|Bản nháp/);
+  });
+
   test("each XLSX prints on the pages its tables need: one per short table, nothing runs pages wide", () => {
     // The report tables: one sheet each (8 with the months), one page each.
     expect(pdfs.get("so-lieu.xlsx")!.pages).toBe(8);

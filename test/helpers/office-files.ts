@@ -1,5 +1,5 @@
 /**
- * Every XLSX the app produces (and the report DOCX), downloaded from a test app over the report
+ * Every XLSX the app produces (and the report DOCX, draft and frozen), downloaded from a test app over the report
  * tests' known dataset plus a participant with a very long name, certificates with their snapshots,
  * and quiz results built from plain data. Used by the layout test and the LibreOffice rendering test.
  */
@@ -70,8 +70,12 @@ export async function officeFiles(ctx: TestContext, Y: number): Promise<OfficeFi
       { questionId: 1, kind: "single", title: "Câu 1", text: "Theo Quyết định 1191/QĐ-TTg, nhiệm vụ nào sau đây thuộc công tác thông tin đối ngoại ở cấp cơ sở trong giai đoạn 2023–2030?", attempts: 3, facility: 0.667, discrimination: 0.5 },
     ],
   };
+  const draft = await get(`${base}/report.docx`);
+  const frozen = await admin.agent.post(`${base}/freeze`).type("form").send({ _csrf: admin.csrf });
+  if (!/^\/reports\/versions\/\d+$/.test(frozen.headers.location ?? "")) throw new Error("freeze failed");
   return [
-    { name: "bao-cao.docx", bytes: await get(`${base}/report.docx`) },
+    { name: "bao-cao.docx", bytes: draft },
+    { name: "bao-cao-v1.docx", bytes: await get(`${frozen.headers.location}/report.docx`) },
     { name: "so-lieu.xlsx", bytes: await get(`${base}/report.xlsx`) },
     { name: "nguoi-tham-gia.xlsx", bytes: await get(`${base}/participants.xlsx`) },
     { name: "giay-chung-nhan.xlsx", bytes: await get(`${base}/certificates.xlsx`) },
