@@ -266,15 +266,16 @@ describe("overview, settings and exports", () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(res.body as unknown as ArrayBuffer);
     const ws = wb.worksheets[0];
-    const header = (ws.getRow(2).values as unknown[]).slice(1);
-    expect(header).toEqual(["TT", "Họ và tên", "Ngày sinh", "Đơn vị", "Buổi 1\n02/03/2026 07:30", "Buổi 2\n02/03/2026 13:30", "Buổi 3\n03/03/2026 07:30", "Số buổi", "Tỷ lệ"]);
-    const rows = ORDER.map((_, i) => (ws.getRow(3 + i).values as unknown[]).slice(1));
+    // The title merged across the table (row 1), a blank row, the header (row 3), one row per person.
+    const header = (ws.getRow(3).values as unknown[]).slice(1);
+    expect(header).toEqual(["TT", "Họ và tên", "Ngày sinh", "Đơn vị", "Buổi 1\n02/03/2026 07:30", "Buổi 2\n02/03/2026 13:30", "Buổi 3\n03/03/2026 07:30", "Số buổi có mặt", "Số buổi tính tỷ lệ", "Tỷ lệ"]);
+    const rows = ORDER.map((_, i) => (ws.getRow(4 + i).values as unknown[]).slice(1));
     expect(rows.map((r) => r[1])).toEqual(ORDER);
     const duc = rows.find((r) => r[1] === "Phạm Văn Đức")!;
-    expect(duc.slice(3)).toEqual(["Xã Triệu Sơn", "A", "L", "", "1/3", 1 / 3]);
+    expect(duc.slice(3)).toEqual(["Xã Triệu Sơn", "A", "L", undefined, 1, 3, 1 / 3]);
     const anh = rows.find((r) => r[1] === "Nguyễn Thị Ánh")!;
-    expect(anh.slice(4)).toEqual(["P", "", "", "1/3", 1 / 3]);
-    expect(ws.getRow(3).getCell(9).numFmt).toBe("0.0%");
+    expect(anh.slice(4)).toEqual(["P", undefined, undefined, 1, 3, 1 / 3]);
+    expect(ws.getRow(4).getCell(10).numFmt).toBe("0.0%");
   });
 
   test("the sign-in sheet PDF lists the names with their diacritics, by given name", async () => {

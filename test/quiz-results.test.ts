@@ -239,13 +239,14 @@ test("trainers see each trainee's grade by the grading method, pass or fail, fac
   const values = (row: number) => (sheet.getRow(row).values as unknown[]).slice(1);
   expect(values(5)).toEqual(["TT", "Họ và tên", "Đơn vị", "Số lần làm", "Điểm (%)", "Kết quả"]);
   const data = [6, 7, 8, 9].map(values);
-  expect(data.find((r) => r[1] === "Nguyễn Thị An")).toEqual([expect.any(Number), "Nguyễn Thị An", "", 2, 100, "Đạt"]);
+  expect(data.find((r) => r[1] === "Nguyễn Thị An")).toEqual([expect.any(Number), "Nguyễn Thị An", undefined, 2, 100, "Đạt"]);
   expect(data.find((r) => r[1] === "Trần Dũng")?.[5]).toBe("Chưa làm");
   // A value that starts like a formula stays text.
   const cmd = data.find((r) => String(r[1]).includes("Cường"));
   expect(String(cmd?.[1]).startsWith("'=")).toBe(true);
   const stats = wb.getWorksheet("Thống kê câu hỏi")!;
-  expect((stats.getRow(2).values as unknown[]).slice(1)).toEqual([1, "'=1+1 có phải công thức không?", "Một đáp án", 4, 75, 1]);
+  // Under the merged title line and a blank row, the header (row 3), then one row per question.
+  expect((stats.getRow(4).values as unknown[]).slice(1)).toEqual([1, "'=1+1 có phải công thức không?", "Một đáp án", 4, 75, 1]);
   for (const ws of [sheet, stats]) ws.eachRow((row) => row.eachCell((cell) => expect(cell.formula).toBeUndefined()));
 });
 

@@ -47,6 +47,11 @@ async function docxText(bytes: Buffer, part = "word/document.xml"): Promise<{ xm
   return { xml, text: [...xml.matchAll(/<w:t[^>]*>([^<]*)<\/w:t>/g)].map((m) => m[1]).join("|") };
 }
 const isNfc = (s: string) => s === s.normalize("NFC");
+/** The XML of every footer of a DOCX. */
+async function footersOf(bytes: Buffer): Promise<string[]> {
+  const zip = await JSZip.loadAsync(bytes);
+  return Promise.all(Object.keys(zip.files).filter((f) => /^word\/footer\d+\.xml$/.test(f)).map((f) => zip.file(f)!.async("string")));
+}
 
 let v1Docx: Buffer;
 let v1Id: number;
@@ -110,6 +115,16 @@ test("the DOCX opens and holds the administrative layout, in NFC", async () => {
   expect(xml).toMatch(/<w:pgSz w:w="1190[56]" w:h="1683[78]" w:orient="portrait"\/><w:pgMar w:top="113[34]" w:right="85[01]" w:bottom="113[34]" w:left="170[01]"/);
   expect(xml).toMatch(/w:orient="landscape"/);
   expect(xml).toContain('w:ascii="Times New Roman"');
+  // NĐ 30: "Số: …" on the row of the place and date (the header's second row).
+  const numberRow = [...xml.matchAll(/<w:tr[ >].*?<\/w:tr>/g)].map((r) => r[0]).find((r) => r.includes("Số: 15/BC-UBND"));
+  expect(numberRow).toContain("Triệu Sơn, ngày");
+  // The SHA-256 of the frozen version: small (8 pt), on the first page only, in no other footer.
+  const footers = await footersOf(v1Docx);
+  const withSha = footers.filter((f) => f.includes(v.sha256));
+  expect(withSha).toHaveLength(1);
+  expect(withSha[0]).toContain('<w:sz w:val="16"/>');
+  expect(xml.match(/<w:footerReference w:type="first"/g)).toHaveLength(1);
+  expect(xml).toContain("<w:titlePg/>");
   const styles = (await docxText(v1Docx, "word/styles.xml")).xml;
   expect(styles).toContain('w:ascii="Times New Roman"');
   const core = (await docxText(v1Docx, "docProps/core.xml")).xml;
@@ -126,9 +141,11 @@ test("the XLSX opens with one sheet per table, numbers as numbers, text in NFC",
   const rows = unit.getSheetValues().filter(Boolean).map((r) => (r as unknown[]).slice(1));
   expect(rows[2]).toEqual(["TT", "Đơn vị hiện nay", "Hội nghị: lượt người", "Hội nghị: số người", "Bồi dưỡng: lượt học viên", "Bồi dưỡng: số học viên", "Hoàn thành", "Được cấp GCN"]);
   expect(rows.find((r) => r[1] === "Xã Triệu Sơn")).toEqual([2, "Xã Triệu Sơn", 4, 3, 4, 2, 2, 2]);
-  expect(rows.find((r) => r[1] === "Tổng")).toEqual(["", "Tổng", 6, 5, 6, 4, 2, 3]);
+  expect(rows.find((r) => r[1] === "Tổng")).toEqual([undefined, "Tổng", 6, 5, 6, 4, 2, 3]);
   const funding = wb.getWorksheet("Kinh phí")!;
-  expect(funding.getRow(4).values).toEqual([undefined, 1, "Ngân sách nhà nước", 26_000_000]);
+  // Title and subtitle merged across the table, a blank row, the header (row 4), then the rows.
+  expect(funding.getRow(5).values).toEqual([undefined, 1, "Ngân sách nhà nước", 26_000_000]);
+  expect(funding.getCell("C5").numFmt).toBe('#,##0 "đ"');
   const shared = await (await JSZip.loadAsync(file.body)).file("xl/sharedStrings.xml")!.async("string");
   expect(isNfc(shared)).toBe(true);
   expect(shared).toContain("Lượt học viên hoàn thành khóa học");
@@ -149,6 +166,8 @@ test("after the data changes, the frozen DOCX is byte-for-byte the same and the 
   expect(now.body.equals(v1Docx)).toBe(true);
   const live = await download(admin.agent.get(`${base}/report.docx`));
   const liveText = (await docxText(live.body)).text;
+  // A draft prints no check code and no note in its footers.
+  expect((await footersOf(live.body)).join("")).not.toMatch(/SHA-256|Bản nháp/);
   expect(liveText).toContain("với 7 lượt người tham dự (6 người)");
   expect(liveText).toContain("Nguyễn Văn Mới");
   expect((await docxText(v1Docx)).text).not.toContain("Nguyễn Văn Mới");
@@ -187,6 +206,15 @@ test("re-opening creates a new version on the next freeze; the old one stays and
   expect(v2page.text).toContain("Dữ liệu hiện tại cho cùng số liệu như phiên bản đã chốt.");
 });
 
+test("the lists by CCCD are offered as XLSX; the CSV is labelled as the file for importing into other systems", async () => {
+  const page = (await admin.agent.get(base)).text;
+  expect(page).toMatch(new RegExp(`<a class="button" href="${base}/participants.xlsx">Danh sách người tham gia theo CCCD \\(XLSX\\)</a>`));
+  expect(page).toMatch(new RegExp(`<a href="${base}/participants.csv">Người tham gia: tệp CSV để nhập vào hệ thống khác</a>`));
+  expect(page).toMatch(new RegExp(`<a href="${base}/certificates.csv">Giấy chứng nhận: tệp CSV để nhập vào hệ thống khác</a>`));
+  expect(page).toContain("mở trực tiếp bằng Excel hoặc LibreOffice sẽ làm mất số 0 đầu của số CCCD");
+  expect(page.indexOf("certificates.xlsx")).toBeLessThan(page.indexOf("participants.csv"));
+});
+
 test("participants and certificates keyed by CCCD, as CSV and XLSX, formulas neutralised", async () => {
   const csv = await download(admin.agent.get(`${base}/participants.csv`));
   expect(csv.status).toBe(200);
@@ -204,7 +232,12 @@ test("participants and certificates keyed by CCCD, as CSV and XLSX, formulas neu
   await wb.xlsx.load(xlsx.body as unknown as ArrayBuffer);
   const ws = wb.worksheets[0];
   expect(ws.getCell("A2").value).toBe("038075000006");
+  expect(ws.getCell("A2").numFmt).toBe("@");
   expect(ws.getCell("J3").value).toBe("'=1+2");
+  // Dates are date cells shown dd/mm/yyyy; the count is a number.
+  expect(ws.getCell("F3").value).toEqual(new Date(Date.UTC(1980, 0, 2)));
+  expect(ws.getCell("F3").numFmt).toBe("dd/mm/yyyy");
+  expect(ws.getCell("O3").value).toBe(4);
 
   const certs = (await download(admin.agent.get(`${base}/certificates.csv`))).body.toString("utf8").slice(1).trim().split("\r\n");
   // Issued in Y: A class 1, C class 1, B class 1 (revoked), A class 2 (since re-issued in Y + 1).

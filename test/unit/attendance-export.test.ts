@@ -45,18 +45,21 @@ describe("marksWorkbook", () => {
     rows: [person(7, "Nguyễn Thị Ánh", "Xã Triệu Sơn", [[1, "P"], [2, "P"]]), person(8, "=HYPERLINK(\"http://x\")", "@evil", [[1, "L"], [3, "E"]])],
   };
 
-  it("has a title, a header, one row per person with a column per session, the count and the rate; formulas are neutralised", async () => {
+  it("has a title, a header, one row per person with a column per session, the counts and the rate; formulas are neutralised", async () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load((await marksWorkbook("-Lớp bồi dưỡng", grid)) as unknown as ArrayBuffer);
     const ws = wb.worksheets[0];
     expect(ws.name).toBe("Điểm danh");
     expect(ws.getCell("A1").value).toBe("'-Lớp bồi dưỡng");
     const values = (r: number) => (ws.getRow(r).values as unknown[]).slice(1);
-    expect(values(2)).toEqual(["TT", "Họ và tên", "Ngày sinh", "Đơn vị", "Buổi 1\n02/03/2026 07:30", "Buổi 2\n03/03/2026 07:30 (đã hủy)", "Buổi 3\n04/03/2026 07:30", "Số buổi", "Tỷ lệ"]);
-    expect(values(3)).toEqual([1, "Nguyễn Thị Ánh", "05/03/1990", "Xã Triệu Sơn", "P", "P", "", "1/2", 0.5]);
-    expect(values(4)).toEqual([2, "'=HYPERLINK(\"http://x\")", "05/03/1990", "'@evil", "L", "", "E", "1/2", 0.5]);
+    // The title (row 1) is merged across the table; a blank row; the header (row 3).
+    expect(values(3)).toEqual(["TT", "Họ và tên", "Ngày sinh", "Đơn vị", "Buổi 1\n02/03/2026 07:30", "Buổi 2\n03/03/2026 07:30 (đã hủy)", "Buổi 3\n04/03/2026 07:30", "Số buổi có mặt", "Số buổi tính tỷ lệ", "Tỷ lệ"]);
+    const born = new Date(Date.UTC(1990, 2, 5));
+    expect(values(4)).toEqual([1, "Nguyễn Thị Ánh", born, "Xã Triệu Sơn", "P", "P", undefined, 1, 2, 0.5]);
+    expect(values(5)).toEqual([2, "'=HYPERLINK(\"http://x\")", born, "'@evil", "L", undefined, "E", 1, 2, 0.5]);
+    expect(ws.getCell("C4").numFmt).toBe("dd/mm/yyyy");
     // No cell holds a formula.
     ws.eachRow((row) => row.eachCell((cell) => expect(cell.type).not.toBe(ExcelJS.ValueType.Formula)));
-    expect(values(6)).toEqual(["P: có mặt; L: đi muộn; E: vắng có phép; A: vắng không phép"]);
+    expect(ws.getCell("A7").value).toBe("P: có mặt; L: đi muộn; E: vắng có phép; A: vắng không phép");
   });
 });

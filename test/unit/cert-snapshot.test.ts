@@ -1,6 +1,6 @@
 import { buildSnapshot, honorificFor, numberLine, resultText, rosterOrder, toCertificateData, type SnapshotInput } from "../../src/features/certificates/snapshot";
 import { snapshotPdf, sha256Hex } from "../../src/features/certificates/issue.service";
-import { safeCell } from "../../src/features/certificates/xlsx";
+import { safeCell } from "../../src/lib/spreadsheet";
 
 const input = (over: Partial<SnapshotInput> = {}): SnapshotInput => ({
   number: "015/GCN-VHTT",

@@ -2,7 +2,6 @@
  * Documents of a course's attendance: the sign-in sheet (DANH SÁCH KÝ NHẬN, PDF, NĐ 30 layout) and the
  * XLSX of all marks (one row per person, one column per session, the rate).
  */
-import ExcelJS from "exceljs";
 import type { Db } from "../../db/client";
 import { renderSignInSheet, type SignInSession } from "../../lib/pdf";
 import { todayIso } from "../../lib/time";
@@ -12,7 +11,7 @@ import { attendanceMessages as m } from "./attendance.messages";
 import type { CourseAttendance } from "./attendance.service";
 import { enrolledPeople } from "./rollcall.service";
 export { safeCell as neutraliseCell } from "../../lib/spreadsheet";
-import { safeCell as neutraliseCell } from "../../lib/spreadsheet";
+import { tableWorkbook, type SheetColumn } from "../../lib/spreadsheet";
 
 
 interface SheetCourse {
@@ -55,38 +54,27 @@ export async function signInSheetPdf(db: Db, course: SheetCourse, today = todayI
 
 /** The XLSX of all marks of a course: title, header, one row per person, the legend. */
 export async function marksWorkbook(courseTitle: string, grid: CourseAttendance): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
-  wb.creator = "taphuan";
-  const ws = wb.addWorksheet(m.xlsxSheet, { views: [{ state: "frozen", xSplit: 2, ySplit: 2 }] });
-  const fixed = [m.tt, m.fullName, m.dateOfBirth, m.unit];
-  const sessionHeads = grid.sessions.map((s, i) => neutraliseCell(m.xlsxSession(i + 1, formatDate(s.date), s.startTime) + (s.cancelled ? ` ${m.xlsxCancelled}` : "")));
-  const header = [...fixed, ...sessionHeads, m.attended, m.rate];
-  ws.addRow([neutraliseCell(courseTitle)]).font = { bold: true, size: 13 };
-  ws.mergeCells(1, 1, 1, header.length);
-  const head = ws.addRow(header);
-  head.font = { bold: true };
-  grid.rows.forEach((p, i) => {
-    ws.addRow([
-      i + 1,
-      neutraliseCell(p.fullName),
-      formatDate(p.dateOfBirth),
-      neutraliseCell(p.unitName ?? ""),
+  const sessionHeads = grid.sessions.map((s, i) => m.xlsxSession(i + 1, formatDate(s.date), s.startTime) + (s.cancelled ? ` ${m.xlsxCancelled}` : ""));
+  const columns: SheetColumn[] = [
+    { header: m.tt, kind: "int", align: "center" },
+    { header: m.fullName },
+    { header: m.dateOfBirth, kind: "date" },
+    { header: m.unit, maxWidth: 30 },
+    ...sessionHeads.map((header): SheetColumn => ({ header, align: "center" })),
+    { header: m.xlsxAttended, kind: "int" },
+    { header: m.xlsxScheduled, kind: "int" },
+    { header: m.rate, kind: "percent" },
+  ];
+  return tableWorkbook({
+    name: m.xlsxSheet,
+    titleLines: [courseTitle],
+    columns,
+    rows: grid.rows.map((p, i) => [
+      i + 1, p.fullName, p.dateOfBirth, p.unitName ?? "",
       ...grid.sessions.map((s) => p.marks.get(s.id) ?? ""),
-      `${p.rate.attended}/${p.rate.scheduled}`,
-      p.rate.rate,
-    ]);
+      p.rate.attended, p.rate.scheduled, p.rate.rate,
+    ]),
+    footLines: [m.legend],
+    freezeColumns: 2,
   });
-  const rateCol = ws.getColumn(header.length);
-  rateCol.numFmt = "0.0%";
-  ws.getColumn(1).width = 5;
-  ws.getColumn(2).width = 28;
-  ws.getColumn(3).width = 12;
-  ws.getColumn(4).width = 28;
-  for (let c = 5; c <= header.length; c++) ws.getColumn(c).width = 12;
-  for (let c = 5; c < 5 + grid.sessions.length; c++) ws.getColumn(c).alignment = { horizontal: "center" };
-  // Column styles reach every cell, the header included: its wrapping is set last.
-  head.alignment = { wrapText: true, vertical: "middle", horizontal: "center" };
-  ws.addRow([]);
-  ws.addRow([m.legend]);
-  return Buffer.from(await wb.xlsx.writeBuffer());
 }

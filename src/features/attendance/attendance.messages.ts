@@ -102,6 +102,8 @@ export const attendanceMessages = {
   pdfFile: (id: number) => `danh-sach-ky-nhan-khoa-${id}.pdf`,
   xlsxSession: (n: number, date: string, time: string) => `Buổi ${n}\n${date} ${time}`,
   xlsxCancelled: "(đã hủy)",
+  xlsxAttended: "Số buổi có mặt",
+  xlsxScheduled: "Số buổi tính tỷ lệ",
   tt: "TT",
   dateOfBirth: "Ngày sinh",
   noSessionsForSheet: "Khóa học chưa có buổi học nào để in danh sách ký nhận.",

@@ -14,7 +14,7 @@ import { formatDate } from "../../lib/vietnamese";
 import { orgSettingsOn } from "../settings/settings.service";
 import { certificatesMessages as m } from "./certificates.messages";
 import { vnDay, type CertificateSnapshot } from "./snapshot";
-import { tableWorkbook } from "./xlsx";
+import { tableWorkbook, type ColumnKind } from "../../lib/spreadsheet";
 
 /** One register row (all text, as printed). */
 export interface RegisterEntry {
@@ -94,14 +94,17 @@ export async function registerPdf(db: Db, year: number, today = todayIso()): Pro
   return doc.save();
 }
 
-/** The register XLSX of a year (same rows as the PDF). */
+/** The register XLSX of a year (same rows as the PDF; birth and issue dates as date cells). */
 export async function registerXlsx(db: Db, year: number): Promise<Buffer> {
   const entries = await registerEntries(db, year);
-  const widths = [16, 26, 12, 9, 10, 26, 34, 24, 14, 12, 14, 40];
+  const kinds: Record<number, ColumnKind> = { 2: "date", 9: "date" };
+  // A number (015/GCN-UBND) is never broken; long course titles and notes wrap.
+  const maxWidths: Record<number, number> = { 0: 60, 6: 36, 11: 36 };
   return tableWorkbook({
-    sheet: m.registerSheet,
+    name: m.registerSheet,
     titleLines: [m.registerDocTitle, m.registerYear(year)],
-    columns: m.registerColumns.map((header, i) => ({ header, width: widths[i] })),
+    columns: m.registerColumns.map((header, i) => ({ header, kind: kinds[i], maxWidth: maxWidths[i] })),
     rows: entries.map(cells),
+    freezeColumns: 2,
   });
 }

@@ -4,13 +4,13 @@
  */
 import type { Db } from "../../db/client";
 import { renderRoster, type RosterRow } from "../../lib/pdf";
+import { tableWorkbook, type ColumnKind } from "../../lib/spreadsheet";
 import { todayIso } from "../../lib/time";
 import { formatDate } from "../../lib/vietnamese";
 import { getCourse } from "../courses/courses.service";
 import { orgSettingsOn } from "../settings/settings.service";
 import { certificatesMessages as m } from "./certificates.messages";
 import { enrolledPeople } from "./completion.service";
-import { tableWorkbook } from "./xlsx";
 
 /** Everything a roster prints: header, subtitle lines and rows in roster order. */
 export async function rosterData(db: Db, courseId: number, today = todayIso()) {
@@ -48,16 +48,17 @@ export async function rosterPdf(db: Db, courseId: number): Promise<{ bytes: Uint
   return { bytes, title: d.course.title };
 }
 
-/** The roster XLSX (same rows and order as the PDF). */
+/** The roster XLSX (same rows and order as the PDF; birth dates as date cells). */
 export async function rosterXlsx(db: Db, courseId: number): Promise<{ bytes: Buffer; title: string }> {
   const d = await rosterData(db, courseId);
-  const widths = [6, 28, 12, 9, 10, 22, 30, 30, 16];
+  const kinds: Record<number, ColumnKind> = { 0: "int", 2: "date" };
   const bytes = await tableWorkbook({
-    sheet: m.rosterSheet,
+    name: m.rosterSheet,
     titleLines: [m.rosterDocTitle, ...d.subtitles],
-    columns: m.rosterColumns.map((header, i) => ({ header, width: widths[i] })),
-    rows: d.rows.map((r, i) => [i + 1, r.fullName, formatDate(r.dateOfBirth ?? null), r.gender ?? "", r.ethnicity ?? "", r.position ?? "", r.unit ?? "", r.category ?? "", ""]),
+    columns: m.rosterColumns.map((header, i) => ({ header, kind: kinds[i], align: i === 0 ? "center" : undefined })),
+    rows: d.rows.map((r, i) => [i + 1, r.fullName, r.dateOfBirth ?? null, r.gender ?? "", r.ethnicity ?? "", r.position ?? "", r.unit ?? "", r.category ?? "", ""]),
     footLines: [m.total(d.rows.length)],
+    freezeColumns: 2,
   });
   return { bytes, title: d.course.title };
 }

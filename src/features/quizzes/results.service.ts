@@ -2,7 +2,6 @@
  * Results of a quiz for its trainers: each trainee's grade by the quiz's grading method, passed or
  * not, and per-question facility and discrimination; the same as an XLSX workbook.
  */
-import ExcelJS from "exceljs";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { attemptAnswers, enrollments, questions, quizAttempts, quizQuestions, units, users } from "../../db/schema";
@@ -13,7 +12,7 @@ import { finalGrade, passed, questionStats, type GradingMethod } from "./grading
 import { quizzesMessages as m } from "./quizzes.messages";
 import type { QuizRow } from "./quizzes.service";
 export { safeCell } from "../../lib/spreadsheet";
-import { safeCell } from "../../lib/spreadsheet";
+import { addTableSheet, newWorkbook, workbookBytes } from "../../lib/spreadsheet";
 
 export interface TraineeResult {
   userId: number;
@@ -86,34 +85,33 @@ async function itemAnalysis(db: Db, quiz: QuizRow, finished: (typeof quizAttempt
 
 /** The results as an XLSX workbook: one sheet per trainee, one per question. */
 export async function resultsWorkbook(quiz: QuizRow, courseTitle: string, data: Awaited<ReturnType<typeof quizResults>>): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
-  wb.creator = "taphuan";
-  const people = wb.addWorksheet(m.sheetResults);
-  people.addRow([safeCell(`${m.resultsTitle}: ${quiz.title}`)]).font = { bold: true };
-  people.addRow([safeCell(courseTitle)]);
-  people.addRow([m.methodLabel(m.gradingMethods[quiz.gradingMethod] ?? quiz.gradingMethod), m.passMarkLabel(quiz.passMark)]);
-  people.addRow([]);
-  const head = people.addRow([m.tt, m.fullName, m.unit, m.attempts, m.finalGrade, m.result]);
-  head.font = { bold: true };
-  data.trainees.forEach((r, i) => {
-    people.addRow([
-      i + 1, safeCell(r.fullName), safeCell(r.unitName ?? ""), r.attempts,
+  const wb = newWorkbook("taphuan");
+  const title = `${m.resultsTitle}: ${quiz.title}`;
+  addTableSheet(wb, {
+    name: m.sheetResults,
+    titleLines: [title, courseTitle, `${m.methodLabel(m.gradingMethods[quiz.gradingMethod] ?? quiz.gradingMethod)}; ${m.passMarkLabel(quiz.passMark)}`],
+    columns: [
+      { header: m.tt, kind: "int", align: "center" }, { header: m.fullName }, { header: m.unit, maxWidth: 30 },
+      { header: m.attempts, kind: "int" }, { header: m.finalGrade, kind: "decimal" }, { header: m.result },
+    ],
+    rows: data.trainees.map((r, i) => [
+      i + 1, r.fullName, r.unitName ?? "", r.attempts,
       r.percent === null ? null : Math.round(r.percent * 100) / 100,
       r.percent === null ? m.noGrade : r.passed ? m.passed : m.notPassed,
-    ]);
+    ]),
+    freezeColumns: 2,
   });
-  people.columns.forEach((c, i) => { c.width = [5, 30, 28, 10, 10, 12][i]; });
-  people.getColumn(5).numFmt = "0.00";
-
-  const stats = wb.addWorksheet(m.sheetStats);
-  stats.addRow([m.tt, m.question, m.kind, m.attempts, m.facility, m.discrimination]).font = { bold: true };
-  data.questions.forEach((q, i) => {
-    stats.addRow([
-      i + 1, safeCell(q.title ? `${q.title}: ${q.text}` : q.text), m.kinds[q.kind] ?? q.kind, q.attempts,
+  addTableSheet(wb, {
+    name: m.sheetStats,
+    titleLines: [`${m.sheetStats}: ${quiz.title}`],
+    columns: [
+      { header: m.tt, kind: "int", align: "center" }, { header: m.question, maxWidth: 60 }, { header: m.kind },
+      { header: m.attempts, kind: "int" }, { header: m.facility, kind: "decimal" }, { header: m.discrimination, kind: "decimal" },
+    ],
+    rows: data.questions.map((q, i) => [
+      i + 1, q.title ? `${q.title}: ${q.text}` : q.text, m.kinds[q.kind] ?? q.kind, q.attempts,
       Math.round(q.facility * 1000) / 10, q.discrimination === null ? null : Math.round(q.discrimination * 100) / 100,
-    ]);
+    ]),
   });
-  stats.columns.forEach((c, i) => { c.width = [5, 60, 14, 10, 14, 14][i]; });
-  stats.getColumn(2).alignment = { wrapText: true, vertical: "top" };
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  return workbookBytes(wb);
 }

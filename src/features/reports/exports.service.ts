@@ -61,9 +61,15 @@ export async function certificateRows(db: Db, planId: number, period: Period): P
   ]);
 }
 
-/** A list as CSV or XLSX bytes; the CCCD column (first) stays text in XLSX. */
+/** Column kinds of the XLSX lists: the CCCD (first) stays text, dates are date cells, counts numbers. */
+const LIST_KINDS = {
+  participants: { 0: "text", 5: "date", 14: "int" },
+  certificates: { 0: "text", 2: "date", 7: "date" },
+} as const;
+
+/** A list as CSV (for importing into other systems) or XLSX (for people: keeps the CCCD's leading zero). */
 export async function listFile(format: "csv" | "xlsx", kind: "participants" | "certificates", rows: Cell[][], creator: string): Promise<Buffer> {
   const header = m.exportCols[kind];
   if (format === "csv") return toCsv(header, rows);
-  return buildListXlsx(kind === "participants" ? m.participantsSheet : m.certificatesSheet, header, rows, { creator, at: new Date(), textColumns: [0] });
+  return buildListXlsx(kind === "participants" ? m.participantsSheet : m.certificatesSheet, header, rows, { creator, kinds: LIST_KINDS[kind] });
 }

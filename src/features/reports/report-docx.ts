@@ -8,8 +8,9 @@
  */
 import {
   AlignmentType, BorderStyle, Document, Footer, Header, Packer, PageNumber, PageOrientation, Paragraph, Table, TableBorders, TableCell, TableRow,
-  TextRun, VerticalAlignTable, WidthType, convertMillimetersToTwip as mm,
+  TableLayoutType, TextRun, VerticalAlignTable, WidthType, convertMillimetersToTwip as mm,
 } from "docx";
+import { HEADER_PADDING_MM, headerLayout, type HeaderLayout, type HeaderLine } from "./docx-header";
 import { formatDateProse, formatDecimal, formatMoney, placeDateLine } from "../../lib/vietnamese";
 import { reportsMessages as m } from "./reports.messages";
 import { isMoney, reportTables, type Cell, type ReportTable } from "./report-tables";
@@ -20,6 +21,7 @@ const FONT = "Times New Roman";
 const PAGE = { width: mm(210), height: mm(297) };
 const MARGIN = { top: mm(20), bottom: mm(20), left: mm(30), right: mm(15) };
 const TEXT_WIDTH = PAGE.width - MARGIN.left - MARGIN.right;
+const TEXT_WIDTH_MM = 210 - 30 - 15;
 const LANDSCAPE_TEXT_WIDTH = PAGE.height - mm(20) - mm(20);
 const pt = (size: number) => size * 2; // docx sizes are half-points
 
@@ -31,12 +33,12 @@ interface RunStyle {
 
 const run = (text: string, s: RunStyle = {}) => new TextRun({ text: text.normalize("NFC"), font: FONT, size: pt(s.size ?? 14), bold: s.bold, italics: s.italics });
 
-function para(text: string, s: RunStyle & { align?: "center" | "left" | "justify" | "right"; indent?: boolean; after?: number; before?: number } = {}): Paragraph {
+function para(text: string, s: RunStyle & { align?: "center" | "left" | "justify" | "right"; indent?: boolean; after?: number; before?: number; line?: number } = {}): Paragraph {
   const alignment = { center: AlignmentType.CENTER, left: AlignmentType.LEFT, justify: AlignmentType.JUSTIFIED, right: AlignmentType.RIGHT }[s.align ?? "justify"];
   return new Paragraph({
     alignment,
     indent: s.indent ? { firstLine: mm(10) } : undefined,
-    spacing: { before: s.before ?? 0, after: s.after ?? 0, line: 276 },
+    spacing: { before: s.before ?? 0, after: s.after ?? 0, line: s.line ?? 276 },
     children: [run(text, s)],
   });
 }
@@ -55,27 +57,49 @@ function rule(cellWidth: number, width: number): Paragraph {
 const noBorderCell = (children: Paragraph[], width: number) =>
   new TableCell({ children, width: { size: width, type: WidthType.DXA }, borders: TableBorders.NONE });
 
-/** The two-column NĐ 30 header. */
+const QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM";
+const TIEU_NGU = "Độc lập - Tự do - Hạnh phúc";
+
+/** The header's lines and cell widths (sized from the measured text: see docx-header.ts). */
+export function reportHeaderLayout(d: ReportDocumentData, placeDate: string): HeaderLayout {
+  const left: HeaderLine[] = [
+    ...(d.org.managingBody ? [{ text: d.org.managingBody.toLocaleUpperCase("vi"), size: 13 }] : []),
+    { text: d.org.issuingBody.toLocaleUpperCase("vi"), size: 13, bold: true },
+    { text: m.doc.numberLine(d.narrative.documentNumber), size: 13 },
+  ];
+  const right: HeaderLine[] = [
+    { text: QUOC_HIEU, size: 13, bold: true },
+    { text: TIEU_NGU, size: 14, bold: true },
+    { text: placeDate, size: 14, italic: true },
+  ];
+  const bodies = new Set(left.slice(0, -1));
+  return headerLayout(left, right, TEXT_WIDTH_MM, { bodies: (l) => bodies.has(l), title: (l) => l.text === QUOC_HIEU });
+}
+
+/**
+ * The NĐ 30 header: a borderless two-row table. Row 1: the bodies and a short rule | the national title,
+ * the motto and a rule; row 2: "Số: …" | the place and date, side by side on one line.
+ */
 function headerTable(d: ReportDocumentData, placeDate: string): Table {
-  const left = Math.round(TEXT_WIDTH * 0.4);
-  const right = TEXT_WIDTH - left;
-  const leftCell = [
-    ...(d.org.managingBody ? [para(d.org.managingBody.toLocaleUpperCase("vi"), { size: 13, align: "center" })] : []),
-    para(d.org.issuingBody.toLocaleUpperCase("vi"), { size: 13, bold: true, align: "center" }),
-    rule(left, mm(20)),
-    para(m.doc.numberLine(d.narrative.documentNumber), { size: 13, align: "center", before: 120 }),
-  ];
-  const rightCell = [
-    para("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", { size: 13, bold: true, align: "center" }),
-    para("Độc lập - Tự do - Hạnh phúc", { size: 14, bold: true, align: "center" }),
-    rule(right, mm(60)),
-    para(placeDate, { size: 14, italics: true, align: "center", before: 120 }),
-  ];
+  const h = reportHeaderLayout(d, placeDate);
+  const [left, right] = [mm(h.leftMm), mm(h.rightMm)];
+  const line = (l: HeaderLine, before = 0) => para(l.text, { size: l.size, bold: l.bold, italics: l.italic, align: "center", before });
+  const cell = (children: Paragraph[], width: number) => new TableCell({
+    children, width: { size: width, type: WidthType.DXA }, borders: TableBorders.NONE,
+    margins: { left: mm(HEADER_PADDING_MM), right: mm(HEADER_PADDING_MM), top: 0, bottom: 0 },
+  });
+  const numberLine = h.left[h.left.length - 1];
+  const placeLine = h.right[h.right.length - 1];
   return new Table({
-    width: { size: TEXT_WIDTH, type: WidthType.DXA },
+    width: { size: left + right, type: WidthType.DXA },
     columnWidths: [left, right],
+    layout: TableLayoutType.FIXED,
+    indent: { size: -mm(h.outLeftMm), type: WidthType.DXA },
     borders: TableBorders.NONE,
-    rows: [new TableRow({ children: [noBorderCell(leftCell, left), noBorderCell(rightCell, right)] })],
+    rows: [
+      new TableRow({ children: [cell([...h.left.slice(0, -1).map((l) => line(l)), rule(left, mm(20))], left), cell([...h.right.slice(0, -1).map((l) => line(l)), rule(right, mm(60))], right)] }),
+      new TableRow({ children: [cell([line(numberLine, 120)], left), cell([line(placeLine, 120)], right)] }),
+    ],
   });
 }
 
@@ -169,7 +193,8 @@ function annexTable(t: ReportTable): Table {
 function annex(d: ReportDocumentData, reportDateProse: string): (Paragraph | Table)[] {
   const out: (Paragraph | Table)[] = [
     para(m.doc.annex, { bold: true, align: "center" }),
-    para(m.doc.annexTitle, { bold: true, align: "center" }),
+    // Upper case with stacked marks ("SỐ LIỆU") reaches above the line: room before and a taller line.
+    para(m.doc.annexTitle, { bold: true, align: "center", before: 120, line: 360 }),
     para(m.doc.annexOf(d.narrative.documentNumber, reportDateProse), { italics: true, align: "center", after: 240 }),
   ];
   reportTables(d).filter((t) => t.inDocx).forEach((t, i) => {
@@ -181,7 +206,8 @@ function annex(d: ReportDocumentData, reportDateProse: string): (Paragraph | Tab
 }
 
 const pageNumberHeader = () => new Header({ children: [new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ children: [PageNumber.CURRENT], font: FONT, size: pt(13) })] })] });
-const noteFooter = (text: string) => new Footer({ children: [para(text, { size: 9, italics: true, align: "left" })] });
+const noteFooter = (text: string) => new Footer({ children: [para(text, { size: 8, italics: true, align: "left" })] });
+const emptyFooter = () => new Footer({ children: [] });
 
 /**
  * The report as DOCX bytes. Reproducible: the same data (including documentTime) gives the same bytes.
@@ -193,6 +219,9 @@ export async function buildReportDocx(d: ReportDocumentData): Promise<Buffer> {
   const placeDate = placeDateLine(d.org.placeName, signDate ? vnDate(signDate) : null);
   const reportDateProse = (signDate && formatDateProse(vnDate(signDate))) || "ngày … tháng … năm …";
   const note = d.frozen ? m.doc.frozenNote(d.frozen.version, d.frozen.sha256) : m.doc.draftNote;
+  // The check code of a frozen version, small, at the foot of the first page only; a draft prints none.
+  // Every footer is set: a section without one would inherit the previous section's.
+  const firstFooter = d.frozen ? noteFooter(note) : emptyFooter();
   const doc = new Document({
     creator: d.org.issuingBody,
     lastModifiedBy: d.org.issuingBody,
@@ -204,7 +233,7 @@ export async function buildReportDocx(d: ReportDocumentData): Promise<Buffer> {
       {
         properties: { titlePage: true, page: { size: { width: PAGE.width, height: PAGE.height, orientation: PageOrientation.PORTRAIT }, margin: MARGIN } },
         headers: { default: pageNumberHeader(), first: new Header({ children: [] }) },
-        footers: { default: noteFooter(note), first: noteFooter(note) },
+        footers: { default: emptyFooter(), first: firstFooter },
         children: [
           headerTable(d, placeDate),
           para(m.doc.title, { bold: true, align: "center", before: 360 }),
@@ -220,7 +249,7 @@ export async function buildReportDocx(d: ReportDocumentData): Promise<Buffer> {
           page: { size: { width: PAGE.width, height: PAGE.height, orientation: PageOrientation.LANDSCAPE }, margin: { top: mm(20), bottom: mm(20), left: mm(20), right: mm(20) } },
         },
         headers: { default: pageNumberHeader() },
-        footers: { default: noteFooter(note) },
+        footers: { default: emptyFooter() },
         children: annex(d, reportDateProse),
       },
     ],

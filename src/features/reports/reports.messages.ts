@@ -132,10 +132,11 @@ export const reportsMessages = {
   exports: "Tải về",
   docx: "Báo cáo (DOCX)",
   xlsx: "Bảng số liệu (XLSX)",
-  participantsCsv: "Danh sách người tham gia theo CCCD (CSV)",
+  participantsCsv: "Người tham gia: tệp CSV để nhập vào hệ thống khác",
   participantsXlsx: "Danh sách người tham gia theo CCCD (XLSX)",
-  certificatesCsv: "Danh sách giấy chứng nhận theo CCCD (CSV)",
+  certificatesCsv: "Giấy chứng nhận: tệp CSV để nhập vào hệ thống khác",
   certificatesXlsx: "Danh sách giấy chứng nhận theo CCCD (XLSX)",
+  csvNote: "Để xem, in hoặc sửa, hãy dùng tệp XLSX. Tệp CSV chỉ dùng để nhập vào hệ thống khác: mở trực tiếp bằng Excel hoặc LibreOffice sẽ làm mất số 0 đầu của số CCCD.",
   exportNote: "Danh sách theo CCCD phục vụ cơ sở dữ liệu quốc gia về cán bộ, công chức; có số CCCD (dữ liệu cá nhân), chỉ quản trị viên được tải.",
   qualityBeforeExport: (k: number) => `Có ${k} vấn đề về dữ liệu cần xem trước khi xuất báo cáo.`,
 
