@@ -26,10 +26,12 @@ if (!browserAvailable) {
 /** `test` when a browser is available, `test.skip` otherwise (the reason is printed above). */
 export const browserTest = browserAvailable ? test : test.skip;
 
-export async function launchBrowser(): Promise<Browser> {
+/** `secureOrigins`: the test app's public origin, which Chromium is to treat as it treats 127.0.0.1. */
+export async function launchBrowser(secureOrigins: string[] = []): Promise<Browser> {
+  const secure = secureOrigins.length ? [`--unsafely-treat-insecure-origin-as-secure=${secureOrigins.join(",")}`] : [];
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: [`--host-resolver-rules=MAP ${PUBLIC_HOST} 127.0.0.1`, "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [`--host-resolver-rules=MAP ${PUBLIC_HOST} 127.0.0.1`, ...secure, "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
 }
 
@@ -69,7 +71,7 @@ export function setupBrowserApp() {
     state.url = `http://${PUBLIC_HOST}:${new URL(server.url).port}`;
     await state.ctx.handle.db.update(appSettings).set({ value: state.url }).where(eq(appSettings.key, PUBLIC_URL_KEY));
   });
-  state.browser = async () => (browser ??= await launchBrowser());
+  state.browser = async () => (browser ??= await launchBrowser([state.url]));
   afterAll(async () => {
     await browser?.close();
     await server?.close();
