@@ -28,6 +28,7 @@ import { createCourse } from "../src/features/courses/courses.service";
 import { createUser } from "../src/features/users/users.service";
 import { toCertificateData, type CertificateSnapshot } from "../src/features/certificates/snapshot";
 import { embedTinos, renderCertificates } from "../src/lib/pdf";
+import { markSetupDone } from "../src/lib/setup-state";
 
 const COUNT = Number(process.argv[2] ?? 500);
 const OUT = process.argv[3];
@@ -80,7 +81,9 @@ async function main(): Promise<void> {
       await db.insert(attendanceMarks).values(ids.slice(i, i + 200).flatMap((userId) => sessions.map((s) => ({ sessionId: s.id, userId, status: "P" as const, source: "rollcall" }))));
     }
 
-    const app = createApp({ handle, dataDir, sessionSecret: "bench-secret-bench-secret-bench-secret", pruneSessions: false });
+    // The first-run setup done as an office would (the seeded organisation kept), a public address for the QR codes.
+    await markSetupDone(db, null);
+    const app = createApp({ handle, dataDir, sessionSecret: "bench-secret-bench-secret-bench-secret", pruneSessions: false, publicUrl: "https://taphuan.example.vn" });
     const agent = request.agent(app);
     const loginCsrf = csrfOf((await agent.get("/login")).text);
     await agent.post("/login").type("form").send({ _csrf: loginCsrf, login: "bench.admin", password }).expect(302);

@@ -13,6 +13,7 @@ import { errorHandler, notFoundHandler } from "./lib/error-handler";
 import { flashLocals } from "./lib/flash";
 import { t } from "./lib/messages";
 import { normalizeInput } from "./lib/normalize-input";
+import { PublicAddress } from "./lib/public-url";
 import * as vi from "./lib/vietnamese";
 import { createPassport, restoreSessionUser } from "./features/auth/passport";
 import { createSessionStore } from "./features/auth/session-store";
@@ -26,6 +27,7 @@ import { accountsRouter } from "./features/users/accounts.routes";
 import { unitsRouter } from "./features/units/units.routes";
 import { categoriesRouter } from "./features/units/categories.routes";
 import { settingsRouter } from "./features/settings/settings.routes";
+import { setupRouter } from "./features/setup/setup.routes";
 import { coursesRouter } from "./features/courses/courses.routes";
 import { materialsRouter } from "./features/courses/materials.routes";
 import { enrollmentRouter } from "./features/enrollment/enrollment.routes";
@@ -47,6 +49,8 @@ export interface AppOptions {
   logger?: Logger;
   /** Where uploaded files live (DATA_DIR); tests pass a temporary directory. */
   dataDir: string;
+  /** PUBLIC_URL: the default public address of absolute links (QR codes) until an administrator saves one. */
+  publicUrl?: string;
   /** The session store prunes expired rows on a timer; tests turn it off so Jest can exit. */
   pruneSessions?: boolean;
 }
@@ -57,6 +61,8 @@ export function createApp(opts: AppOptions): express.Express {
   const { handle } = opts;
   const db = handle.db;
   const logger = opts.logger ?? pino({ level: "silent" });
+  // Absolute links (QR codes) come from this one configured address, never from the request's Host.
+  const site = new PublicAddress(db, opts.publicUrl);
   const app = express();
 
   app.set("views", VIEWS_DIR);
@@ -140,18 +146,19 @@ export function createApp(opts: AppOptions): express.Express {
   app.use(authRouter({ db, passport, loginIpLimit: opts.loginIpLimit ?? 50, secret: opts.sessionSecret, secureCookies: !!opts.trustProxy }));
   app.use(homeRouter({ db }));
   app.use(usersRouter({ db }));
-  app.use(accountsRouter({ db }));
+  app.use(accountsRouter({ db, site }));
   app.use(unitsRouter({ db }));
   app.use(categoriesRouter({ db }));
-  app.use(settingsRouter({ db }));
+  app.use(setupRouter({ db, site }));
+  app.use(settingsRouter({ db, site }));
   app.use(coursesRouter({ db }));
   app.use(enrollmentRouter({ db }));
   app.use(walkinRouter({ db }));
   app.use(materialsRouter({ db, dataDir: opts.dataDir }));
   app.use(importRouter({ db, dataDir: opts.dataDir }));
-  app.use(attendanceRouter({ db, dataDir: opts.dataDir, secret: opts.sessionSecret }));
+  app.use(attendanceRouter({ db, dataDir: opts.dataDir, secret: opts.sessionSecret, site }));
   app.use(quizzesRouter({ db, dataDir: opts.dataDir, secret: opts.sessionSecret }));
-  app.use(certificatesRouter({ db, dataDir: opts.dataDir, secret: opts.sessionSecret }));
+  app.use(certificatesRouter({ db, dataDir: opts.dataDir, secret: opts.sessionSecret, site }));
   app.use(reportsRouter({ db, dataDir: opts.dataDir }));
   app.use(auditRouter({ db }));
   app.use(plansRouter({ db }));

@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   } else if (admin) {
     console.log(`Đã tạo tài khoản quản trị ${admin.login} từ TAPHUAN_ADMIN_EMAIL.`);
   }
-  const app = createApp({ handle, dataDir: config.dataDir, sessionSecret: config.sessionSecret, trustProxy: config.trustProxy, loginIpLimit: config.loginIpLimit, logger });
+  const app = createApp({ handle, dataDir: config.dataDir, sessionSecret: config.sessionSecret, trustProxy: config.trustProxy, loginIpLimit: config.loginIpLimit, publicUrl: config.publicUrl, logger });
   const stopBackups = startBackupService(handle, config.dataDir, { dailyAt: config.backupDailyAt, keep: config.backupKeep }, logger);
   const listening = () =>
     console.log(`taphuan đang chạy tại http://${config.host ?? "localhost"}:${config.port} (cơ sở dữ liệu: ${handle.kind === "pglite" ? `PGlite trong ${config.dataDir}` : "PostgreSQL"})`);

@@ -300,7 +300,7 @@ describe("overview, settings and exports", () => {
       return;
     }
     expect(text).toContain("DANH SÁCH KÝ NHẬN");
-    expect(text).toContain("PHÒNG VĂN HÓA VÀ THÔNG TIN");
+    expect(text).toContain("ỦY BAN NHÂN DÂN XÃ TRIỆU SƠN");
     expect(text).toContain("Lớp bồi dưỡng kỹ năng thông tin đối ngoại năm 2026");
     expectInOrder(text, ORDER);
     expect(text).toContain("Xã Thọ Ngọc");

@@ -161,7 +161,7 @@ test("issuing stores a snapshot, token and the SHA-256 of exactly the bytes serv
   expect(s.verifyUrl).toMatch(new RegExp(`^http://[^/]+/verify/${cert.token}$`));
   expect(s.person).toMatchObject({ fullName: "Nguyễn Thị Thu Hà", dateOfBirth: "1991-03-05", honorific: "Bà", unit: "Xã Triệu Sơn", ethnicity: "Kinh" });
   expect(s.course).toMatchObject({ title: "Bồi dưỡng kỹ năng phát ngôn và cung cấp thông tin cho báo chí", startDate: "2026-03-02", endDate: "2026-03-05", venue: "Hội trường UBND xã Triệu Sơn" });
-  expect(s.org).toMatchObject({ issuingBody: "Phòng Văn hóa và Thông tin", signerName: "Lê Quang Trung", place: "Triệu Sơn" });
+  expect(s.org).toMatchObject({ issuingBody: "Ủy ban nhân dân xã Triệu Sơn", signerName: "Lê Quang Trung", place: "Triệu Sơn" });
   expect(s.numberLine).toBe(`Số: ${cert.number}`);
 
   const first = await binary(admin.agent.get(`/certificates/${cert.id}.pdf`));
@@ -213,7 +213,7 @@ withPoppler("the certificate PDF prints the names and course with every diacriti
     expect(text).toContain("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM");
     expect(text).toContain("Độc lập - Tự do - Hạnh phúc");
     expect(text).toContain(title);
-    expect(text).toContain("PHÒNG VĂN HÓA VÀ THÔNG TIN");
+    expect(text).toContain("ỦY BAN NHÂN DÂN XÃ TRIỆU SƠN");
     expect(text).toContain("Lê Quang Trung");
     expect(text).toMatch(/Số: \d{3}\/GCN-VHTT/);
   }

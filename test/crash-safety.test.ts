@@ -25,6 +25,7 @@ import type { CertificateSnapshot } from "../src/features/certificates/snapshot"
 import { createCourse, getCourse } from "../src/features/courses/courses.service";
 import { cleanImportFiles, importRoster, readUpload, removeUpload, storeUpload } from "../src/features/enrollment/import.service";
 import { joinFullName } from "../src/lib/vietnamese";
+import { completeTestSetup } from "./helpers/app";
 import { cloneTemplateDatabase, usingPostgres } from "./helpers/db";
 import { startScript, type ServerProcess } from "./helpers/server-process";
 
@@ -90,6 +91,7 @@ beforeAll(async () => {
   const db = await start();
   const [admin] = await db.insert(users).values({ ho: "Quản", tenDem: "Trị", ten: "Viên", fullName: "Quản Trị Viên", role: "admin", login: "crash.admin" }).returning();
   adminId = admin.id;
+  await completeTestSetup(db);
   await stop();
 });
 

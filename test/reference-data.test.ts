@@ -22,7 +22,7 @@ test("reference data is seeded: 42 units (32 former, 8 new xã, district, provin
   expect(cats.map((c) => c.name)).toContain("Tuyên truyền viên, báo cáo viên");
   expect(cats).toHaveLength(8);
   const org = await orgSettingsOn(db, "2026-11-26");
-  expect(org).toMatchObject({ managingBody: "Ủy ban nhân dân huyện Triệu Sơn", issuingBody: "Phòng Văn hóa và Thông tin", signerPrefix: "KT. CHỦ TỊCH", signerTitle: "PHÓ CHỦ TỊCH", signerName: "Lê Quang Trung" });
+  expect(org).toMatchObject({ managingBody: "Ủy ban nhân dân tỉnh Thanh Hóa", issuingBody: "Ủy ban nhân dân xã Triệu Sơn", signerPrefix: "KT. CHỦ TỊCH", signerTitle: "PHÓ CHỦ TỊCH", signerName: "Lê Quang Trung" });
 });
 
 test("units page lists current units; ?all=1 shows former ones with their new xã", async () => {
@@ -72,7 +72,7 @@ test("categories: add, reject a duplicate spelled differently, rename, hide", as
 test("org settings: a new dated version applies from its date; the old one stays for earlier dates", async () => {
   const res = await admin.agent.post("/settings").type("form").send({
     _csrf: admin.csrf, validFrom: "01/07/2025", managingBody: "Ủy ban nhân dân xã Triệu Sơn", issuingBody: "Phòng Văn hóa - Xã hội",
-    placeName: "Triệu Sơn", signerPrefix: "KT. CHỦ TỊCH", signerTitle: "PHÓ CHỦ TỊCH", signerName: "Nguyễn Văn Nam", reportRecipients: "UBND tỉnh;\n\n Lưu: VT. ",
+    placeName: "Triệu Sơn", signerPrefix: "KT. TRƯỞNG PHÒNG", signerTitle: "PHÓ TRƯỞNG PHÒNG", signerName: "Nguyễn Văn Nam", reportRecipients: "UBND tỉnh;\n\n Lưu: VT. ",
   });
   expect(res.status).toBe(302);
   expect((await orgSettingsOn(ctx.handle.db, "2025-06-30")).signerName).toBe("Lê Quang Trung");

@@ -98,7 +98,7 @@ test("the DOCX opens and holds the administrative layout, in NFC", async () => {
   const { xml, text } = await docxText(v1Docx);
   expect(isNfc(xml)).toBe(true);
   for (const expected of [
-    "ỦY BAN NHÂN DÂN HUYỆN TRIỆU SƠN", "PHÒNG VĂN HÓA VÀ THÔNG TIN", "Số: 15/BC-UBND", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+    "ỦY BAN NHÂN DÂN TỈNH THANH HÓA", "ỦY BAN NHÂN DÂN XÃ TRIỆU SƠN", "Số: 15/BC-UBND", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
     `Triệu Sơn, ngày ${todayIso(v.frozenAt).slice(8, 10)} tháng`, "BÁO CÁO", `Kết quả thực hiện Kế hoạch triển khai Quyết định số 1191/QĐ-TTg`, `năm ${Y}`,
     "I. KẾT QUẢ THỰC HIỆN", "Các nhiệm vụ cơ bản hoàn thành.",
     "Tổ chức 3 hội nghị quán triệt, phổ biến (4 buổi) với 6 lượt người tham dự (5 người).",
@@ -106,7 +106,7 @@ test("the DOCX opens and holds the administrative layout, in NFC", async () => {
     "Tổ chức 3 lớp bồi dưỡng, tập huấn với 6 buổi học (5 ngày học); 6 lượt học viên tham gia (4 người); 2 lượt học viên hoàn thành khóa học; cấp 3 giấy chứng nhận.",
     "Tổng kinh phí thực hiện 31.500.000 đ, trong đó: ngân sách nhà nước 26.000.000 đ; doanh nghiệp 3.000.000 đ; tổ chức xã hội 2.000.000 đ; nguồn khác 500.000 đ.",
     "II. TỒN TẠI, HẠN CHẾ", "Một số xã chưa điểm danh kịp thời.", "III. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI", "IV. KIẾN NGHỊ, ĐỀ XUẤT",
-    "Nơi nhận:", "- Thường trực Huyện ủy;", "- Lưu: VT, VHTT.", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Lê Quang Trung",
+    "Nơi nhận:", "- Thường trực Đảng ủy xã;", "- Lưu: VT, VH-XH.", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Lê Quang Trung",
     "Phụ lục", "(Kèm theo Báo cáo số 15/BC-UBND ngày", "Biểu 1. Số liệu tổng hợp", "Theo đơn vị (đơn vị cũ gộp vào đơn vị hiện nay)", "Xã Triệu Sơn", "Kinh phí theo nguồn",
   ]) expect(text).toContain(expected);
   // Unit roll-up row of the annex: Xã Triệu Sơn | 4 | 3 | 4 | 2 | 2 | 2.

@@ -20,15 +20,21 @@ export function readSeedCsv(file: string): Record<string, string>[] {
   });
 }
 
+/**
+ * The example organisation a new installation starts with: a body that exists after the 1/7/2025
+ * reorganisation (no more UBND huyện), with a signer block that fits it (an Ủy ban nhân dân is signed
+ * KT. CHỦ TỊCH / PHÓ CHỦ TỊCH). The first-run setup makes the administrator replace it before any
+ * document is printed.
+ */
 export const DEFAULT_ORG = {
   validFrom: "2020-01-01",
-  managingBody: "Ủy ban nhân dân huyện Triệu Sơn",
-  issuingBody: "Phòng Văn hóa và Thông tin",
+  managingBody: "Ủy ban nhân dân tỉnh Thanh Hóa",
+  issuingBody: "Ủy ban nhân dân xã Triệu Sơn",
   placeName: "Triệu Sơn",
   signerPrefix: "KT. CHỦ TỊCH",
   signerTitle: "PHÓ CHỦ TỊCH",
   signerName: "Lê Quang Trung",
-  reportRecipients: "Sở Văn hóa, Thể thao và Du lịch tỉnh Thanh Hóa;\nThường trực Huyện ủy;\nThường trực HĐND huyện;\nChủ tịch, các PCT UBND huyện;\nLưu: VT, VHTT.",
+  reportRecipients: "Sở Văn hóa, Thể thao và Du lịch tỉnh Thanh Hóa;\nThường trực Đảng ủy xã;\nThường trực HĐND xã;\nChủ tịch, các PCT UBND xã;\nLưu: VT, VH-XH.",
 };
 
 /** The plan this platform was built for (DOMAIN.md) and its four tasks. */

@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import type { Logger } from "pino";
 import { CSRF_ERROR_CODE } from "./csrf";
-import { HttpError, NotFound } from "./errors";
+import { Conflict, HttpError, NotFound, type ErrorLink } from "./errors";
 import { t } from "./messages";
 
 export const notFoundHandler: RequestHandler = (_req, _res, next) => next(new NotFound());
@@ -15,9 +15,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     let status = 500;
     let message: string = t.errors.body500;
+    let link: ErrorLink | undefined;
     if (err instanceof HttpError) {
       status = err.status;
       message = err.message;
+      if (err instanceof Conflict) link = err.link;
     } else if (err?.code === CSRF_ERROR_CODE) {
       status = 403;
       message = t.errors.csrf;
@@ -32,9 +34,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     if (res.headersSent) return;
     res.status(status);
-    if (wantsJson(req)) return res.json({ error: message });
+    if (wantsJson(req)) return res.json(link ? { error: message, link: link.href } : { error: message });
     const title = status === 403 ? t.errors.title403 : status === 404 ? t.errors.title404 : t.errors.title500;
-    res.render("error", { title, status, message }, (renderErr, html) => {
+    res.render("error", { title, status, message, link }, (renderErr, html) => {
       if (renderErr) {
         logger.error({ err: renderErr }, "error page failed to render");
         return res.type("text/plain").send(message);

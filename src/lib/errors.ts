@@ -14,8 +14,13 @@ export class Forbidden extends HttpError {
     super(403, message);
   }
 }
+/** A link the error page offers next to the message (e.g. to the page that fixes the cause). */
+export interface ErrorLink {
+  href: string;
+  label: string;
+}
 export class Conflict extends HttpError {
-  constructor(message: string) {
+  constructor(message: string, public link?: ErrorLink) {
     super(409, message);
   }
 }

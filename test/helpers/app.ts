@@ -6,7 +6,10 @@ import request from "supertest";
 import type { Express } from "express";
 import { createApp } from "../../src/app";
 import type { DbHandle } from "../../src/db/client";
-import type { Role } from "../../src/db/schema";
+import { appSettings, type Role } from "../../src/db/schema";
+import type { Db } from "../../src/db/client";
+import { PUBLIC_URL_KEY } from "../../src/lib/public-url";
+import { markSetupDone } from "../../src/lib/setup-state";
 import { createUser } from "../../src/features/users/users.service";
 import { createTestDb } from "./db";
 
@@ -17,10 +20,27 @@ export interface TestContext {
   close(): Promise<void>;
 }
 
-export async function createTestApp(opts: { loginIpLimit?: number } = {}): Promise<TestContext> {
+/** The public address test apps print in QR codes (not loopback, so issuing is allowed). */
+export const TEST_PUBLIC_URL = "http://taphuan.test";
+
+/**
+ * What an administrator's first-run setup writes, for tests that are not about it: the public address,
+ * the number pattern the tests were written with, and the "done" mark (the seeded organisation stays).
+ */
+export async function completeTestSetup(db: Db, publicUrl = TEST_PUBLIC_URL): Promise<void> {
+  await db.insert(appSettings).values([{ key: PUBLIC_URL_KEY, value: publicUrl }, { key: "certificate.numberPattern", value: "{seq}/GCN-VHTT" }]);
+  await markSetupDone(db, null);
+}
+
+/**
+ * A fresh app on a fresh database. The first-run setup is completed (as {@link completeTestSetup}) unless
+ * `setup: false` (tests of the setup itself); `publicUrl` is the PUBLIC_URL default.
+ */
+export async function createTestApp(opts: { loginIpLimit?: number; setup?: boolean; publicUrl?: string } = {}): Promise<TestContext> {
   const handle = await createTestDb();
+  if (opts.setup !== false) await completeTestSetup(handle.db);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "taphuan-data-"));
-  const app = createApp({ handle, dataDir, sessionSecret: "test-secret-test-secret-test-secret!", pruneSessions: false, loginIpLimit: opts.loginIpLimit ?? 1000 });
+  const app = createApp({ handle, dataDir, sessionSecret: "test-secret-test-secret-test-secret!", pruneSessions: false, loginIpLimit: opts.loginIpLimit ?? 1000, publicUrl: opts.publicUrl });
   return {
     handle, app, dataDir,
     close: async () => {

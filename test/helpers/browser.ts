@@ -7,7 +7,13 @@ import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { chromium, type Browser, type Page } from "playwright-core";
 import type { Express } from "express";
-import { createTestApp, type TestContext } from "./app";
+import { eq } from "drizzle-orm";
+import { appSettings } from "../../src/db/schema";
+import { PUBLIC_URL_KEY } from "../../src/lib/public-url";
+import { createTestApp, TEST_PUBLIC_URL, type TestContext } from "./app";
+
+/** The test app's public host (not loopback, so QR codes are printed); Chromium resolves it to 127.0.0.1. */
+const PUBLIC_HOST = new URL(TEST_PUBLIC_URL).hostname;
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const browserAvailable = fs.existsSync(CHROMIUM);
@@ -20,10 +26,12 @@ if (!browserAvailable) {
 /** `test` when a browser is available, `test.skip` otherwise (the reason is printed above). */
 export const browserTest = browserAvailable ? test : test.skip;
 
-export async function launchBrowser(): Promise<Browser> {
+/** `secureOrigins`: the test app's public origin, which Chromium is to treat as it treats 127.0.0.1. */
+export async function launchBrowser(secureOrigins: string[] = []): Promise<Browser> {
+  const secure = secureOrigins.length ? [`--unsafely-treat-insecure-origin-as-secure=${secureOrigins.join(",")}`] : [];
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [`--host-resolver-rules=MAP ${PUBLIC_HOST} 127.0.0.1`, ...secure, "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
 }
 
@@ -50,7 +58,8 @@ export function screenshotPath(name: string): string {
 
 /**
  * The usual set-up of a browser test file: a fresh test app served on a local port, and a browser
- * launched on first use; everything is closed after the file.
+ * launched on first use; everything is closed after the file. Pages are opened by the public address
+ * (http://taphuan.test:port), so the QR codes the app prints lead where the browser already is.
  */
 export function setupBrowserApp() {
   const state = {} as { ctx: TestContext; url: string; browser(): Promise<Browser> };
@@ -59,9 +68,10 @@ export function setupBrowserApp() {
   beforeAll(async () => {
     state.ctx = await createTestApp();
     server = await serve(state.ctx.app);
-    state.url = server.url;
+    state.url = `http://${PUBLIC_HOST}:${new URL(server.url).port}`;
+    await state.ctx.handle.db.update(appSettings).set({ value: state.url }).where(eq(appSettings.key, PUBLIC_URL_KEY));
   });
-  state.browser = async () => (browser ??= await launchBrowser());
+  state.browser = async () => (browser ??= await launchBrowser([state.url]));
   afterAll(async () => {
     await browser?.close();
     await server?.close();

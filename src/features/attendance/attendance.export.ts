@@ -6,7 +6,7 @@ import type { Db } from "../../db/client";
 import { renderSignInSheet, type SignInSession } from "../../lib/pdf";
 import { todayIso } from "../../lib/time";
 import { formatDate } from "../../lib/vietnamese";
-import { orgSettingsOn } from "../settings/settings.service";
+import { documentOrgOn } from "../settings/settings.service";
 import { attendanceMessages as m } from "./attendance.messages";
 import type { CourseAttendance } from "./attendance.service";
 import { enrolledPeople } from "./rollcall.service";
@@ -37,7 +37,7 @@ export function signInSessions(sessions: SheetCourse["sessions"]): SignInSession
 export async function signInSheetPdf(db: Db, course: SheetCourse, today = todayIso()): Promise<Uint8Array | null> {
   const sessions = signInSessions(course.sessions);
   if (!sessions.length) return null;
-  const [org, people] = await Promise.all([orgSettingsOn(db, today), enrolledPeople(db, course.id)]);
+  const [org, people] = await Promise.all([documentOrgOn(db, today), enrolledPeople(db, course.id)]);
   return renderSignInSheet({
     managingBody: org.managingBody || undefined,
     issuingBody: org.issuingBody,

@@ -13,11 +13,12 @@ import { checkinSettingsSchema, rollCallSchema } from "./attendance.schema";
 import { courseAttendance, updateCheckinSettings } from "./attendance.service";
 import { checkinRouter } from "./checkin.routes";
 import { getRollCall, saveRollCall } from "./rollcall.service";
+import type { PublicAddress } from "../../lib/public-url";
 
 const XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /** Routes of the attendance feature: roll-call, overview, exports (here) and check-in (checkin.routes.ts). */
-export function attendanceRouter({ db, secret }: { db: Db; dataDir: string; secret: string }): Router {
+export function attendanceRouter({ db, secret, site }: { db: Db; dataDir: string; secret: string; site: PublicAddress }): Router {
   const router = Router();
   const actor = (req: Request) => ({ id: currentUser(req).id, ip: req.ip ?? null });
   const staff = requireRole("admin", "trainer");
@@ -96,6 +97,6 @@ export function attendanceRouter({ db, secret }: { db: Db; dataDir: string; secr
     res.redirect(`/courses/${course.id}/sessions/${sessionId}/attendance`);
   });
 
-  router.use(checkinRouter({ db, secret }));
+  router.use(checkinRouter({ db, secret, site }));
   return router;
 }

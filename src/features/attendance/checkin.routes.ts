@@ -13,6 +13,7 @@ import type { Db } from "../../db/client";
 import { currentUser, requireLogin, requireRole } from "../../lib/auth";
 import { flash } from "../../lib/flash";
 import { parseForm } from "../../lib/forms";
+import { joinUrl, type PublicAddress } from "../../lib/public-url";
 import { t } from "../../lib/messages";
 import { idParam } from "../../lib/params";
 import { formatDate, formatDateTime } from "../../lib/vietnamese";
@@ -41,9 +42,8 @@ function takeGrace(req: Request, sessionId: number, token: string): number | und
   delete req.session.checkinGrace;
   return g.until;
 }
-const baseUrl = (req: Request) => `${req.protocol}://${req.get("host")}`;
 
-export function checkinRouter({ db, secret }: { db: Db; secret: string }): Router {
+export function checkinRouter({ db, secret, site }: { db: Db; secret: string; site: PublicAddress }): Router {
   const router = Router();
   const key = checkinKey(secret);
   const rules = new SessionRulesCache();
@@ -119,15 +119,17 @@ export function checkinRouter({ db, secret }: { db: Db; secret: string }): Route
     const course = await getManagedCourse(db, currentUser(req), idParam(req));
     const sessionId = idParam(req, "sid");
     const session = sessionOf(course, sessionId);
-    const state = await kioskState(db, key, course, sessionId, new Date(), baseUrl(req));
-    res.render("attendance/kiosk", { title: m.kioskTitle, course, session, state, codeUrl: `${baseUrl(req)}/checkin` });
+    // Phones in the room scan this: the configured public address, never the request's Host.
+    const base = await site.base();
+    const state = await kioskState(db, key, course, sessionId, new Date(), base);
+    res.render("attendance/kiosk", { title: m.kioskTitle, course, session, state, codeUrl: joinUrl(base, "/checkin") });
   });
 
   // GET /courses/:id/sessions/:sid/kiosk.json: what the kiosk polls (QR, code, count, latest names).
   router.get("/courses/:id/sessions/:sid/kiosk.json", requireRole("admin", "trainer"), async (req, res) => {
     const course = await getManagedCourse(db, currentUser(req), idParam(req));
     res.setHeader("Cache-Control", "no-store");
-    res.json(await kioskState(db, key, course, idParam(req, "sid"), new Date(), baseUrl(req)));
+    res.json(await kioskState(db, key, course, idParam(req, "sid"), new Date(), await site.base()));
   });
 
   return router;

@@ -9,6 +9,7 @@ import { attendanceMarks, enrollments, users } from "../../db/schema";
 import { NotFound } from "../../lib/errors";
 import { formatDateTime } from "../../lib/vietnamese";
 import { checkinCode, checkinOpen, checkinToken, DEFAULT_WINDOW_SECONDS, windowIndex } from "./checkin-token";
+import { joinUrl } from "../../lib/public-url";
 
 /** A course as getManagedCourse returns it (the parts the kiosk needs). */
 export interface KioskCourse {
@@ -81,7 +82,7 @@ export async function kioskState(db: Db, key: string, course: KioskCourse, sessi
   ]);
   const state = session.cancelled ? "cancelled" : window.open ? "open" : now < window.opensAt ? "before" : "after";
   const open = state === "open";
-  const url = open ? baseUrl + checkinPath(key, sessionId, now) : null;
+  const url = open ? joinUrl(baseUrl, checkinPath(key, sessionId, now)) : null;
   const windowMs = DEFAULT_WINDOW_SECONDS * 1000;
   return {
     open,

@@ -25,7 +25,10 @@ export const KEYS = {
   seal: "certificate.seal",
 } as const;
 
-export const DEFAULT_PATTERN = "{seq}/GCN-VHTT";
+/** Fits the seeded example body (an Ủy ban nhân dân); the first-run setup asks for the real one. */
+export const DEFAULT_PATTERN = "{seq}/GCN-UBND";
+// The series names the register's counter, not what is printed: it stays as it was, so an installation
+// that never saved its settings keeps numbering on from where it was.
 export const DEFAULT_SERIES = "GCN-VHTT";
 export const SEAL_MAX_BYTES = 2 * 1024 * 1024;
 /**
@@ -78,6 +81,14 @@ export async function saveCertificateSettings(db: Db, input: { pattern: string; 
     await put(tx, KEYS.series, input.series);
     await put(tx, KEYS.print, input.print);
     await audit(tx, { actorId: actor.id, action: "certificate.settings", targetType: "app_settings", targetId: "certificate", details: { ...input }, ip: actor.ip });
+  });
+}
+
+/** Saves only the number pattern (the first-run setup asks for it; already validated). */
+export async function saveNumberPattern(db: Db, pattern: string, actor: Actor): Promise<void> {
+  await db.transaction(async (tx) => {
+    await put(tx, KEYS.pattern, pattern);
+    await audit(tx, { actorId: actor.id, action: "certificate.settings", targetType: "app_settings", targetId: KEYS.pattern, details: { pattern }, ip: actor.ip });
   });
 }
 

@@ -5,6 +5,7 @@ import type { Db } from "../../db/client";
 import { currentUser, requireLogin, requireRole } from "../../lib/auth";
 import { flash } from "../../lib/flash";
 import { parseForm } from "../../lib/forms";
+import type { PublicAddress } from "../../lib/public-url";
 import { idParam } from "../../lib/params";
 import { attachmentHeader } from "../courses/materials.routes";
 import { certificatesMessages as m } from "./certificates.messages";
@@ -13,7 +14,7 @@ import { certificateFileName, certificatePdf, findByToken, getCertificate, histo
 import { completionRouter } from "./completion.routes";
 import { documentsRouter } from "./documents.routes";
 import { IssueJobs } from "./issue-jobs";
-import { baseUrlOf, issueRouter } from "./issue.routes";
+import { issueRouter } from "./issue.routes";
 import { reissueCertificate, revokeCertificate } from "./issue.service";
 import { vnDay } from "./snapshot";
 import { settingsRouter } from "./settings.routes";
@@ -22,8 +23,8 @@ import { settingsRouter } from "./settings.routes";
 export const VERIFY_LIMIT = { windowMs: 60_000, limit: 30 };
 
 /** Routes of the certificates feature (completion, issuing, documents, settings, verification). */
-export function certificatesRouter(deps: { db: Db; dataDir: string; secret: string; logger?: Logger }): Router {
-  const { db, dataDir } = deps;
+export function certificatesRouter(deps: { db: Db; dataDir: string; secret: string; site: PublicAddress; logger?: Logger }): Router {
+  const { db, dataDir, site } = deps;
   const router = Router();
   const jobs = new IssueJobs();
   const actor = (req: Request) => ({ id: currentUser(req).id, ip: req.ip ?? null });
@@ -31,9 +32,9 @@ export function certificatesRouter(deps: { db: Db; dataDir: string; secret: stri
   const onJobError = (err: unknown) => (deps.logger ? deps.logger.error({ err }, "certificate issue job") : console.error("certificate issue job", err));
 
   router.use(completionRouter({ db }));
-  router.use(issueRouter({ db, dataDir, jobs, onJobError }));
+  router.use(issueRouter({ db, dataDir, site, jobs, onJobError }));
   router.use(documentsRouter({ db }));
-  router.use(settingsRouter({ db, dataDir }));
+  router.use(settingsRouter({ db, dataDir, site }));
 
   // Per app instance, so one test's (or one server's) traffic never counts against another.
   const verifyLimiter = rateLimit({
@@ -84,7 +85,7 @@ export function certificatesRouter(deps: { db: Db; dataDir: string; secret: stri
     const id = idParam(req);
     const form = parseForm(reasonSchema, req.body);
     if (!form.ok) return failReason(req, res, id, "reissue", form.errors);
-    const issued = await reissueCertificate(db, id, form.data.reason, actor(req), { baseUrl: baseUrlOf(req), dataDir });
+    const issued = await reissueCertificate(db, id, form.data.reason, actor(req), { baseUrl: await site.base(), dataDir });
     flash(req, "success", m.reissued(issued.number));
     res.redirect(`/certificates/${issued.id}`);
   });

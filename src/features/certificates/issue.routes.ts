@@ -2,6 +2,8 @@ import { Router, type Request } from "express";
 import type { Db } from "../../db/client";
 import { currentUser, requireRole } from "../../lib/auth";
 import { ValidationError } from "../../lib/errors";
+import type { PublicAddress } from "../../lib/public-url";
+import { requireSetupDone } from "../../lib/setup-state";
 import { flash } from "../../lib/flash";
 import { parseForm } from "../../lib/forms";
 import { idParam } from "../../lib/params";
@@ -15,14 +17,15 @@ import { classCompletion } from "./completion.service";
 import type { IssueJobs } from "./issue-jobs";
 import { issueCertificate } from "./issue.service";
 
-/** The base of absolute URLs (QR codes) from the request: protocol (X-Forwarded-Proto when trusted) and host. */
-export const baseUrlOf = (req: Request): string => `${req.protocol}://${req.get("host")}`;
-
 /** Issuing for a course (admins only): one by one, all at once with progress, and the merged print. */
-export function issueRouter({ db, dataDir, jobs, onJobError }: { db: Db; dataDir: string; jobs: IssueJobs; onJobError: (err: unknown) => void }): Router {
+export function issueRouter({ db, dataDir, site, jobs, onJobError }: { db: Db; dataDir: string; site: PublicAddress; jobs: IssueJobs; onJobError: (err: unknown) => void }): Router {
   const router = Router();
   const actor = (req: Request) => ({ id: currentUser(req).id, ip: req.ip ?? null });
-  const env = (req: Request) => ({ baseUrl: baseUrlOf(req), dataDir });
+  // The verification URL's base is the configured public address, never the request's Host.
+  const env = async () => {
+    await requireSetupDone(db);
+    return { baseUrl: await site.base(), dataDir };
+  };
 
   // GET /courses/:id/certificates: issued certificates, who can still get one, the bulk job's progress.
   router.get("/courses/:id/certificates", requireRole("admin"), async (req, res) => {
@@ -41,7 +44,7 @@ export function issueRouter({ db, dataDir, jobs, onJobError }: { db: Db; dataDir
     const courseId = idParam(req);
     const form = parseForm(issueOneSchema, req.body);
     if (!form.ok) throw new ValidationError(form.errors);
-    const issued = await issueCertificate(db, courseId, form.data.userId, actor(req), env(req));
+    const issued = await issueCertificate(db, courseId, form.data.userId, actor(req), await env());
     if (req.accepts(["html", "json"]) === "json") return res.status(201).json({ id: issued.id, number: issued.number });
     flash(req, "success", m.issued(issued.number));
     res.redirect(req.body?.back === "completion" ? `/courses/${courseId}/completion#hv-${form.data.userId}` : `/courses/${courseId}/certificates`);
@@ -51,7 +54,7 @@ export function issueRouter({ db, dataDir, jobs, onJobError }: { db: Db; dataDir
   router.post("/courses/:id/certificates/issue-all", requireRole("admin"), async (req, res) => {
     const course = await getCourse(db, idParam(req));
     const running = jobs.get(course.id)?.running;
-    const job = await jobs.start(db, course, actor(req), env(req), onJobError);
+    const job = await jobs.start(db, course, actor(req), await env(), onJobError);
     flash(req, "info", running ? m.jobAlreadyRunning : job.total ? m.jobStarted : m.nothingToIssue);
     res.redirect(`/courses/${course.id}/certificates#tien-do`);
   });

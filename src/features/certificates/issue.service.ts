@@ -12,6 +12,9 @@ import type { Db } from "../../db/client";
 import { certificateCounters, certificates, courseSessions, courses, enrollments, ethnicities, units, users } from "../../db/schema";
 import { audit } from "../../lib/audit";
 import { Conflict, NotFound } from "../../lib/errors";
+import { t } from "../../lib/messages";
+import { checkPublicUrl, joinUrl, PUBLIC_URL_FORM } from "../../lib/public-url";
+import { requireSetupDone } from "../../lib/setup-state";
 import { renderCertificates } from "../../lib/pdf";
 import { todayIso } from "../../lib/time";
 import { orgSettingsOn } from "../settings/settings.service";
@@ -23,9 +26,9 @@ import { buildSnapshot, resultText, toCertificateData, type CertificateSnapshot 
 
 type Actor = { id: number; ip?: string | null };
 
-/** Where the issuing request came from: the verification URL's base and the data directory (seal). */
+/** What issuing needs besides the database: the verification URL's base and the data directory (seal). */
 export interface IssueEnv {
-  /** "https://taphuan.example.vn" (protocol + host of the request, no trailing slash). */
+  /** The configured public address, "https://taphuan.example.vn" (lib/public-url.ts; never the request's Host). */
   baseUrl: string;
   dataDir: string;
   /** Clock for the issue date (tests). */
@@ -70,8 +73,13 @@ export async function nextSeq(tx: Db, year: number, series: string): Promise<num
   return row.seq;
 }
 
-/** Settings and seal bytes, read before the transaction (no file I/O while the counter is locked). */
+/**
+ * Settings and seal bytes, read before the transaction (no file I/O while the counter is locked).
+ * Refuses before the first-run setup and with no usable public address (the QR would never verify).
+ */
 async function prepare(db: Db, env: IssueEnv): Promise<{ settings: CertificateSettings; seal?: Buffer }> {
+  if (!env.baseUrl || !checkPublicUrl(env.baseUrl).ok) throw new Conflict(env.baseUrl ? t.publicUrl.loopback(env.baseUrl) : t.publicUrl.missing, PUBLIC_URL_FORM);
+  await requireSetupDone(db);
   const settings = await getCertificateSettings(db);
   const problem = validatePattern(settings.pattern);
   if (problem) throw new Conflict(problem);
@@ -112,7 +120,7 @@ async function compose(
   const token = newVerificationToken();
   const snapshot = buildSnapshot({
     number, year, series: settings.series, seq, issueDate,
-    verifyUrl: `${env.baseUrl.replace(/\/+$/, "")}/verify/${token}`,
+    verifyUrl: joinUrl(env.baseUrl, `/verify/${token}`),
     person, course: parts.course, sessions, result: parts.result, completion: parts.completion, org,
     print: { ...settings.print, sealSha256: settings.sealSha256 },
     replaces: parts.replaces,

@@ -11,7 +11,7 @@ import {
 } from "../../lib/pdf";
 import { todayIso } from "../../lib/time";
 import { formatDate } from "../../lib/vietnamese";
-import { orgSettingsOn } from "../settings/settings.service";
+import { documentOrgOn } from "../settings/settings.service";
 import { certificatesMessages as m } from "./certificates.messages";
 import { vnDay, type CertificateSnapshot } from "./snapshot";
 import { tableWorkbook, type ColumnKind } from "../../lib/spreadsheet";
@@ -78,7 +78,7 @@ const documentDate = (year: number, today: string): string => (year < Number(tod
 export async function registerPdf(db: Db, year: number, today = todayIso()): Promise<Uint8Array> {
   const entries = await registerEntries(db, year);
   const date = documentDate(year, today);
-  const org = await orgSettingsOn(db, date);
+  const org = await documentOrgOn(db, date);
   const doc = await createDocument();
   setReproducibleMetadata(doc, `${m.registerDocTitle} ${year}`, date, { year, entries, org });
   const fonts = await embedTinos(doc);

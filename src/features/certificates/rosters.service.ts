@@ -8,14 +8,14 @@ import { tableWorkbook, type ColumnKind } from "../../lib/spreadsheet";
 import { todayIso } from "../../lib/time";
 import { formatDate } from "../../lib/vietnamese";
 import { getCourse } from "../courses/courses.service";
-import { orgSettingsOn } from "../settings/settings.service";
+import { documentOrgOn } from "../settings/settings.service";
 import { certificatesMessages as m } from "./certificates.messages";
 import { enrolledPeople } from "./completion.service";
 
 /** Everything a roster prints: header, subtitle lines and rows in roster order. */
 export async function rosterData(db: Db, courseId: number, today = todayIso()) {
   const course = await getCourse(db, courseId);
-  const [people, org] = await Promise.all([enrolledPeople(db, courseId), orgSettingsOn(db, today)]);
+  const [people, org] = await Promise.all([enrolledPeople(db, courseId), documentOrgOn(db, today)]);
   const lines = [course.title];
   const when = course.startDate && course.endDate ? m.rosterDates(formatDate(course.startDate), formatDate(course.endDate)) : "";
   const where = course.venue ? m.rosterVenue(course.venue) : "";

@@ -5,20 +5,20 @@ import { ValidationError } from "../../lib/errors";
 import { flash } from "../../lib/flash";
 import { formatDecimal } from "../../lib/vietnamese";
 import { parseForm } from "../../lib/forms";
+import type { PublicAddress } from "../../lib/public-url";
 import { renderCertificates } from "../../lib/pdf";
 import { todayIso } from "../../lib/time";
 import { uploadSingle } from "../../lib/upload";
-import { orgSettingsOn } from "../settings/settings.service";
+import { documentOrgOn } from "../settings/settings.service";
 import { attachmentHeader } from "../courses/materials.routes";
 import { getCertificateSettings, readSeal, removeSeal, saveCertificateSettings, saveSeal, SEAL_MAX_BYTES } from "./certificate-settings";
 import { certificatesMessages as m } from "./certificates.messages";
 import { settingsSchema } from "./certificates.schema";
-import { baseUrlOf } from "./issue.routes";
 import { formatCertificateNumber, validatePattern } from "./numbering";
 import { buildSnapshot, toCertificateData } from "./snapshot";
 
 /** Certificate settings (admins): number pattern and series, printer offsets, border, seal image. */
-export function settingsRouter({ db, dataDir }: { db: Db; dataDir: string }): Router {
+export function settingsRouter({ db, dataDir, site }: { db: Db; dataDir: string; site: PublicAddress }): Router {
   const router = Router();
   const actor = (req: Request) => ({ id: currentUser(req).id, ip: req.ip ?? null });
   const upload = uploadSingle({ route: "/certificates/settings/seal", field: "seal", maxBytes: SEAL_MAX_BYTES, allowed: ["image/png"], typeMessage: m.sealBadType, sizeMessage: m.sealTooLarge });
@@ -76,14 +76,14 @@ export function settingsRouter({ db, dataDir }: { db: Db; dataDir: string }): Ro
   });
 
   // GET /certificates/settings/sample.pdf: a sample certificate with the current settings, to align the printer.
-  router.get("/certificates/settings/sample.pdf", requireRole("admin"), async (req, res) => {
+  router.get("/certificates/settings/sample.pdf", requireRole("admin"), async (_req, res) => {
     const settings = await getCertificateSettings(db);
     const today = todayIso();
     const year = Number(today.slice(0, 4));
-    const org = await orgSettingsOn(db, today);
+    const org = await documentOrgOn(db, today);
     const number = validatePattern(settings.pattern) ? "001" : formatCertificateNumber(settings.pattern, { seq: 1, year, series: settings.series });
     const snapshot = buildSnapshot({
-      number, year, series: settings.series, seq: 1, issueDate: today, verifyUrl: `${baseUrlOf(req)}/verify/mau`,
+      number, year, series: settings.series, seq: 1, issueDate: today, verifyUrl: await site.absoluteUrl("/verify/mau"),
       person: { fullName: m.sampleName, ho: "Nguyễn", tenDem: "Thị", ten: "Mẫu", dateOfBirth: "1990-03-05", gender: "Nữ", ethnicity: "Kinh", unit: m.sampleUnit, position: null },
       course: { id: 0, title: m.sampleCourse, venue: m.sampleVenue }, sessions: [{ date: today, venue: null }],
       result: m.resultPassed, completion: "", org, print: { ...settings.print, sealSha256: settings.sealSha256 },

@@ -4,17 +4,21 @@
  * only snapshots, so later edits (a renamed unit, a new signer, new printer offsets) never change an
  * issued certificate. Pure: no I/O.
  */
-import type { CertificateData } from "../../lib/pdf";
+import { courseLabel, periodText, type CertificateData } from "../../lib/pdf";
 import { todayIso } from "../../lib/time";
 import { compareRosterNames, formatDate, formatPercent, nfc } from "../../lib/vietnamese";
 import { certificatesMessages as m } from "./certificates.messages";
 
-/** Snapshot layout version, stored so a later layout can still read old rows. */
-export const SNAPSHOT_SCHEMA = 1;
+/**
+ * Snapshot layout version, stored so a later layout can still read old rows. 2 (12/2026): the course
+ * line names the kind once and a one-day course prints one date; schema 1 rows keep the first wording,
+ * so their reprints still match the SHA-256 stored at issue.
+ */
+export const SNAPSHOT_SCHEMA = 2;
 
 /** What is stored in certificates.snapshot. */
 export interface CertificateSnapshot {
-  schema: typeof SNAPSHOT_SCHEMA;
+  schema: 1 | typeof SNAPSHOT_SCHEMA;
   /** Register number as printed ("015/GCN-VHTT") and the number line ("Số: 015/GCN-VHTT"). */
   number: string;
   numberLine: string;
@@ -186,6 +190,7 @@ export function toCertificateData(s: CertificateSnapshot, sealPng?: Uint8Array, 
     dateOfBirth: s.person.dateOfBirth,
     unit: s.person.unit,
     courseTitle: s.course.title,
+    ...(s.schema >= 2 ? { courseLabel: courseLabel(s.course.title), period: periodText(s.course.startDate, s.course.endDate) } : {}),
     startDate: s.course.startDate,
     endDate: s.course.endDate,
     venue: s.course.venue,

@@ -9,7 +9,7 @@ import { parseForm } from "../../lib/forms";
 import { idParam } from "../../lib/params";
 import { todayIso } from "../../lib/time";
 import { formatDate } from "../../lib/vietnamese";
-import { orgSettingsOn } from "../settings/settings.service";
+import { documentOrgOn } from "../settings/settings.service";
 import { dashboardRouter } from "./dashboard.routes";
 import { certificateRows, listFile, participantRows } from "./exports.service";
 import { parsePeriod, periodFromForm, periodPart, periodSlug, yearPeriod } from "./period";
@@ -198,7 +198,7 @@ export function reportsRouter({ db }: { db: Db; dataDir: string }): Router {
   async function participantsFile(req: Request, res: Response, format: "csv" | "xlsx") {
     const planId = idParam(req, "planId");
     const period = periodParam(req);
-    const [{ facts }, org] = await Promise.all([service.computeReport(db, planId, period), orgSettingsOn(db, todayIso())]);
+    const [{ facts }, org] = await Promise.all([service.computeReport(db, planId, period), documentOrgOn(db, todayIso())]);
     const bytes = await listFile(format, "participants", participantRows(facts), org.issuingBody);
     sendFile(res, bytes, `nguoi-tham-gia-${periodSlug(period)}.${format}`, format === "csv" ? "text/csv; charset=utf-8" : XLSX_TYPE);
   }
@@ -207,7 +207,7 @@ export function reportsRouter({ db }: { db: Db; dataDir: string }): Router {
     const planId = idParam(req, "planId");
     const period = periodParam(req);
     await service.getPlan(db, planId);
-    const [rows, org] = await Promise.all([certificateRows(db, planId, period), orgSettingsOn(db, todayIso())]);
+    const [rows, org] = await Promise.all([certificateRows(db, planId, period), documentOrgOn(db, todayIso())]);
     sendFile(res, await listFile(format, "certificates", rows, org.issuingBody), `giay-chung-nhan-${periodSlug(period)}.${format}`, format === "csv" ? "text/csv; charset=utf-8" : XLSX_TYPE);
   }
 

@@ -8,7 +8,7 @@ import { planTasks, plans, users } from "../../db/schema";
 import { audit } from "../../lib/audit";
 import { Conflict, NotFound } from "../../lib/errors";
 import { todayIso } from "../../lib/time";
-import { orgSettingsOn } from "../settings/settings.service";
+import { documentOrgOn } from "../settings/settings.service";
 import { effectiveEnd, periodOf } from "./period";
 import { buildReportDocx } from "./report-docx";
 import { sha256Hex, versionHash } from "./report-hash";
@@ -113,7 +113,7 @@ const orgInfo = (o: Record<string, unknown>): OrgInfo => ({
 /** Document data of the live (draft) report: today's figures, narrative and organisation settings. */
 export async function liveDocumentData(db: Db, planId: number, period: Period, now = new Date()): Promise<ReportDocumentData> {
   const today = todayIso(now);
-  const [plan, { figures }, state, org] = await Promise.all([getPlan(db, planId), computeReport(db, planId, period, today), reportState(db, planId, period), orgSettingsOn(db, today)]);
+  const [plan, { figures }, state, org] = await Promise.all([getPlan(db, planId), computeReport(db, planId, period, today), reportState(db, planId, period), documentOrgOn(db, today)]);
   return { plan, period, figures: { ...figures, plan }, narrative: state.narrative, org: orgInfo(org), frozen: null, documentTime: now.toISOString() };
 }
 
@@ -141,7 +141,7 @@ export async function freezeReport(db: Db, planId: number, period: Period, actor
     if (latest && latest.id !== draft.reopenedFromId) throw new Conflict(m.alreadyFrozen);
     const today = todayIso(now);
     const { figures } = await computeReport(tx, planId, period, today, true);
-    const org = await orgSettingsOn(tx, today);
+    const org = await documentOrgOn(tx, today);
     const frozenAt = new Date(now.getTime());
     const base = {
       planId, periodFrom: period.from, periodTo: period.to, version: (latest?.version ?? 0) + 1, previousId: latest?.id ?? null,

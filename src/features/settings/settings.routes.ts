@@ -3,21 +3,24 @@ import type { Db } from "../../db/client";
 import { currentUser, requireRole } from "../../lib/auth";
 import { flash } from "../../lib/flash";
 import { parseForm } from "../../lib/forms";
+import { savePublicUrl, savedPublicUrl, type PublicAddress } from "../../lib/public-url";
 import { t } from "../../lib/messages";
 import { todayIso } from "../../lib/time";
 import { formatDate } from "../../lib/vietnamese";
-import { orgSettingsSchema } from "./settings.schema";
+import { orgSettingsSchema, publicUrlSchema } from "./settings.schema";
 import * as service from "./settings.service";
 
-export function settingsRouter({ db }: { db: Db }): Router {
+export function settingsRouter({ db, site }: { db: Db; site: PublicAddress }): Router {
   const router = Router();
   router.use("/settings", requireRole("admin"));
 
-  async function render(res: Response, status: number, values: Record<string, unknown> | null, errors: Record<string, string>) {
+  async function render(res: Response, status: number, values: Record<string, unknown> | null, errors: Record<string, string>, address?: { values: Record<string, unknown>; errors: Record<string, string> }) {
     const current = await service.orgSettingsOn(db, todayIso());
     const history = await service.listOrgSettings(db);
     const formValues = values ?? { ...current, validFrom: formatDate(todayIso()) };
-    res.status(status).render("settings/org", { title: t.settings.title, current, history, values: formValues, errors });
+    const [inForce, saved] = await Promise.all([site.current(), savedPublicUrl(db)]);
+    const publicUrl = { inForce, fromEnv: !!inForce && !saved, values: address?.values ?? { publicUrl: inForce ?? "" }, errors: address?.errors ?? {} };
+    res.status(status).render("settings/org", { title: t.settings.title, current, history, values: formValues, errors, publicUrl });
   }
 
   // GET /settings: the organisation settings in force, their history and a form for a new version.
@@ -30,6 +33,15 @@ export function settingsRouter({ db }: { db: Db }): Router {
     await service.addOrgSettings(db, form.data, { id: currentUser(req).id, ip: req.ip ?? null });
     flash(req, "success", t.settings.saved);
     res.redirect("/settings");
+  });
+
+  // POST /settings/public-url: the address absolute links (QR codes) are built from; wins over PUBLIC_URL.
+  router.post("/settings/public-url", async (req, res) => {
+    const form = parseForm(publicUrlSchema, req.body);
+    if (!form.ok) return render(res, 422, null, {}, { values: req.body ?? {}, errors: form.errors });
+    await savePublicUrl(db, form.data.publicUrl, { id: currentUser(req).id, ip: req.ip ?? null });
+    flash(req, "success", t.publicUrl.saved);
+    res.redirect("/settings#dia-chi-cong-khai");
   });
 
   return router;

@@ -3,6 +3,7 @@ import type { Db } from "../../db/client";
 import { orgSettings } from "../../db/schema";
 import { audit } from "../../lib/audit";
 import { NotFound } from "../../lib/errors";
+import { requireSetupDone } from "../../lib/setup-state";
 import type { OrgSettingsInput } from "./settings.schema";
 
 export type OrgSnapshot = Omit<typeof orgSettings.$inferSelect, "createdBy" | "createdAt">;
@@ -17,6 +18,16 @@ export async function orgSettingsOn(db: Db, date: string): Promise<OrgSnapshot> 
   if (!found) throw new NotFound("Chưa có thông tin cơ quan.");
   const { createdBy: _b, createdAt: _a, ...snapshot } = found;
   return snapshot;
+}
+
+/**
+ * The organisation settings a document prints on `date`: as {@link orgSettingsOn}, but only once the
+ * first-run setup is done (until then the seeded example would be printed).
+ * @throws Conflict with a link to /setup while the setup is not done.
+ */
+export async function documentOrgOn(db: Db, date: string): Promise<OrgSnapshot> {
+  await requireSetupDone(db);
+  return orgSettingsOn(db, date);
 }
 
 /** Every version, newest first. */

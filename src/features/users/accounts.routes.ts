@@ -1,25 +1,16 @@
 /** Class accounts: logins and one-time passwords for a course's trainees, printed as account slips. */
-import { Router, type Request } from "express";
+import { Router } from "express";
 import type { Db } from "../../db/client";
 import { currentUser, requireRole } from "../../lib/auth";
 import { flash } from "../../lib/flash";
 import { t } from "../../lib/messages";
 import { idParam } from "../../lib/params";
+import type { PublicAddress } from "../../lib/public-url";
 import { getManagedCourse } from "../courses/courses.service";
 import { accountSlipsPdf } from "./account-slips";
 import { createClassAccounts } from "./accounts.service";
 
-/**
- * The site's address as trainees should type it.
- * TODO(merge): replace with the shared PUBLIC_URL helper from config once merged; until then
- * PUBLIC_URL is read here, falling back to the address this request came in on.
- */
-export function publicBaseUrl(req: Request): string {
-  const configured = process.env.PUBLIC_URL?.trim().replace(/\/+$/, "");
-  return configured || `${req.protocol}://${req.get("host")}`;
-}
-
-export function accountsRouter({ db }: { db: Db }): Router {
+export function accountsRouter({ db, site }: { db: Db; site: PublicAddress }): Router {
   const router = Router();
 
   // POST /courses/:id/accounts: creates accounts for the course's trainees who have none and answers with
@@ -28,12 +19,14 @@ export function accountsRouter({ db }: { db: Db }): Router {
   router.post("/courses/:id/accounts", requireRole("admin", "trainer"), async (req, res) => {
     const me = currentUser(req);
     const course = await getManagedCourse(db, me, idParam(req));
+    // First, so that no account is created whose slip could not be printed (refused while unset or loopback).
+    const siteUrl = await site.base();
     const issued = await createClassAccounts(db, course.id, { id: me.id, ip: req.ip ?? null });
     if (!issued.length) {
       flash(req, "info", t.accounts.noneToCreate);
       return res.redirect(`/courses/${course.id}/participants`);
     }
-    const pdf = await accountSlipsPdf({ courseTitle: course.title, siteUrl: publicBaseUrl(req), slips: issued });
+    const pdf = await accountSlipsPdf({ courseTitle: course.title, siteUrl, slips: issued });
     res.set("Cache-Control", "no-store").type("application/pdf").attachment(t.accounts.fileName(course.title)).send(Buffer.from(pdf));
   });
 

@@ -26,6 +26,13 @@ export interface CertificateData {
   startDate: string;
   endDate: string;
   venue: string;
+  /**
+   * Label of the course line ("Đã hoàn thành lớp bồi dưỡng: ") and the period ("ngày 03/12/2026"), from
+   * {@link courseLabel} and {@link periodText}. Absent (certificates issued before 12/2026, whose stored
+   * hash must still match a reprint), the first wording is printed.
+   */
+  courseLabel?: string;
+  period?: string;
   /** Optional result line, e.g. "Hoàn thành tốt". */
   result?: string;
   /** Place of the place-date line, e.g. "Triệu Sơn". */
@@ -46,6 +53,24 @@ export interface CertificateData {
   offsets?: { xMm: number; yMm: number };
   /** Draw a double border (off for pre-printed blanks). */
   withBorder?: boolean;
+}
+
+// A title that already names its kind ("Lớp bồi dưỡng …", "Hội nghị …") is not prefixed with a kind again;
+// one that starts with the activity ("Bồi dưỡng kỹ năng …", "Tập huấn …") only gets "lớp".
+const NAMES_KIND = /^(lớp|khóa|khoá|hội nghị|hội thảo|chương trình|đợt)(?=[\s,:.–-]|$)/u;
+const NAMES_ACTIVITY = /^(bồi dưỡng|tập huấn|đào tạo)(?=[\s,:.–-]|$)/u;
+
+/** The label before the course title, saying the kind once: "Đã hoàn thành lớp bồi dưỡng: ", "Đã hoàn thành: ". */
+export function courseLabel(title: string): string {
+  const t = nfc(title).trim().toLocaleLowerCase("vi");
+  if (NAMES_KIND.test(t)) return "Đã hoàn thành: ";
+  if (NAMES_ACTIVITY.test(t)) return "Đã hoàn thành lớp: ";
+  return "Đã hoàn thành lớp bồi dưỡng: ";
+}
+
+/** "ngày 03/12/2026" for a one-day course, else "từ ngày 01/12/2026 đến ngày 03/12/2026". */
+export function periodText(startDate: string, endDate: string): string {
+  return startDate === endDate ? `ngày ${formatDmy(startDate)}` : `từ ngày ${formatDmy(startDate)} đến ngày ${formatDmy(endDate)}`;
 }
 
 /** Per-document state: fonts embedded once, images de-duplicated by content. */
@@ -132,8 +157,8 @@ export async function renderCertificate(doc: PDFDocument, data: CertificateData)
   const lines: [string, string][] = [
     ["Sinh ngày: ", formatDmy(data.dateOfBirth)],
     ["Đơn vị công tác: ", data.unit],
-    ["Đã hoàn thành lớp bồi dưỡng: ", data.courseTitle],
-    ["Thời gian: ", `từ ngày ${formatDmy(data.startDate)} đến ngày ${formatDmy(data.endDate)}`],
+    [data.courseLabel ?? "Đã hoàn thành lớp bồi dưỡng: ", data.courseTitle],
+    ["Thời gian: ", data.period ?? `từ ngày ${formatDmy(data.startDate)} đến ngày ${formatDmy(data.endDate)}`],
     ["Tại: ", data.venue],
   ];
   if (data.result) lines.push(["Kết quả: ", data.result]);
