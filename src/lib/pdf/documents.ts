@@ -177,15 +177,15 @@ export async function renderSignInSheet(data: SignInSheetData): Promise<Uint8Arr
     flow.space(mm(3));
     // Names (then units, up to 45 mm) on one line first; session columns share the rest within 25–35 mm.
     const body = { font: fonts.regular, size: 12 };
-    const natural = (texts: string[], least: number, most: number) => Math.min(most, Math.max(least, ...texts.map((t) => textWidth(t, body) / mm(1) + 3)));
+    const natural = (texts: string[], least: number, most: number) => Math.min(most, Math.max(least, ...texts.map((t) => textWidth(t, body) / mm(1) + 3.5)));
     const names = natural(data.people.map((p) => p.fullName), SIGN_FIXED.name, 90);
     const units = natural(data.people.map((p) => p.unit ?? ""), SIGN_FIXED.unit, 45);
     const free = flow.width / mm(1) - SIGN_FIXED.tt - names - units;
     const sessionW = Math.min(SIGN_W.max, Math.max(SIGN_W.min, free / group.length));
     const columns: TableColumn[] = [
       { header: "TT", width: SIGN_FIXED.tt, align: "center" },
-      { header: "Họ và tên", keep: true, minWidth: SIGN_FIXED.name },
-      { header: "Đơn vị", minWidth: SIGN_FIXED.unit },
+      { header: "Họ và tên", keep: true, minWidth: names },
+      { header: "Đơn vị", minWidth: SIGN_FIXED.unit }, // wraps first when signature cells need the room
       ...group.map((s) => ({ header: ["Ký tên", formatDm(s.date), s.label ?? ""].filter(Boolean).join("\n"), width: sessionW })),
     ];
     const rows = data.people.map((p, i) => [String(i + 1), p.fullName, p.unit ?? "", ...group.map(() => "")]);

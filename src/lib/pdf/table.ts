@@ -171,10 +171,17 @@ export function drawTable(flow: PageFlow, options: TableOptions): TableResult {
   // Keep the header with the first row.
   flow.ensure(header.height + (rows[0]?.height ?? 0));
   const pageRoom = flow.size[1] - flow.margins.top - flow.margins.bottom;
-  const starts = planPages(
-    rows.map((r, i) => ({ height: r.height, keepWithNext: r.span, counts: !isSpan(options.rows[i]) })),
-    { first: flow.y - flow.bottom - header.height, next: pageRoom - (repeat ? header.height : 0), reserve: options.keepWithNext ?? 0, minRows: options.minRows },
-  );
+  const planRows = rows.map((r, i) => ({ height: r.height, keepWithNext: r.span, counts: !isSpan(options.rows[i]) }));
+  const plan = (): number[] =>
+    planPages(planRows, { first: flow.y - flow.bottom - header.height, next: pageRoom - (repeat ? header.height : 0), reserve: options.keepWithNext ?? 0, minRows: options.minRows });
+  let starts = plan();
+  // Too little room left on this page for the minimum number of rows: start the table on the next one.
+  const least = Math.min(options.minRows ?? 3, planRows.filter((r) => r.counts).length);
+  const onFirst = planRows.slice(0, starts[1] ?? planRows.length).filter((r) => r.counts).length;
+  if (starts.length > 1 && onFirst < least && flow.y < flow.size[1] - flow.margins.top - 0.01) {
+    flow.newPage();
+    starts = plan();
+  }
   const result: TableResult = { pages: [], headerRows: 0, rowsPerPage: [] };
   starts.forEach((start, p) => {
     if (p > 0) flow.newPage();
