@@ -7,7 +7,7 @@
  */
 import { eq } from "drizzle-orm";
 import type { Db } from "../src/db/client";
-import { attendanceMarks, certificates, courseSessions, enrollments, orgSettings, participantCategories, users } from "../src/db/schema";
+import { attendanceMarks, certificates, courseSessions, enrollments, orgSettings, participantCategories, planTasks, plans, users } from "../src/db/schema";
 import { saveCertificateSettings } from "../src/features/certificates/certificate-settings";
 import { issueCertificate, reissueCertificate, revokeCertificate } from "../src/features/certificates/issue.service";
 import { createCourse } from "../src/features/courses/courses.service";
@@ -67,6 +67,8 @@ export const FIXTURE_ORG = {
 /** What the fixture built. */
 export interface DocumentsFixture {
   year: number;
+  /** The seed plan the classes count towards (null without one). */
+  planId: number | null;
   adminId: number;
   trainer: { id: number; fullName: string };
   /** 8 sessions, all 32 trainees; 16 certificates (one re-issued). */
@@ -98,6 +100,9 @@ export async function buildDocumentsFixture(db: Db, adminId: number, year = 2026
   await db.insert(orgSettings).values({ ...FIXTURE_ORG, validFrom: `${year}-01-01`, createdBy: adminId });
   await saveCertificateSettings(db, { pattern: "{seq}/GCN-UBND", series: "GCN-UBND", print: { offsetXmm: 0, offsetYmm: 0, border: true } }, actor);
   const cats = await db.select().from(participantCategories).orderBy(participantCategories.id);
+  // Both classes count towards the seed plan's training task (no. 3), so the year's report has figures.
+  const [plan] = await db.select().from(plans).orderBy(plans.id).limit(1);
+  const [task] = plan ? await db.select().from(planTasks).where(eq(planTasks.planId, plan.id)).orderBy(planTasks.number).offset(2).limit(1) : [];
   const [trainerRow] = await db.insert(users).values({ ho: "Tôn Nữ", tenDem: "Hoàng Quỳnh", ten: "Như", fullName: "Tôn Nữ Hoàng Quỳnh Như", role: "trainer", login: `gv.fixture.${year}` }).returning();
   const people: { id: number; fullName: string }[] = [];
   for (const [i, [ho, tenDem, ten]] of FIXTURE_PEOPLE.entries()) {
@@ -112,7 +117,7 @@ export async function buildDocumentsFixture(db: Db, adminId: number, year = 2026
 
   const course = async (title: string, venue: string, sessions: { date: string; time: string }[], members: typeof people) => {
     const c = await createCourse(db, {
-      title, kind: "training", planTaskId: null, topic: null, description: null, organiserUnitCode: null, venue, capacity: null, enrollOpens: null, enrollCloses: null,
+      title, kind: "training", planTaskId: task?.id ?? null, topic: null, description: null, organiserUnitCode: null, venue, capacity: null, enrollOpens: null, enrollCloses: null,
       approvalRequired: false, status: "finished", countExcused: false, trainerIds: [trainerRow.id], targetCategoryIds: [], funding: [],
     }, actor);
     for (const s of sessions) {
@@ -141,7 +146,7 @@ export async function buildDocumentsFixture(db: Db, adminId: number, year = 2026
 
   const numbers = (await db.select({ number: certificates.number }).from(certificates).where(eq(certificates.year, year)).orderBy(certificates.seq)).map((r) => r.number);
   return {
-    year, adminId, trainer: { id: trainerRow.id, fullName: trainerRow.fullName }, course8, course12, people, numbers,
+    year, planId: plan?.id ?? null, adminId, trainer: { id: trainerRow.id, fullName: trainerRow.fullName }, course8, course12, people, numbers,
     words: ["Nam", "Nữ", ...people.map((p) => p.fullName), trainerRow.fullName, course8.title, course12.title, ...POSITIONS, ...Object.values(FIXTURE_ORG),
       "Hội trường Ủy ban nhân dân xã Triệu Sơn, tỉnh Thanh Hóa", "Nhà văn hóa thôn Đồng Mười, xã Triệu Sơn", "Sửa tên đệm theo căn cước công dân", "Cấp nhầm người, chưa đủ số buổi học"],
   };
