@@ -3,7 +3,7 @@
  * database, and every document the app produces, fetched through the app's own routes as an admin:
  * certificate, class print, register PDF + XLSX, roster PDF + XLSX, sign-in sheets (8 and 12
  * sessions), attendance XLSX, the frozen year report DOCX + XLSX, and the exports by CCCD.
- * Written to docs/samples/ (or OUT_DIR) with a grey PNG of every PDF page at 100 dpi (pdftoppm); DOCX and
+ * Written to docs/samples/ (or OUT_DIR) with a grey PNG of every PDF page at 100 dpi (poppler); DOCX and
  * XLSX pages are rendered through `soffice --headless --convert-to pdf` when LibreOffice is installed,
  * else their PNGs are skipped with a note. Dates printed "today" are the day the script runs.
  */
@@ -108,7 +108,8 @@ async function main(): Promise<void> {
         execFileSync("soffice", ["--headless", "--convert-to", "pdf", "--outdir", tmp, pdf], { stdio: "ignore", env: { ...process.env, HOME: tmp } });
         pdf = path.join(tmp, `${stem}.pdf`);
       }
-      execFileSync("pdftoppm", ["-r", "100", "-gray", "-png", pdf, path.join(out, `${stem}${name.endsWith(".pdf") ? "" : "." + name.split(".").pop()}`)]);
+      // pdftocairo (poppler, like pdftoppm) writes true greyscale PNGs: a third of pdftoppm's RGB ones.
+      execFileSync("pdftocairo", ["-r", "100", "-gray", "-png", pdf, path.join(out, `${stem}${name.endsWith(".pdf") ? "" : "." + name.split(".").pop()}`)]);
     }
     fs.rmSync(tmp, { recursive: true, force: true });
     const total = fs.readdirSync(out).reduce((s, f) => s + fs.statSync(path.join(out, f)).size, 0);
