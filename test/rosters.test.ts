@@ -186,7 +186,7 @@ test("the register book of a year (PDF and XLSX) has the DOMAIN columns, one row
   expect(execFileSync("pdfinfo", [file], { encoding: "utf8" })).toMatch(/Page size:\s+841\.89 x 595\.28/);
   const text = execFileSync("pdftotext", [file, "-"], { encoding: "utf8" }).replace(/\s+/g, " ");
   expect(text).toContain("SỔ CẤP GIẤY CHỨNG NHẬN");
-  expect(text).toContain(`Năm ${year}`);
+  expect(text).toContain(`NĂM ${year}`);
   for (const name of ["Đặng Văn Ưng", "Lê Thị Hà", "Hoàng Thị Vân"]) expect(text).toContain(name);
   expect(text).toContain("Người nhận ký");
   execFileSync("pdftoppm", ["-r", "60", "-png", "-l", "1", file, path.join(dir, "register")]);

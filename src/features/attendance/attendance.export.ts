@@ -19,6 +19,8 @@ interface SheetCourse {
   title: string;
   venue: string | null;
   sessions: { date: string; startTime: string; cancelled: boolean }[];
+  /** The course's trainers; the first one manages the class and signs the sheet. */
+  trainers?: { fullName: string }[];
 }
 
 /** Session columns of the sheet: non-cancelled sessions; the start time is added where a date has several. */
@@ -32,7 +34,8 @@ export function signInSessions(sessions: SheetCourse["sessions"]): SignInSession
 /**
  * The sign-in sheet of a course as PDF bytes: header of the organisation settings in force `today`,
  * course title, venue and dates, enrolled people sorted by given name, one signature column per
- * scheduled session. Returns null when the course has no session to sign for.
+ * scheduled session, the first trainer's name under "NGƯỜI QUẢN LÝ LỚP". Returns null when the course
+ * has no session to sign for.
  */
 export async function signInSheetPdf(db: Db, course: SheetCourse, today = todayIso()): Promise<Uint8Array | null> {
   const sessions = signInSessions(course.sessions);
@@ -49,6 +52,7 @@ export async function signInSheetPdf(db: Db, course: SheetCourse, today = todayI
     endDate: sessions[sessions.length - 1].date,
     sessions,
     people: people.map((p) => ({ fullName: p.fullName, unit: p.unitName ?? undefined })),
+    managerName: course.trainers?.[0]?.fullName,
   });
 }
 

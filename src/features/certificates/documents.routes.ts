@@ -7,7 +7,8 @@ import { getManagedCourse } from "../courses/courses.service";
 import { attachmentHeader } from "../courses/materials.routes";
 import { certificatesMessages as m } from "./certificates.messages";
 import { yearQuery } from "./certificates.schema";
-import { registerEntries, registerPdf, registerXlsx } from "./register.service";
+import { registerPdf } from "./register-pdf";
+import { registerEntries, registerXlsx } from "./register.service";
 import { rosterPdf, rosterXlsx } from "./rosters.service";
 
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

@@ -1,17 +1,12 @@
 /**
  * The register book "SỔ CẤP GIẤY CHỨNG NHẬN" of a year: one row per certificate in number order,
- * from the snapshots (what was printed), with re-issues and revocations noted; PDF (A4 landscape,
- * NĐ 30 header, ruled table with the header row repeated) and XLSX.
+ * from the snapshots (what was printed), with re-issues and revocations noted, and its XLSX (the PDF
+ * is register-pdf.ts).
  */
 import { asc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { certificates } from "../../db/schema";
-import {
-  A4_LANDSCAPE, addPageNumbers, createDocument, drawAdminHeader, drawTable, embedTinos, flowTitle, mm, PageFlow, setReproducibleMetadata, type TableColumn,
-} from "../../lib/pdf";
-import { todayIso } from "../../lib/time";
 import { formatDate } from "../../lib/vietnamese";
-import { documentOrgOn } from "../settings/settings.service";
 import { certificatesMessages as m } from "./certificates.messages";
 import { vnDay, type CertificateSnapshot } from "./snapshot";
 import { tableWorkbook, type ColumnKind } from "../../lib/spreadsheet";
@@ -20,6 +15,8 @@ import { tableWorkbook, type ColumnKind } from "../../lib/spreadsheet";
 export interface RegisterEntry {
   id: number;
   status: string;
+  /** Re-issued in place of an earlier certificate. */
+  reissue: boolean;
   number: string;
   fullName: string;
   dateOfBirth: string;
@@ -54,6 +51,7 @@ export async function registerEntries(db: Db, year: number): Promise<RegisterEnt
     return {
       id: r.id,
       status: r.status,
+      reissue: r.previousId !== null,
       number: r.number,
       fullName: s.person.fullName,
       dateOfBirth: formatDate(s.person.dateOfBirth),
@@ -71,30 +69,7 @@ export async function registerEntries(db: Db, year: number): Promise<RegisterEnt
 
 const cells = (e: RegisterEntry): string[] => [e.number, e.fullName, e.dateOfBirth, e.gender, e.ethnicity, e.unit, e.course, e.period, e.result, e.issueDate, "", e.note];
 
-/** The date a register is printed as of: today, or 31 December for a past year. */
-const documentDate = (year: number, today: string): string => (year < Number(today.slice(0, 4)) ? `${year}-12-31` : today);
-
-/** The register PDF of a year (an empty register prints its header and an empty table). */
-export async function registerPdf(db: Db, year: number, today = todayIso()): Promise<Uint8Array> {
-  const entries = await registerEntries(db, year);
-  const date = documentDate(year, today);
-  const org = await documentOrgOn(db, date);
-  const doc = await createDocument();
-  setReproducibleMetadata(doc, `${m.registerDocTitle} ${year}`, date, { year, entries, org });
-  const fonts = await embedTinos(doc);
-  const flow = new PageFlow(doc, fonts, { size: A4_LANDSCAPE });
-  flow.y = drawAdminHeader(flow.page, fonts, { managingBody: org.managingBody, issuingBody: org.issuingBody }, { x: flow.left, top: flow.y, width: flow.width }) - mm(6);
-  flowTitle(flow, m.registerDocTitle, [m.registerYear(year)]);
-  flow.space(mm(3));
-  // mm, scaled to the text width: a number like "001/GCN-VHTT" and dd/mm/yyyy dates fit on one line at 10 pt.
-  const widths = [27, 30, 22, 11, 12, 24, 34, 23, 12, 22, 17, 30];
-  const columns: TableColumn[] = m.registerColumns.map((header, i) => ({ header, width: widths[i], align: [2, 3, 9].includes(i) ? "center" : "left" }));
-  drawTable(flow, { columns, rows: entries.map(cells), fontSize: 10, headerFontSize: 10, padding: 3, minRowHeight: mm(10) });
-  addPageNumbers(flow.pages, fonts);
-  return doc.save();
-}
-
-/** The register XLSX of a year (same rows as the PDF; birth and issue dates as date cells). */
+/** The register XLSX of a year (same rows as the PDF). */
 export async function registerXlsx(db: Db, year: number): Promise<Buffer> {
   const entries = await registerEntries(db, year);
   const kinds: Record<number, ColumnKind> = { 2: "date", 9: "date" };

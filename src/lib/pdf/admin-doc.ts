@@ -104,11 +104,12 @@ export function drawAdminHeader(
 
 /**
  * Centred bold title and subtitle lines (type of document and its subject), written into a flow.
- * `sizes` are [title, subtitle] in pt (default 14 and 14; NĐ 30 allows 13–14).
+ * `sizes` are [title, subtitle] in pt (default 14 and 14; NĐ 30 allows 13–14). Lines are balanced,
+ * so a wrapped title never leaves one word alone on its last line.
  */
 export function flowTitle(flow: PageFlow, title: string, subtitles: string[] = [], sizes: [number, number] = [14, 14]): void {
-  flow.text(title, { font: flow.fonts.bold, size: sizes[0] }, { align: "center" });
-  for (const sub of subtitles) flow.text(sub, { font: flow.fonts.bold, size: sizes[1] }, { align: "center" });
+  flow.text(title, { font: flow.fonts.bold, size: sizes[0] }, { align: "center", balanced: true });
+  for (const sub of subtitles) flow.text(sub, { font: flow.fonts.bold, size: sizes[1] }, { align: "center", balanced: true });
 }
 
 /** Signature block data. */

@@ -6,7 +6,7 @@
 import { addPageNumbers, drawAdminHeader, drawSignatureBlock, flowTitle, measureSignatureBlock, type AdminHeader, type SignatureBlock } from "./admin-doc";
 import { formatDm, formatDmy, formatPlaceDate } from "./dates";
 import { embedTinos } from "./fonts";
-import { A4_LANDSCAPE, leading, mm, PageFlow } from "./layout";
+import { A4_LANDSCAPE, leading, mm, PageFlow, textWidth } from "./layout";
 import { createDocument, setReproducibleMetadata } from "./meta";
 import { drawTable, type TableColumn } from "./table";
 
@@ -48,7 +48,7 @@ export interface SignInSheetData extends ClassDocumentBase {
   /** Signature title at the foot (default "NGƯỜI QUẢN LÝ LỚP"). */
   managerTitle?: string;
   managerName?: string;
-  /** Most session columns on one sheet (default 10, i.e. ≥ 15 mm each on A4 landscape). */
+  /** Most session columns on one sheet (default: as many 25 mm signature cells as fit, 6 on A4 landscape). */
   maxSessionsPerSheet?: number;
 }
 
@@ -94,27 +94,31 @@ function header(flow: PageFlow, data: ClassDocumentBase): void {
   flow.y = drawAdminHeader(flow.page, flow.fonts, h, { x: flow.left, top: flow.y, width: flow.width }) - mm(6);
 }
 
-/** Foot of a class document: lines, then a signature block on the right. */
-interface Foot {
+/** Foot of a class document: lines, then an optional signature block on the right. */
+export interface Foot {
   lines: string[];
-  block: SignatureBlock;
+  block?: SignatureBlock;
   width: number;
   height: number;
 }
 
 const SIG = { space: mm(25) };
+const FOOT_LINE = 13;
 
-function planFoot(flow: PageFlow, data: ClassDocumentBase, lines: string[], signer: { prefix?: string; title: string; name: string }): Foot {
+/** Measure the foot (so the table keeps its last rows with it). */
+export function planFoot(flow: PageFlow, data: ClassDocumentBase, lines: string[], signer?: { prefix?: string; title: string; name: string }): Foot {
   const width = Math.min(mm(110), flow.width / 2);
-  const block = { ...signer, placeDate: data.place ? formatPlaceDate(data.place, data.documentDate) : undefined };
-  const height = mm(4) + lines.length * leading(13) + mm(3) + measureSignatureBlock(flow.fonts, block, width, SIG);
+  const block = signer ? { ...signer, placeDate: data.place ? formatPlaceDate(data.place, data.documentDate) : undefined } : undefined;
+  const sig = block ? mm(3) + measureSignatureBlock(flow.fonts, block, width, SIG) : 0;
+  const height = mm(4) + lines.length * leading(FOOT_LINE) + sig;
   return { lines, block, width, height };
 }
 
 /** Draw the foot, all on one page. */
-function drawFoot(flow: PageFlow, foot: Foot): void {
+export function drawFoot(flow: PageFlow, foot: Foot): void {
   if (!flow.ensure(foot.height)) flow.space(mm(4));
-  for (const l of foot.lines) flow.text(l, { font: flow.fonts.regular, size: 13 });
+  for (const l of foot.lines) flow.text(l, { font: flow.fonts.regular, size: FOOT_LINE });
+  if (!foot.block) return;
   flow.space(mm(3));
   const box = { x: flow.left + flow.width - foot.width, top: flow.y, width: foot.width };
   flow.y = drawSignatureBlock(flow.page, flow.fonts, foot.block, box, SIG);
@@ -129,21 +133,33 @@ function chunks<T>(items: T[], max: number): T[][] {
   return out;
 }
 
+/** A signature cell: at least 25 mm wide (and 10 mm high, the row height), at most 35 mm wide. */
+const SIGN_W = { min: 25, max: 35 };
+/** Least widths (mm) of the fixed columns of a sign-in sheet: TT, name, unit. */
+const SIGN_FIXED = { tt: 10, name: 45, unit: 25 };
+
+/** Most session columns that fit a sheet `widthPt` wide with signature cells of at least 25 mm. */
+export function sessionsPerSheet(widthPt: number, max = Infinity): number {
+  const free = widthPt / mm(1) - SIGN_FIXED.tt - SIGN_FIXED.name - SIGN_FIXED.unit;
+  return Math.max(1, Math.min(max, Math.floor(free / SIGN_W.min)));
+}
+
 /**
  * Sign-in sheet, A4 landscape: header, "DANH SÁCH KÝ NHẬN", course, venue and dates; columns
  * TT | Họ và tên | Đơn vị | one "Ký tên dd/mm" column per session; "Tổng số: N người" and the class
- * manager's signature at the foot.
+ * manager's signature, with the name printed under it, at the foot.
  *
- * Many sessions: a session column needs ~15 mm to sign in, so at most `maxSessionsPerSheet`
- * (default 10) fit beside the fixed columns. More sessions are split evenly into several complete
- * sheets (e.g. 14 → 7 + 7), each with header, a "Buổi a–b / n" line, the full list of people and the
- * foot, each starting on a new page. Columns are never shrunk below a signable width.
+ * Signature cells are at least 25 × 10 mm, so a sheet holds as many sessions as fit beside the fixed
+ * columns (6 on A4 landscape; `maxSessionsPerSheet` may lower it). More sessions are split evenly
+ * into several complete sheets (e.g. 8 → 4 + 4), each with header, a "Buổi a–b / n" line, the full
+ * list of people and the foot, each starting on a new page. No page holds fewer than 3 people unless
+ * the class is that small.
  */
 export async function renderSignInSheet(data: SignInSheetData): Promise<Uint8Array> {
   const title = data.title ?? "DANH SÁCH KÝ NHẬN";
   const { doc, fonts, flow } = await start(data, title);
   const numbered = data.sessions.map((s, i) => ({ ...s, n: i + 1 }));
-  const groups = chunks(numbered, data.maxSessionsPerSheet ?? 10);
+  const groups = chunks(numbered, sessionsPerSheet(flow.width, data.maxSessionsPerSheet));
   const dates = data.endDate && data.endDate !== data.startDate
     ? `từ ngày ${formatDmy(data.startDate)} đến ngày ${formatDmy(data.endDate)}`
     : `ngày ${formatDmy(data.startDate)}`;
@@ -153,27 +169,29 @@ export async function renderSignInSheet(data: SignInSheetData): Promise<Uint8Arr
     const firstPage = flow.pages.length - 1;
     header(flow, data);
     flowTitle(flow, title, [data.courseTitle]);
-    flow.text(where, { font: fonts.italic, size: 13 }, { align: "center" });
+    flow.text(where, { font: fonts.italic, size: 13 }, { align: "center", balanced: true });
     if (groups.length > 1) {
       const range = `Buổi ${group[0].n}–${group[group.length - 1].n} / ${data.sessions.length}`;
       flow.text(`(${range})`, { font: fonts.italic, size: 13 }, { align: "center" });
     }
     flow.space(mm(3));
-    // Fixed columns in mm; session columns share the rest, capped at 40 mm (surplus goes to names).
-    const fixed = { tt: 11, name: 50, unit: 45 };
-    const free = flow.width / mm(1) - fixed.tt - fixed.name - fixed.unit;
-    const sessionW = Math.min(40, free / Math.max(1, group.length));
-    const surplus = free - sessionW * group.length;
+    // Names (then units, up to 45 mm) on one line first; session columns share the rest within 25–35 mm.
+    const body = { font: fonts.regular, size: 12 };
+    const natural = (texts: string[], least: number, most: number) => Math.min(most, Math.max(least, ...texts.map((t) => textWidth(t, body) / mm(1) + 3.5)));
+    const names = natural(data.people.map((p) => p.fullName), SIGN_FIXED.name, 90);
+    const units = natural(data.people.map((p) => p.unit ?? ""), SIGN_FIXED.unit, 45);
+    const free = flow.width / mm(1) - SIGN_FIXED.tt - names - units;
+    const sessionW = Math.min(SIGN_W.max, Math.max(SIGN_W.min, free / group.length));
     const columns: TableColumn[] = [
-      { header: "TT", width: fixed.tt, align: "center" },
-      { header: "Họ và tên", width: fixed.name + surplus * 0.55 },
-      { header: "Đơn vị", width: fixed.unit + surplus * 0.45 },
+      { header: "TT", width: SIGN_FIXED.tt, align: "center" },
+      { header: "Họ và tên", keep: true, minWidth: names },
+      { header: "Đơn vị", minWidth: SIGN_FIXED.unit }, // wraps first when signature cells need the room
       ...group.map((s) => ({ header: ["Ký tên", formatDm(s.date), s.label ?? ""].filter(Boolean).join("\n"), width: sessionW })),
     ];
     const rows = data.people.map((p, i) => [String(i + 1), p.fullName, p.unit ?? "", ...group.map(() => "")]);
     const signer = { title: data.managerTitle ?? "NGƯỜI QUẢN LÝ LỚP", name: data.managerName ?? "" };
     const foot = planFoot(flow, data, [`Tổng số: ${data.people.length} người`], signer);
-    drawTable(flow, { columns, rows, fontSize: 12, minRowHeight: mm(9), keepWithNext: foot.height });
+    drawTable(flow, { columns, rows, fontSize: 12, minRowHeight: mm(10), keepWithNext: foot.height });
     drawFoot(flow, foot);
     // Each sheet is numbered on its own (first page unnumbered, NĐ 30).
     if (data.pageNumbers ?? true) addPageNumbers(flow.pages.slice(firstPage), fonts);
@@ -184,7 +202,8 @@ export async function renderSignInSheet(data: SignInSheetData): Promise<Uint8Arr
 /**
  * Participant roster in annex style, A4 landscape: optional header or annex lines, "DANH SÁCH HỌC
  * VIÊN", subtitles; columns TT | Họ và tên | Ngày sinh | Giới tính | Dân tộc | Chức vụ | Đơn vị | Đối
- * tượng | Ghi chú; the header row repeats on every page; optional signature block.
+ * tượng | Ghi chú (widths from the content); the header row repeats on every page; "Tổng số: N người"
+ * and an optional signature block at the foot.
  */
 export async function renderRoster(data: RosterData): Promise<Uint8Array> {
   const title = data.title ?? "DANH SÁCH HỌC VIÊN";
@@ -195,16 +214,17 @@ export async function renderRoster(data: RosterData): Promise<Uint8Array> {
   }
   flowTitle(flow, title, data.subtitles ?? []);
   flow.space(mm(3));
+  // Widths from the content: a long name stays on one line, an empty notes column stays narrow.
   const columns: TableColumn[] = [
     { header: "TT", width: 10, align: "center" },
-    { header: "Họ và tên", width: 44 },
-    { header: "Ngày sinh", width: 24, align: "center" },
-    { header: "Giới tính", width: 17, align: "center" },
-    { header: "Dân tộc", width: 18, align: "center" },
-    { header: "Chức vụ", width: 36 },
-    { header: "Đơn vị", width: 44 },
-    { header: "Đối tượng", width: 40 },
-    { header: "Ghi chú", width: 29 },
+    { header: "Họ và tên", keep: true },
+    { header: "Ngày sinh", align: "center", keep: true },
+    { header: "Giới tính", align: "center" },
+    { header: "Dân tộc", align: "center" },
+    { header: "Chức vụ" },
+    { header: "Đơn vị" },
+    { header: "Đối tượng" },
+    { header: "Ghi chú", minWidth: 18 },
   ];
   const rows = data.rows.map((r, i) => [
     String(i + 1),
@@ -217,9 +237,9 @@ export async function renderRoster(data: RosterData): Promise<Uint8Array> {
     r.category ?? "",
     r.note ?? "",
   ]);
-  const foot = data.signer ? planFoot(flow, data, [], data.signer) : undefined;
-  drawTable(flow, { columns, rows, fontSize: 12, keepWithNext: foot?.height });
-  if (foot) drawFoot(flow, foot);
+  const foot = planFoot(flow, data, [`Tổng số: ${data.rows.length} người`], data.signer);
+  drawTable(flow, { columns, rows, fontSize: 12, keepWithNext: foot.height });
+  drawFoot(flow, foot);
   if (data.pageNumbers ?? true) addPageNumbers(flow.pages, fonts);
   return doc.save();
 }

@@ -7,3 +7,4 @@ export * from "./fonts";
 export * from "./meta";
 export * from "./qr";
 export * from "./table";
+export * from "./table-plan";

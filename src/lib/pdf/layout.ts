@@ -39,13 +39,17 @@ export interface Margins {
   left: number;
 }
 
-/** NĐ 30/2020 portrait margins: top/bottom 20 mm, left 30 mm, right 15 mm. */
+/** NĐ 30/2020 portrait margins, its minimums: top/bottom 20 mm, left (binding) 30 mm, right 15 mm. */
 export const MARGINS_PORTRAIT: Margins = { top: mm(20), bottom: mm(20), left: mm(30), right: mm(15) };
 /**
- * Landscape annex margins (NĐ 30 fixes only portrait ones): top 20 mm, bottom 15 mm, left 20 mm,
- * right 15 mm — keeps a binding edge and leaves 262 mm of table width.
+ * Landscape margins. NĐ 30 gives top/bottom 20–25, left 30–35 and right 15–20 mm without naming the
+ * orientation; the 30 mm side is the binding edge. We keep the binding on the left edge of the page as
+ * it is read: our landscape documents are a ledger (the register book, bound on its short side and
+ * opened flat) and lists signed at the table and filed flat in the class folder, punched on the left
+ * like the portrait pages around them. Top and bottom take the 20 mm minimum so a page holds the most
+ * rows; that leaves 252 × 170 mm of text area.
  */
-export const MARGINS_LANDSCAPE: Margins = { top: mm(20), bottom: mm(15), left: mm(20), right: mm(15) };
+export const MARGINS_LANDSCAPE: Margins = { top: mm(20), bottom: mm(20), left: mm(30), right: mm(15) };
 
 /** Black, the only colour NĐ 30 documents use. */
 export const BLACK: Color = rgb(0, 0, 0);
@@ -78,8 +82,10 @@ export function textWidth(text: string, style: TextStyle): number {
 }
 
 /**
- * Wrap `text` to lines no wider than `maxWidth`. Honours "\n"; breaks on spaces; a word longer than
- * the width is broken between characters. Returns at least one (possibly empty) line.
+ * Wrap `text` to lines no wider than `maxWidth`. Honours "\n"; breaks only at spaces, never inside a
+ * word (a register number, a date or a syllable is one word): a single word wider than `maxWidth`
+ * gets a line of its own and overflows, so callers that must stay inside a box pick a size with
+ * {@link fitWordsSize} first. Returns at least one (possibly empty) line.
  */
 export function wrapText(text: string, style: TextStyle, maxWidth: number): string[] {
   const out: string[] = [];
@@ -95,28 +101,45 @@ export function wrapText(text: string, style: TextStyle, maxWidth: number): stri
         continue;
       }
       if (line) out.push(line);
-      if (w <= maxWidth) {
-        line = word;
-        lineW = w;
-        continue;
-      }
-      // Overlong word: hard-break between characters.
-      line = "";
-      lineW = 0;
-      for (const ch of Array.from(word)) {
-        const cw = textWidth(ch, style);
-        if (line && lineW + cw > maxWidth) {
-          out.push(line);
-          line = "";
-          lineW = 0;
-        }
-        line += ch;
-        lineW += cw;
-      }
+      line = word;
+      lineW = w;
     }
     out.push(line);
   }
   return out;
+}
+
+/** Width of the widest single word of `text` (what a box must hold for no word to break). */
+export function longestWord(text: string, style: TextStyle): number {
+  return Math.max(0, ...nfc(text).split(/\s+/).filter(Boolean).map((w) => textWidth(w, style)));
+}
+
+/**
+ * The type size, at most `style.size` and at least `min`, at which every word of `text` fits
+ * `maxWidth` (a word too long for its cell is set smaller rather than broken). Rounded down to 0.1 pt.
+ */
+export function fitWordsSize(text: string, style: TextStyle, maxWidth: number, min = style.size * 0.6): number {
+  const w = longestWord(text, style);
+  if (w <= maxWidth || w === 0) return style.size;
+  return Math.max(min, Math.floor(((style.size * maxWidth) / w) * 10) / 10);
+}
+
+/**
+ * Wrap like {@link wrapText}, then narrow the measure as far as the line count allows, so the lines
+ * come out even and no line holds one lonely word under a long one (centred titles).
+ */
+export function wrapBalanced(text: string, style: TextStyle, maxWidth: number): string[] {
+  const lines = wrapText(text, style, maxWidth);
+  if (lines.length < 2 || text.includes("\n")) return lines;
+  let lo = Math.max(longestWord(text, style), maxWidth / lines.length);
+  let hi = maxWidth;
+  // Narrowest width that still gives the same number of lines (the count only grows as width shrinks).
+  for (let i = 0; i < 20 && hi - lo > 0.5; i++) {
+    const mid = (lo + hi) / 2;
+    if (wrapText(text, style, mid).length > lines.length) lo = mid;
+    else hi = mid;
+  }
+  return wrapText(text, style, hi);
 }
 
 const fontKeys = new WeakMap<PDFPage, Map<PDFFont, PDFName>>();
@@ -255,10 +278,11 @@ export class PageFlow {
    * Draw wrapped text inside the text area (or an inset of it), moving the cursor down; lines that do
    * not fit go to the next page.
    */
-  text(text: string, style: TextStyle, opts: { align?: Align; indent?: number; lineHeight?: number } = {}): void {
+  text(text: string, style: TextStyle, opts: { align?: Align; indent?: number; lineHeight?: number; balanced?: boolean } = {}): void {
     const indent = opts.indent ?? 0;
     const lh = opts.lineHeight ?? leading(style.size);
-    for (const line of wrapText(text, style, this.width - indent)) {
+    const wrap = opts.balanced ? wrapBalanced : wrapText;
+    for (const line of wrap(text, style, this.width - indent)) {
       this.ensure(lh);
       drawLine(this.page, line, style, {
         x: this.left + indent,
