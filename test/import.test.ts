@@ -117,12 +117,14 @@ test("preview: each row valid or not with its line and reason, matches to existi
   expect(text).toMatch(/<td data-label="Dòng">3<\/td>\s*<td data-label="Họ và tên" class="name">Nguyễn Thị Thu Hà<\/td>/);
   expect(text).toContain(`${existing.fullName} (theo họ tên và ngày sinh)`);
   expect(text).toContain("Ngày sinh không hợp lệ (dd/mm/yyyy): &#34;31/02/1990&#34;");
-  expect(text).toContain("Không có đơn vị &#34;Xã Không Tồn Tại&#34; trong danh mục");
+  // An unknown unit no longer drops the person: a warning, and the unit can be chosen for the whole file.
+  expect(text).toContain("Đơn vị &#34;Xã Không Tồn Tại&#34; chưa có trong danh mục");
+  expect(text).toContain('name="unitName_0" value="Xã Không Tồn Tại"');
   expect(text).toContain("Số CCCD phải gồm đúng 12 chữ số: &#34;123456789&#34;");
   expect(text).toContain("Trùng với dòng 7 (theo số CCCD)");
   expect(text).toMatch(/<td data-label="Dòng">4<\/td>[\s\S]*?Ngày sinh không hợp lệ/);
   expect(text).toMatch(/<td data-label="Dòng">8<\/td>[\s\S]*?Trùng với dòng 7/);
-  expect(text).toContain("Xác nhận nhập 2 người");
+  expect(text).toContain("Xác nhận nhập 3 người: 3 được xếp chỗ");
   expect(tokenFrom(text)).toBeDefined();
   expect({ users: await countOf(users), enrollments: await countOf(enrollments), audit: await countOf(auditLog) }).toEqual(before);
 });
