@@ -280,3 +280,22 @@ test("an XLSX zip bomb (tiny upload, huge inflated size) is refused with a messa
   expect(res.status).toBe(413);
   expect(res.text).toContain("khi giải nén quá lớn");
 });
+
+test("an abandoned preview is removed after an hour, not a day: its upload can no longer be confirmed (issue #13)", async () => {
+  const course = await makeCourse();
+  const res = await upload(admin, course.id, await xlsx([[1, "Nguyễn Văn Bỏ Dở", "01/01/1990"]]));
+  const token = tokenFrom(res.text)!;
+  const file = path.join(importsDir(), token);
+  const old = new Date(Date.now() - 61 * 60 * 1000);
+  fs.utimesSync(file, old, old);
+  const late = await admin.agent.post(`/courses/${course.id}/import/confirm`).type("form").send({ _csrf: csrfFrom(res.text), token });
+  expect((await admin.agent.get(late.headers.location)).text).toContain("Bản xem trước đã hết hạn");
+  expect(await db().select().from(users).where(eq(users.fullName, "Nguyễn Văn Bỏ Dở"))).toEqual([]);
+  // Another user's upload sweeps an hour-old file away.
+  const stale = path.join(importsDir(), "f".repeat(32));
+  fs.writeFileSync(stale, "x");
+  fs.utimesSync(stale, old, old);
+  const other = await loginAs(ctx, "admin");
+  await upload(other, course.id, await xlsx([[1, "Nguyễn Văn Khác", "01/01/1990"]]));
+  expect(storedFiles()).not.toContain("f".repeat(32));
+});

@@ -6,7 +6,7 @@ import ExcelJS from "exceljs";
 import type { Db } from "../../db/client";
 import { renderSignInSheet, type SignInSession } from "../../lib/pdf";
 import { todayIso } from "../../lib/time";
-import { formatDate } from "../../lib/vietnamese";
+import { formatBirth, formatDate } from "../../lib/vietnamese";
 import { orgSettingsOn } from "../settings/settings.service";
 import { attendanceMessages as m } from "./attendance.messages";
 import type { CourseAttendance } from "./attendance.service";
@@ -69,7 +69,7 @@ export async function marksWorkbook(courseTitle: string, grid: CourseAttendance)
     ws.addRow([
       i + 1,
       neutraliseCell(p.fullName),
-      formatDate(p.dateOfBirth),
+      formatBirth(p),
       neutraliseCell(p.unitName ?? ""),
       ...grid.sessions.map((s) => p.marks.get(s.id) ?? ""),
       `${p.rate.attended}/${p.rate.scheduled}`,
