@@ -59,7 +59,9 @@ test("a phone shared with someone else is a conflict, not a match; confirming wi
   // Problems first: the conflict row (line 3) comes before the valid one (line 4).
   expect(preview.text.indexOf('<td data-label="Dòng">3</td>')).toBeLessThan(preview.text.indexOf('<td data-label="Dòng">4</td>'));
   const before = await userCount();
-  expect((await post(admin, course.id, "confirm", preview.text)).status).toBe(302);
+  const confirmed = await post(admin, course.id, "confirm", preview.text);
+  expect(confirmed.status).toBe(302);
+  expect((await admin.agent.get(confirmed.headers.location)).text).toContain("1 dòng cần chọn chưa được nhập.");
   expect(await memberIds(course.id)).not.toContain(lan.id);
   expect(await db().select().from(users).where(eq(users.cccd, "038073000111"))).toEqual([]);
   expect(await userCount()).toBe(before + 1);

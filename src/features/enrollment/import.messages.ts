@@ -93,8 +93,9 @@ export const importMessages = {
   confirm: (n: number, seats: { seated: number; waitlisted: number }) =>
     `Xác nhận nhập ${n} người: ${seats.seated} được xếp chỗ` + (seats.waitlisted ? `, ${seats.waitlisted} vào danh sách chờ` : ""),
   confirmNote: "Các dòng có lỗi sẽ bỏ qua. Người mới được tạo hồ sơ học viên (không có tài khoản đăng nhập); khi khóa học hết chỗ, người được thêm vào danh sách chờ.",
-  imported: (r: { total: number; created: number; enrolled: number; waitlisted: number; already: number }) =>
-    `Đã nhập ${r.total} người: ${r.created} hồ sơ mới, ${r.enrolled} được xếp chỗ, ${r.waitlisted} vào danh sách chờ, ${r.already} đã có trong khóa.`,
+  imported: (r: { total: number; created: number; enrolled: number; waitlisted: number; already: number; conflicts?: number }) =>
+    `Đã nhập ${r.total} người: ${r.created} hồ sơ mới, ${r.enrolled} được xếp chỗ, ${r.waitlisted} vào danh sách chờ, ${r.already} đã có trong khóa.` +
+    (r.conflicts ? ` ${r.conflicts} dòng cần chọn chưa được nhập.` : ""),
   // Per-row reasons
   err: {
     nameMissing: "Thiếu họ và tên",

@@ -169,6 +169,8 @@ export interface ImportResult {
   /** Valid rows whose person was already enrolled or waitlisted: left as they were. */
   already: number;
   invalid: number;
+  /** Conflict rows left unresolved: skipped. */
+  conflicts: number;
 }
 
 /**
@@ -245,11 +247,12 @@ export async function importRoster(
       enrolled: placed.enrolled.length,
       waitlisted: placed.waitlisted.length,
       already,
-      invalid: rows.length - valid.length,
+      invalid: rows.filter((r) => r.errors.length).length,
+      conflicts: rows.filter(unresolved).length,
     };
     await tx.insert(auditLog).values({
       actorId: actor.id, action: "import.confirm", targetType: "course", targetId: String(courseId), ip: actor.ip ?? null,
-      details: { ...result, rows: rows.length, conflicts: rows.filter(unresolved).length, file: meta.fileName, sha256: meta.sha256, createdUserIds: ids, enrolledUserIds: placed.enrolled, waitlistedUserIds: placed.waitlisted },
+      details: { ...result, rows: rows.length, file: meta.fileName, sha256: meta.sha256, createdUserIds: ids, enrolledUserIds: placed.enrolled, waitlistedUserIds: placed.waitlisted },
     });
     return result;
   });
