@@ -70,6 +70,17 @@ export function indexPeople(people: KnownPerson[], members: KnownPerson[] = []):
 
 type Candidate = Omit<KnownPerson, "id">;
 
+// The people born in a year, grouped by name key on first use and kept up to date as the list grows
+// (the file's own rows are added while it is read): a 10,000-row file meets each year many times.
+const groups = new WeakMap<KnownPerson[], { seen: number; byKey: Map<string, KnownPerson[]> }>();
+function byName(list: KnownPerson[] | undefined): Map<string, KnownPerson[]> {
+  if (!list) return new Map();
+  let g = groups.get(list);
+  if (!g) groups.set(list, (g = { seen: 0, byKey: new Map() }));
+  for (; g.seen < list.length; g.seen++) push(g.byKey, nameKeyOf(list[g.seen]), list[g.seen]);
+  return g.byKey;
+}
+
 /** Where the row and a known person disagree (each field compared only when both give it). */
 export function contradictions(p: Candidate, c: KnownPerson, key: string): Contradiction[] {
   const out: Contradiction[] = [];
@@ -110,7 +121,7 @@ export function findPerson(index: PeopleIndex, p: Candidate, nameKey?: string): 
     return null;
   };
   const year = yearOf(p);
-  const sameName = year ? index.byYear.get(year)?.filter((c) => nameKeyOf(c) === key) : undefined;
+  const sameName = year ? byName(index.byYear.get(year)).get(key) : undefined;
   const hit = (p.phone ? tryList(index.byPhone.get(p.phone), "phone") : null) ?? (p.fullName ? tryList(sameName, "nameDob") : null);
   if (hit) return hit;
   const member = index.inCourse.get(`${key}|${p.unitCode ?? ""}`)?.find((c) => !contradictions(p, c, key).length);
