@@ -69,7 +69,7 @@ export async function visibleTo(db: Db, viewer: { id: number; role: Role }, ids:
   if (!ids.length) return () => false;
   const rows = await db.selectDistinct({ id: enrollments.userId }).from(enrollments)
     .innerJoin(courseTrainers, eq(courseTrainers.courseId, enrollments.courseId))
-    .where(and(eq(courseTrainers.userId, viewer.id), inArray(enrollments.userId, ids)));
+    .where(and(eq(courseTrainers.userId, viewer.id), sql`${enrollments.userId} in (select json_array_elements_text(${JSON.stringify(ids.map(String))}::json)::int)`));
   const seen = new Set(rows.map((r) => r.id));
   return (id) => seen.has(id);
 }
