@@ -93,6 +93,7 @@ const MATRIX: Record<string, Rule> = {
   "GET /courses/:id/import": COURSE_STAFF,
   "POST /courses/:id/import": COURSE_STAFF,
   "POST /courses/:id/import/confirm": COURSE_STAFF,
+  "POST /courses/:id/import/recheck": COURSE_STAFF,
   // quizzes: question bank, import, settings, attempts, results
   "GET /courses/:id/questions": COURSE_STAFF,
   "GET /courses/:id/questions/new": COURSE_STAFF,

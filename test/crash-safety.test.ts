@@ -153,7 +153,7 @@ test(`a roster import killed midway leaves nothing behind; confirmed again it im
   // The previewed file is still there and unchanged, so the same preview is confirmed again (as the route does).
   const result = await importRoster(db, course.id, readUpload(dataDir, stored, sha256), "xlsx", { fileName: "danh-sach.xlsx", sha256 }, { id: adminId });
   removeUpload(dataDir, stored);
-  expect(result).toEqual({ total: ROWS, created: ROWS, enrolled: ROWS, waitlisted: 0, already: 0, invalid: 0 });
+  expect(result).toEqual({ total: ROWS, created: ROWS, enrolled: ROWS, waitlisted: 0, already: 0, invalid: 0, conflicts: 0 });
   expect((await db.select({ n: count() }).from(users))[0].n).toBe(peopleBefore + ROWS);
   expect(await enrolled()).toBe(ROWS);
   expect(await audits()).toBe(1);

@@ -117,12 +117,14 @@ test("preview: each row valid or not with its line and reason, matches to existi
   expect(text).toMatch(/<td data-label="Dòng">3<\/td>\s*<td data-label="Họ và tên" class="name">Nguyễn Thị Thu Hà<\/td>/);
   expect(text).toContain(`${existing.fullName} (theo họ tên và ngày sinh)`);
   expect(text).toContain("Ngày sinh không hợp lệ (dd/mm/yyyy): &#34;31/02/1990&#34;");
-  expect(text).toContain("Không có đơn vị &#34;Xã Không Tồn Tại&#34; trong danh mục");
+  // An unknown unit no longer drops the person: a warning, and the unit can be chosen for the whole file.
+  expect(text).toContain("Đơn vị &#34;Xã Không Tồn Tại&#34; chưa có trong danh mục");
+  expect(text).toContain('name="unitName_0" value="Xã Không Tồn Tại"');
   expect(text).toContain("Số CCCD phải gồm đúng 12 chữ số: &#34;123456789&#34;");
   expect(text).toContain("Trùng với dòng 7 (theo số CCCD)");
   expect(text).toMatch(/<td data-label="Dòng">4<\/td>[\s\S]*?Ngày sinh không hợp lệ/);
   expect(text).toMatch(/<td data-label="Dòng">8<\/td>[\s\S]*?Trùng với dòng 7/);
-  expect(text).toContain("Xác nhận nhập 2 người");
+  expect(text).toContain("Xác nhận nhập 3 người: 3 được xếp chỗ");
   expect(tokenFrom(text)).toBeDefined();
   expect({ users: await countOf(users), enrollments: await countOf(enrollments), audit: await countOf(auditLog) }).toEqual(before);
 });
@@ -277,4 +279,23 @@ test("an XLSX zip bomb (tiny upload, huge inflated size) is refused with a messa
   const res = await admin.agent.post(`/courses/${course.id}/import`).field("_csrf", admin.csrf).attach("file", bomb, "ds.xlsx");
   expect(res.status).toBe(413);
   expect(res.text).toContain("khi giải nén quá lớn");
+});
+
+test("an abandoned preview is removed after an hour, not a day: its upload can no longer be confirmed (issue #13)", async () => {
+  const course = await makeCourse();
+  const res = await upload(admin, course.id, await xlsx([[1, "Nguyễn Văn Bỏ Dở", "01/01/1990"]]));
+  const token = tokenFrom(res.text)!;
+  const file = path.join(importsDir(), token);
+  const old = new Date(Date.now() - 61 * 60 * 1000);
+  fs.utimesSync(file, old, old);
+  const late = await admin.agent.post(`/courses/${course.id}/import/confirm`).type("form").send({ _csrf: csrfFrom(res.text), token });
+  expect((await admin.agent.get(late.headers.location)).text).toContain("Bản xem trước đã hết hạn");
+  expect(await db().select().from(users).where(eq(users.fullName, "Nguyễn Văn Bỏ Dở"))).toEqual([]);
+  // Another user's upload sweeps an hour-old file away.
+  const stale = path.join(importsDir(), "f".repeat(32));
+  fs.writeFileSync(stale, "x");
+  fs.utimesSync(stale, old, old);
+  const other = await loginAs(ctx, "admin");
+  await upload(other, course.id, await xlsx([[1, "Nguyễn Văn Khác", "01/01/1990"]]));
+  expect(storedFiles()).not.toContain("f".repeat(32));
 });

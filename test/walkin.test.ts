@@ -211,3 +211,31 @@ test("merge moves attendance marks (the better mark per session stays) and quiz 
   expect(attempts.map((a) => [a.attemptNo, a.percent]).sort()).toEqual([[1, 40], [2, 90]]);
   expect(await db.select().from(attendanceMarks).where(eq(attendanceMarks.userId, dup.id))).toHaveLength(0);
 });
+
+test("a walk-in by an admin's or trainer's phone never attaches the staff account (issue #13.4)", async () => {
+  const staff = await makeUser(ctx, "admin", { ho: "Trịnh", tenDem: "Thị", ten: "Quản" });
+  await db().update(users).set({ phone: "0915666777", dateOfBirth: "1975-04-04", position: "Chánh Văn phòng" }).where(eq(users.id, staff.id));
+  const res = await walkin(trainer, courseId, { fullName: "Lò Văn Khách", phone: "0915666777" });
+  expect(res.status).toBe(302);
+  const page = (await trainer.agent.get(res.headers.location)).text;
+  expect(page).not.toContain("Trịnh Thị Quản");
+  expect(await enrollmentsOf(staff.id)).toEqual([]);
+  const people = await byPhone("0915666777");
+  const guest = people.find((p) => p.id !== staff.id)!;
+  expect(guest).toMatchObject({ fullName: "Lò Văn Khách", role: "trainee" });
+  expect((await enrollmentsOf(guest.id)).map((e) => e.courseId)).toEqual([courseId]);
+});
+
+test("a trainer's walk-in with the phone of a trainee outside their courses neither attaches nor names that person; an admin's does", async () => {
+  const outsider = await makeUser(ctx, "trainee", { ho: "Mai", tenDem: "Thị", ten: "Riêng" });
+  await db().update(users).set({ phone: "0916888999" }).where(eq(users.id, outsider.id));
+  const res = await walkin(trainer, courseId, { fullName: "Mai Riêng", phone: "0916888999" });
+  const page = (await trainer.agent.get(res.headers.location)).text;
+  expect(page).toContain(t.materials.walkin.existsHidden);
+  expect(page).not.toContain("Mai Thị Riêng");
+  expect(await enrollmentsOf(outsider.id)).toEqual([]);
+  // The admin sees everyone: the same phone at the admin's door is that person.
+  const adminCourse = await newCourse("Hội nghị báo cáo viên");
+  await walkin(admin, adminCourse, { fullName: "Mai Riêng", phone: "0916888999" });
+  expect((await enrollmentsOf(outsider.id)).map((e) => e.courseId)).toEqual([adminCourse]);
+});

@@ -30,6 +30,18 @@ export const units = pgTable("units", {
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
+/**
+ * Names a roster import met that are not a unit's name (an abbreviation, a former name, a body of the xã
+ * such as its radio station or police), mapped once by an admin to the unit they belong to.
+ */
+export const unitAliases = pgTable("unit_aliases", {
+  /** matchKey of the name as typed (case, diacritics placement and spacing ignored). */
+  aliasKey: text("alias_key").primaryKey(),
+  alias: text("alias").notNull(),
+  unitCode: varchar("unit_code", { length: 32 }).notNull().references(() => units.code),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
 export const participantCategories = pgTable("participant_categories", {
   id: serial("id").primaryKey(),
   name: text("name").notNull().unique(),
@@ -57,6 +69,8 @@ export const users = pgTable(
     /** Set when an administrator or trainer issued a one-time password: every page asks for a new one first. */
     mustChangePassword: boolean("must_change_password").notNull().default(false),
     dateOfBirth: date("date_of_birth"),
+    /** The year of birth when only the year is known (date_of_birth then stays null, never an invented 01/01). */
+    birthYear: integer("birth_year"),
     gender: varchar("gender", { length: 8 }),
     ethnicityCode: varchar("ethnicity_code", { length: 8 }).references(() => ethnicities.code),
     position: text("position"),
@@ -479,7 +493,7 @@ export const session = pgTable(
 );
 
 export const schema = {
-  ethnicities, units, participantCategories, users, loginThrottle, auditLog, orgSettings, session,
+  ethnicities, units, unitAliases, participantCategories, users, loginThrottle, auditLog, orgSettings, session,
   plans, planTasks, courses, courseTrainers, courseTargetCategories, fundingLines, courseSessions, materials, enrollments,
   attendanceMarks, attendanceChanges, questionCategories, questions, quizzes, quizQuestions, quizAttempts, attemptAnswers,
   completionApprovals, certificateCounters, certificates, appSettings,

@@ -212,6 +212,15 @@ export function formatDate(d: DateInput): string {
   return p ? `${pad2(p[2])}/${pad2(p[1])}/${p[0]}` : "";
 }
 
+/**
+ * A person's birth as documents print it: "05/03/1990", or "Sinh năm 1978" when only the year is known
+ * (never an invented 01/01); "" when neither.
+ */
+export function formatBirth(p: { dateOfBirth?: DateInput; birthYear?: number | null }): string {
+  if (p.dateOfBirth) return formatDate(p.dateOfBirth);
+  return p.birthYear ? `Sinh năm ${p.birthYear}` : "";
+}
+
 /** "ngày 05 tháng 3 năm 2024": NĐ 30 pads days below 10 and months 1–2 only. "" for null. */
 export function formatDateProse(d: DateInput): string {
   const p = dateParts(d);

@@ -2,7 +2,7 @@
 import ExcelJS from "exceljs";
 import { eq } from "drizzle-orm";
 import type { Browser, Page } from "playwright-core";
-import { enrollments } from "../../src/db/schema";
+import { enrollments, users } from "../../src/db/schema";
 import { createCourse } from "../../src/features/courses/courses.service";
 import { createTestApp, makeUser, type TestContext } from "../helpers/app";
 import { browserTest, launchBrowser, screenshotPath, serve } from "../helpers/browser";
@@ -31,6 +31,7 @@ async function roster(): Promise<Buffer> {
   ws.addRow([2, "lê văn bình", new Date(Date.UTC(1985, 10, 20)), "nam", "mường", "Phóng viên", "thọ bình", "Phóng viên, biên tập viên", "038085000456", "+84 987 654 321", ""]);
   ws.addRow([3, "Trần Thị Cúc", "31/02/1992", "Nữ", "Kinh", "Tuyên truyền viên", "Xã Không Có", "", "12345678", "", ""]);
   ws.addRow([4, "Nguyễn Thị Thu Hà", "05/03/1990", "Nữ", "Kinh", "", "Xã Triệu Sơn", "", "038190000123", "", ""]);
+  ws.addRow([5, "Hoàng Văn Đài", "1975", "Nam", "Kinh", "Phát thanh viên", "Đài truyền thanh xã", "", "", "0912000555", ""]);
   ws.getCell("C4").numFmt = "dd/mm/yyyy";
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
@@ -61,6 +62,9 @@ browserTest("an admin imports a roster: preview with reasons, then confirm (desk
     trainerIds: [], targetCategoryIds: [], funding: [],
   }, { id: admin.id });
   const file = await roster();
+  // Someone else already has row 4's phone: a conflict the admin resolves on the page.
+  const other = await makeUser(ctx, "trainee", { ho: "Lê", tenDem: "Thị", ten: "Khác" });
+  await ctx.handle.db.update(users).set({ phone: "0987654321", gender: "Nữ" }).where(eq(users.id, other.id));
 
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.setDefaultTimeout(10000);
@@ -68,17 +72,34 @@ browserTest("an admin imports a roster: preview with reasons, then confirm (desk
   await login(page, admin.login!, admin.password);
   await uploadAndPreview(page, course.id, file);
   await page.getByText("Ngày sinh không hợp lệ (dd/mm/yyyy): \"31/02/1992\"").waitFor();
-  await page.getByText("Không có đơn vị \"Xã Không Có\" trong danh mục").waitFor();
+  await page.getByText("Đơn vị \"Đài truyền thanh xã\" chưa có trong danh mục: chọn đơn vị ở trên, nếu không sẽ để trống").waitFor();
+  await page.getByText("Đơn vị chưa có trong danh mục", { exact: true }).waitFor();
+  await page.getByRole("cell", { name: "Sinh năm 1975" }).waitFor();
   await page.getByText("Số CCCD phải gồm đúng 12 chữ số: \"12345678\"").waitFor();
   await page.getByText("Trùng với dòng 3 (theo số CCCD)").waitFor();
   await page.getByRole("cell", { name: "Lê Văn Bình" }).waitFor();
   await page.getByRole("cell", { name: "20/11/1985" }).waitFor();
+  await page.getByText("Có thể là Lê Thị Khác (theo điện thoại), nhưng khác họ tên, giới tính.").waitFor();
   await page.screenshot({ path: screenshotPath("import-preview-desktop"), fullPage: true });
+  await page.getByRole("button", { name: "Xác nhận nhập 2 người: 1 được xếp chỗ, 1 vào danh sách chờ" }).waitFor();
+  // The same page on a phone: cards, the conflict's choices within the screen.
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.screenshot({ path: screenshotPath("import-preview-conflict-phone"), fullPage: true });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.getByLabel("Là người khác: tạo hồ sơ mới").check();
+  await page.getByRole("button", { name: "Áp dụng và kiểm tra lại" }).click();
+  // The tables fit the page at 1280 px: nothing scrolls sideways, the Email column is whole.
+  const overflow = await page.evaluate(() => Array.from(document.querySelectorAll(".table-wrap")).map((w) => w.scrollWidth - w.clientWidth));
+  expect(Math.max(...overflow)).toBeLessThanOrEqual(0);
+  // Summary first, then the problems, then the valid rows.
+  const order = await page.evaluate(() => ["import-summary", "import-confirm"].map((c) => document.querySelector("." + c)!.getBoundingClientRect().top));
+  expect(order[0]).toBeLessThan(order[1]);
 
-  await page.getByRole("button", { name: "Xác nhận nhập 2 người" }).click();
-  await page.getByText("Đã nhập 2 người: 2 hồ sơ mới, 1 được xếp chỗ, 1 vào danh sách chờ, 0 đã có trong khóa.").waitFor();
+  await page.getByRole("button", { name: "Xác nhận nhập 3 người: 1 được xếp chỗ, 2 vào danh sách chờ" }).click();
+  await page.getByText("Đã nhập 3 người: 3 hồ sơ mới, 1 được xếp chỗ, 2 vào danh sách chờ, 0 đã có trong khóa.").waitFor();
   const rows = await ctx.handle.db.select().from(enrollments).where(eq(enrollments.courseId, course.id));
-  expect(rows.map((r) => r.status).sort()).toEqual(["enrolled", "waitlisted"]);
+  expect(rows.map((r) => r.status).sort()).toEqual(["enrolled", "waitlisted", "waitlisted"]);
 
   // The same roster again, on a phone: both people are now recognised as already in the course.
   const phone = await browser.newPage({ viewport: { width: 360, height: 740 }, isMobile: true });

@@ -37,7 +37,7 @@ describe("marksWorkbook", () => {
   ];
   const person = (userId: number, fullName: string, unitName: string | null, marks: [number, MarkStatus][]) => {
     const own = new Map(marks);
-    return { userId, ho: "", tenDem: "", ten: fullName, fullName, dateOfBirth: "1990-03-05", unitName, marks: own, rate: attendanceRate(sessions, own, false) };
+    return { userId, ho: "", tenDem: "", ten: fullName, fullName, dateOfBirth: "1990-03-05", birthYear: null, unitName, marks: own, rate: attendanceRate(sessions, own, false) };
   };
   const grid: CourseAttendance = {
     countExcused: false,

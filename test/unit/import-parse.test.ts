@@ -1,7 +1,8 @@
 import { matchKey } from "../../src/lib/vietnamese";
 import { buildLookups, fastMatchKey, type RefData } from "../../src/features/enrollment/import.lookups";
-import { countRows, indexPeople, previewSample, resolveRows } from "../../src/features/enrollment/import.match";
-import { MAX_ROWS, RosterFileError, cellText, cellValue, findHeader, parseCsv, type RawRow } from "../../src/features/enrollment/import.read";
+import { countRows, indexPeople, previewSample, resolveRows, type KnownPerson } from "../../src/features/enrollment/import.match";
+import { findHeader } from "../../src/features/enrollment/import.header";
+import { MAX_ROWS, RosterFileError, cellText, cellValue, parseCsv, type RawRow } from "../../src/features/enrollment/import.read";
 import { checkRows, parseCccd, parseDateCell, parseGender, parsePhone } from "../../src/features/enrollment/import.rows";
 
 const refs: RefData = {
@@ -100,7 +101,7 @@ describe("header", () => {
     const h = findHeader(rows);
     expect(h.index).toBe(1);
     expect(h.columns).toMatchObject({ ho: 1, tenDem: 2, ten: 3, dateOfBirth: 4 });
-    expect(h.ignored).toEqual(["Quê quán"]);
+    expect(h.ignored).toEqual([{ index: 5, label: "Quê quán", field: null }]);
     const [r] = checkRows(rows, h, look);
     expect(r).toMatchObject({ line: 4, errors: [], person: { ho: "Nguyễn", tenDem: "Thị Thu", ten: "Hà", fullName: "Nguyễn Thị Thu Hà", dateOfBirth: "1990-03-05" } });
   });
@@ -115,7 +116,7 @@ describe("checkRows", () => {
     const [r] = check(table([1, "  NGUYỄN thị THUỶ ".normalize("NFD"), "05/03/1990", "nữ", "kinh", "Chuyên viên", "xã thọ bình", "cán bộ cấp xã", "038190000123", "+84912345678", "Ha@Example.VN"]));
     expect(r.errors).toEqual([]);
     expect(r.person).toEqual({
-      ho: "Nguyễn", tenDem: "Thị", ten: "Thuỷ", fullName: "Nguyễn Thị Thuỷ", dateOfBirth: "1990-03-05", gender: "Nữ", ethnicityCode: "01",
+      ho: "Nguyễn", tenDem: "Thị", ten: "Thuỷ", fullName: "Nguyễn Thị Thuỷ", dateOfBirth: "1990-03-05", birthYear: null, gender: "Nữ", ethnicityCode: "01",
       position: "Chuyên viên", unitCode: "X-THOBINH", categoryId: 1, cccd: "038190000123", phone: "0912345678", email: "ha@example.vn",
     });
     expect(r.person.fullName).toBe(r.person.fullName.normalize("NFC"));
@@ -146,12 +147,13 @@ describe("checkRows", () => {
       'Ngày sinh không hợp lệ (dd/mm/yyyy): "31/02/1990"',
       'Giới tính phải là Nam hoặc Nữ: "không rõ"',
       'Không có dân tộc "Người Sao Hỏa" trong danh mục',
-      'Không có đơn vị "Xã Không Có" trong danh mục',
       'Không có đối tượng "Khách mời" trong danh mục',
       'Số CCCD phải gồm đúng 12 chữ số: "123456789"',
       'Số điện thoại phải gồm 9–11 chữ số: "12"',
       'Email không hợp lệ: "khong-phai-email"',
     ]);
+    expect(rows[0].warnings).toEqual(['Đơn vị "Xã Không Có" chưa có trong danh mục: chọn đơn vị ở trên, nếu không sẽ để trống']);
+    expect(rows[0].unknownUnit).toBe("Xã Không Có");
     expect(rows[0].display).toMatchObject({ dateOfBirth: "31/02/1990", unit: "Xã Không Có", cccd: "123456789" });
     expect(rows[1].errors).toEqual(["Họ và tên phải có ít nhất họ và tên"]);
     expect(rows[2].errors).toEqual(["Thiếu họ và tên"]);
@@ -159,10 +161,12 @@ describe("checkRows", () => {
 });
 
 describe("resolveRows", () => {
+  const known = (p: Partial<KnownPerson> & { id: number; fullName: string }): KnownPerson =>
+    ({ cccd: null, phone: null, dateOfBirth: null, birthYear: null, gender: null, unitCode: null, ...p });
   const existing = indexPeople([
-    { id: 10, fullName: "Nguyễn Thị Thu Hà", cccd: null, phone: null, dateOfBirth: "1990-03-05" },
-    { id: 11, fullName: "Phạm Văn Nam", cccd: "038190000999", phone: "0911111111", dateOfBirth: null },
-    { id: 12, fullName: "Hoàng Văn Cơ Quan", cccd: "038190000777", phone: "0222222222", dateOfBirth: "1970-01-01" },
+    known({ id: 10, fullName: "Nguyễn Thị Thu Hà", dateOfBirth: "1990-03-05" }),
+    known({ id: 11, fullName: "Phạm Văn Nam", cccd: "038190000999", phone: "0911111111" }),
+    known({ id: 12, fullName: "Hoàng Văn Cơ Quan", cccd: "038190000777", phone: "0222222222", dateOfBirth: "1970-01-01" }),
   ]);
 
   it("matches by CCCD, else phone, else name + date of birth, NFC or NFD and either tone placement", () => {
@@ -177,6 +181,9 @@ describe("resolveRows", () => {
       [10, "nameDob", true], [11, "cccd", false], [null, null, false], [null, null, false], [null, null, false],
     ]);
     expect(rows[2].errors).toEqual(["Cùng một người trong hệ thống với dòng 3"]);
+    // The shared phone with another name and birth date is a conflict, never a match.
+    expect(rows[3].conflict).toMatchObject({ id: 12, via: "phone", reasons: ["name", "birth"], resolution: null });
+    expect(countRows(rows)).toMatchObject({ conflicts: 1, toAdd: 2 });
   });
 
   it("flags duplicates inside the file: NFC/NFD names, same CCCD, identical rows", () => {
@@ -192,15 +199,17 @@ describe("resolveRows", () => {
     expect(rows.map((r) => r.errors)).toEqual([
       [], ["Trùng với dòng 2 (theo họ tên và ngày sinh)"], [], ["Trùng với dòng 4 (theo số CCCD)"], [], ["Trùng với dòng 6 (nội dung giống hệt)"], [],
     ]);
-    expect(countRows(rows)).toEqual({ rows: 7, valid: 4, invalid: 3, existing: 0, created: 4, already: 0, toAdd: 4 });
+    expect(countRows(rows)).toEqual({ rows: 7, valid: 4, invalid: 3, existing: 0, created: 4, already: 0, conflicts: 0, warnings: 2, toAdd: 4 });
   });
 
   it("previewSample keeps every row with an error and the first valid rows", () => {
-    const rows = resolveRows(check(table(...Array.from({ length: 30 }, (_, i) => [i, `Lê Văn ${String.fromCharCode(65 + (i % 26))}${i}`, i % 10 === 9 ? "bad" : ""]))), indexPeople([]), new Set());
+    const rows = resolveRows(check(table(...Array.from({ length: 30 }, (_, i) => [i, `Lê Văn ${String.fromCharCode(65 + (i % 26))}${i}`, i % 10 === 9 ? "bad" : "01/01/1990"]))), indexPeople([]), new Set());
     const sample = previewSample(rows, 10);
     expect(sample).toHaveLength(10);
     expect(sample.filter((r) => r.errors.length)).toHaveLength(3);
-    expect(sample.map((r) => r.line)).toEqual([...sample.map((r) => r.line)].sort((a, b) => a - b));
-    expect(previewSample(rows, 100)).toBe(rows);
+    // Problems first, each group in file order.
+    expect(sample.slice(0, 3).every((r) => r.errors.length)).toBe(true);
+    expect(sample.slice(3).map((r) => r.line)).toEqual([...sample.slice(3).map((r) => r.line)].sort((a, b) => a - b));
+    expect(previewSample(rows, 100)).toHaveLength(rows.length);
   });
 });

@@ -3,6 +3,7 @@ import path from "node:path";
 import {
   capitaliseName,
   cleanText,
+  formatBirth,
   compareRosterNames,
   compareVi,
   compareViFallback,
@@ -384,5 +385,13 @@ describe("numbers", () => {
     [2 / 3, "66,7%"],
   ])("formatPercent(%d) = %s", (n, s) => {
     expect(formatPercent(n)).toBe(s);
+  });
+});
+
+describe("formatBirth", () => {
+  it("prints a full date as dd/mm/yyyy and a year alone as “Sinh năm …”, never an invented 01/01", () => {
+    expect(formatBirth({ dateOfBirth: "1990-03-05", birthYear: null })).toBe("05/03/1990");
+    expect(formatBirth({ dateOfBirth: null, birthYear: 1978 })).toBe("Sinh năm 1978");
+    expect(formatBirth({ dateOfBirth: null, birthYear: null })).toBe("");
   });
 });

@@ -5,7 +5,7 @@
 import type { Db } from "../../db/client";
 import { renderSignInSheet, type SignInSession } from "../../lib/pdf";
 import { todayIso } from "../../lib/time";
-import { formatDate } from "../../lib/vietnamese";
+import { formatBirth, formatDate } from "../../lib/vietnamese";
 import { documentOrgOn } from "../settings/settings.service";
 import { attendanceMessages as m } from "./attendance.messages";
 import type { CourseAttendance } from "./attendance.service";
@@ -74,7 +74,7 @@ export async function marksWorkbook(courseTitle: string, grid: CourseAttendance)
     titleLines: [courseTitle],
     columns,
     rows: grid.rows.map((p, i) => [
-      i + 1, p.fullName, p.dateOfBirth, p.unitName ?? "",
+      i + 1, p.fullName, p.dateOfBirth ?? formatBirth(p), p.unitName ?? "",
       ...grid.sessions.map((s) => p.marks.get(s.id) ?? ""),
       p.rate.attended, p.rate.scheduled, p.rate.rate,
     ]),

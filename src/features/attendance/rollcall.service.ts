@@ -15,7 +15,7 @@ type Actor = { id: number; ip?: string | null };
 /** The enrolled participants of a course, in roster order (tên, tên đệm, họ; Vietnamese collation). */
 export async function enrolledPeople(db: Db, courseId: number) {
   const rows = await db
-    .select({ userId: users.id, ho: users.ho, tenDem: users.tenDem, ten: users.ten, fullName: users.fullName, dateOfBirth: users.dateOfBirth, unitName: units.name })
+    .select({ userId: users.id, ho: users.ho, tenDem: users.tenDem, ten: users.ten, fullName: users.fullName, dateOfBirth: users.dateOfBirth, birthYear: users.birthYear, unitName: units.name })
     .from(enrollments)
     .innerJoin(users, eq(users.id, enrollments.userId))
     .leftJoin(units, eq(units.code, users.unitCode))

@@ -136,7 +136,7 @@ export async function isEnrolled(db: Db, courseId: number, userId: number): Prom
 export async function enrolledPeople(db: Db, courseId: number) {
   const rows = await db
     .select({
-      userId: users.id, ho: users.ho, tenDem: users.tenDem, ten: users.ten, fullName: users.fullName, dateOfBirth: users.dateOfBirth, gender: users.gender,
+      userId: users.id, ho: users.ho, tenDem: users.tenDem, ten: users.ten, fullName: users.fullName, dateOfBirth: users.dateOfBirth, birthYear: users.birthYear, gender: users.gender,
       position: users.position, unitName: units.name, ethnicityName: ethnicities.name, categoryName: participantCategories.name,
     })
     .from(enrollments)

@@ -6,7 +6,7 @@ import type { Db } from "../../db/client";
 import { renderRoster, type RosterRow } from "../../lib/pdf";
 import { tableWorkbook, type ColumnKind } from "../../lib/spreadsheet";
 import { todayIso } from "../../lib/time";
-import { formatDate } from "../../lib/vietnamese";
+import { formatBirth, formatDate } from "../../lib/vietnamese";
 import { getCourse } from "../courses/courses.service";
 import { documentOrgOn } from "../settings/settings.service";
 import { certificatesMessages as m } from "./certificates.messages";
@@ -23,6 +23,7 @@ export async function rosterData(db: Db, courseId: number, today = todayIso()) {
   const rows: RosterRow[] = people.map((p) => ({
     fullName: p.fullName,
     dateOfBirth: p.dateOfBirth ?? undefined,
+    birthYear: p.birthYear ?? undefined,
     gender: p.gender ?? undefined,
     ethnicity: p.ethnicityName ?? undefined,
     position: p.position ?? undefined,
@@ -56,7 +57,7 @@ export async function rosterXlsx(db: Db, courseId: number): Promise<{ bytes: Buf
     name: m.rosterSheet,
     titleLines: [m.rosterDocTitle, ...d.subtitles],
     columns: m.rosterColumns.map((header, i) => ({ header, kind: kinds[i], align: i === 0 ? "center" : undefined })),
-    rows: d.rows.map((r, i) => [i + 1, r.fullName, r.dateOfBirth ?? null, r.gender ?? "", r.ethnicity ?? "", r.position ?? "", r.unit ?? "", r.category ?? "", ""]),
+    rows: d.rows.map((r, i) => [i + 1, r.fullName, r.dateOfBirth ?? formatBirth(r), r.gender ?? "", r.ethnicity ?? "", r.position ?? "", r.unit ?? "", r.category ?? "", ""]),
     footLines: [m.total(d.rows.length)],
     freezeColumns: 2,
   });

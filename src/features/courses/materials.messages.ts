@@ -33,6 +33,7 @@ export const materialsMessages = {
     courseCancelled: "Khóa học đã hủy, không thể thêm người tham dự.",
     created: "Đã thêm người tham dự mới",
     existing: "Số điện thoại đã có trong hệ thống: dùng hồ sơ",
+    existsHidden: "Đã có một người với số điện thoại này trong hệ thống; đã tạo hồ sơ riêng cho người đến dự (quản trị viên sẽ gộp nếu là cùng một người)",
     statusEnrolled: "đã ghi danh vào khóa học",
     statusWaitlisted: "khóa học đã đủ chỗ, đã đưa vào danh sách chờ",
   },

@@ -39,6 +39,8 @@ export interface RefData {
   units: { code: string; name: string; validFrom: string | null; validTo: string | null }[];
   ethnicities: { code: string; name: string }[];
   categories: { id: number; name: string; active: boolean }[];
+  /** Other names of units (unit_aliases, and the preview's choices for this file): name → unit code. */
+  unitAliases?: { alias: string; unitCode: string }[];
   /** ISO date of today (Vietnam), for "valid today" and birth dates in the future. */
   today: string;
 }
@@ -69,6 +71,12 @@ export function buildLookups(refs: RefData): Lookups {
     if (!short.has(s)) short.set(s, u);
     codes.set(u.code.toLowerCase(), u);
   }
+  const byCode = new Map(refs.units.map((u) => [u.code, u]));
+  const aliases = new Map<string, RefData["units"][number]>();
+  for (const a of refs.unitAliases ?? []) {
+    const u = byCode.get(a.unitCode);
+    if (u) aliases.set(fastMatchKey(a.alias), u); // later entries (this file's choices) win
+  }
   // Ethnic names are written "H'Mông", "HMông", "Hmông", "Khơ Me", "Khơ-me": compare letters only.
   const ethKey = (s: string) => fastMatchKey(s).replace(/[\s\-'’]/g, "");
   const eth = new Map<string, { code: string; name: string }>();
@@ -82,7 +90,7 @@ export function buildLookups(refs: RefData): Lookups {
     today: refs.today,
     unit: memo((s) => {
       const k = fastMatchKey(s);
-      const u = full.get(k) ?? short.get(k.replace(UNIT_PREFIX, "")) ?? codes.get(cleanText(s).toLowerCase());
+      const u = full.get(k) ?? short.get(k.replace(UNIT_PREFIX, "")) ?? codes.get(cleanText(s).toLowerCase()) ?? aliases.get(k);
       return u ? { code: u.code, name: u.name } : null;
     }),
     ethnicity: memo((s) => {

@@ -3,7 +3,7 @@
  * them. Pure: the service reads the file and passes its text or cells.
  */
 import { HttpError } from "../../lib/errors";
-import { cleanText, formatDate, stripDiacritics } from "../../lib/vietnamese";
+import { cleanText, formatDate } from "../../lib/vietnamese";
 import { importMessages as m } from "./import.messages";
 
 /** At most this many data rows per file. */
@@ -132,55 +132,4 @@ export function cellText(c: RawCell | undefined): string {
   if (c instanceof Date) return formatDate(excelDay(c));
   if (typeof c === "number") return Number.isInteger(c) ? c.toFixed(0) : String(c);
   return cleanText(String(c));
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Header
-
-export type Field = "fullName" | "ho" | "tenDem" | "ten" | "dateOfBirth" | "gender" | "ethnicity" | "position" | "unit" | "category" | "cccd" | "phone" | "email";
-
-/** Header text → comparison key: no diacritics, no case, letters and digits only ("Họ và tên" → "hovaten"). */
-export function headerKey(s: string): string {
-  return stripDiacritics(cleanText(s).toLowerCase()).replace(/[^a-z0-9]/g, "");
-}
-
-const ALIASES: Record<string, Field> = {
-  hovaten: "fullName", hoten: "fullName", hovatenhocvien: "fullName", hotenhocvien: "fullName", hovatendaibieu: "fullName",
-  ho: "ho", tendem: "tenDem", dem: "tenDem", ten: "ten",
-  ngaysinh: "dateOfBirth", ngaythangnamsinh: "dateOfBirth", sinhngay: "dateOfBirth",
-  gioitinh: "gender", gioi: "gender",
-  dantoc: "ethnicity",
-  chucvu: "position", chucdanh: "position", chucvuchucdanh: "position",
-  donvi: "unit", donvicongtac: "unit", coquan: "unit", coquandonvi: "unit", noicongtac: "unit",
-  doituong: "category", doituongthamgia: "category",
-  socccd: "cccd", cccd: "cccd", socancuoc: "cccd", socancuoccongdan: "cccd", cancuoccongdan: "cccd", socccdcmnd: "cccd", cccdcmnd: "cccd",
-  dienthoai: "phone", sodienthoai: "phone", sdt: "phone", dt: "phone", didong: "phone",
-  email: "email", thudientu: "email", diachiemail: "email",
-};
-/** Columns people add that we know and leave alone. */
-const SILENT = new Set(["tt", "stt", "sott", "ghichu", "kyten", "ky"]);
-
-export interface Header {
-  /** Index of the header row in the table. */
-  index: number;
-  columns: Partial<Record<Field, number>>;
-  /** Header texts of the columns not used. */
-  ignored: string[];
-}
-
-/** Finds the header row among the first HEADER_SCAN rows: the first naming the name column(s). */
-export function findHeader(rows: RawRow[]): Header {
-  for (let r = 0; r < Math.min(rows.length, HEADER_SCAN); r++) {
-    const columns: Partial<Record<Field, number>> = {};
-    const ignored: string[] = [];
-    rows[r].cells.forEach((c, i) => {
-      const label = cellText(c);
-      if (!label) return;
-      const field = ALIASES[headerKey(label)];
-      if (field && columns[field] === undefined) columns[field] = i;
-      else if (!SILENT.has(headerKey(label))) ignored.push(label);
-    });
-    if (columns.fullName !== undefined || (columns.ho !== undefined && columns.ten !== undefined)) return { index: r, columns, ignored };
-  }
-  throw new RosterFileError(m.noHeader);
 }

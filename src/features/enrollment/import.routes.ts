@@ -8,24 +8,28 @@ import { t } from "../../lib/messages";
 import { idParam } from "../../lib/params";
 import { uploadSingle } from "../../lib/upload";
 import { getManagedCourse, type CourseDetail } from "../courses/courses.service";
+import { FIELDS } from "./import.header";
 import { previewSample } from "./import.match";
 import { RosterFileError } from "./import.read";
-import { confirmForm } from "./import.schema";
+import { confirmForm, parseImportOptions, type PendingImport } from "./import.schema";
 import {
   IMPORT_MAX_BYTES, IMPORT_TYPES, XLSX_MIME, buildTemplate, importRoster, previewRoster, readUpload, removeUpload, rosterKind, storeUpload,
+  type ImportOptions, type RosterPreview,
 } from "./import.service";
+import { walkinUnits } from "./walkin.service";
 
-/** Rows a preview page lists at most (every row with an error is always listed). */
+/** Rows a preview page lists at most (every row with an error, conflict or warning is always listed). */
 const PREVIEW_LIMIT = 1000;
 
-/** Roster import: template, upload + preview (step 1), confirm (step 2). Admins and the course's trainers. */
+/** Roster import: template, upload + preview (step 1), re-check with the user's choices, confirm (step 2). Admins and the course's trainers. */
 export function importRouter({ db, dataDir }: { db: Db; dataDir: string }): Router {
   const router = Router();
   const staff = requireRole("admin", "trainer");
   const upload = uploadSingle({
     route: "/courses/:id/import", field: "file", maxBytes: IMPORT_MAX_BYTES, allowed: IMPORT_TYPES, allowText: true, typeMessage: t.import.badType, sizeMessage: t.import.tooLarge,
   });
-  const actor = (req: Request) => ({ id: currentUser(req).id, ip: req.ip ?? null });
+  const viewer = (req: Request) => ({ id: currentUser(req).id, role: currentUser(req).role });
+  const actor = (req: Request) => ({ ...viewer(req), ip: req.ip ?? null });
   // Checked before the body is read: only a course's managers can make the server buffer 5 MB.
   const managedCourse: RequestHandler = async (req, res, next) => {
     res.locals.course = await getManagedCourse(db, currentUser(req), idParam(req));
@@ -39,6 +43,32 @@ export function importRouter({ db, dataDir }: { db: Db; dataDir: string }): Rout
   const uploadRefused: ErrorRequestHandler = (err, _req, res, next) => {
     if (err instanceof HttpError && [413, 415, 503].includes(err.status) && res.locals.course) return renderForm(res, err.status, err.message);
     next(err);
+  };
+  /** The preview page: summary, the rows to look at, the column / unit / conflict choices, the confirmation. */
+  const renderPreview = async (req: Request, res: Response, preview: RosterPreview, pending: PendingImport | null, opts: ImportOptions) => {
+    const course = res.locals.course as CourseDetail;
+    const unitChoices = new Map((opts.units ?? []).map((u) => [u.alias, u.unitCode ?? ""]));
+    res.render("enrollment/import-preview", {
+      title: `${t.import.previewTitle}: ${course.title}`,
+      course, fileName: pending?.fileName ?? req.checkedFile?.originalName ?? "", token: pending?.stored ?? null, isAdmin: currentUser(req).role === "admin",
+      counts: preview.counts, seating: preview.seating, ignoredColumns: preview.ignoredColumns, fields: FIELDS,
+      unknownUnits: preview.unknownUnits.map((u) => ({ ...u, chosen: unitChoices.get(u.name) ?? "" })), units: await walkinUnits(db),
+      rows: previewSample(preview.rows, PREVIEW_LIMIT),
+    });
+  };
+  /** The pending upload the form names, or null (flash + redirect done) when the preview is stale or forged. */
+  const pendingOf = (req: Request, res: Response): PendingImport | null => {
+    const course = res.locals.course as CourseDetail;
+    const form = parseForm(confirmForm, req.body);
+    const pending = req.session.rosterImports?.[course.id];
+    if (form.ok && pending && pending.stored === form.data.token) return pending;
+    flash(req, "error", t.import.expired);
+    res.redirect(`/courses/${course.id}/import`);
+    return null;
+  };
+  const done = (req: Request, course: CourseDetail, pending: PendingImport) => {
+    removeUpload(dataDir, pending.stored);
+    delete req.session.rosterImports![course.id];
   };
 
   // GET /import/template.xlsx: the XLSX template (header row, one example, the accepted lists).
@@ -56,11 +86,11 @@ export function importRouter({ db, dataDir }: { db: Db; dataDir: string }): Rout
     const course = res.locals.course as CourseDetail;
     const file = req.checkedFile;
     if (!file) return renderForm(res, 422, t.import.noFile);
-    let preview: Awaited<ReturnType<typeof previewRoster>>;
+    let preview: RosterPreview;
     let kind: ReturnType<typeof rosterKind>;
     try {
       kind = rosterKind(file);
-      preview = await previewRoster(db, course.id, file.buffer, kind);
+      preview = await previewRoster(db, course.id, file.buffer, kind, viewer(req));
     } catch (e) {
       if (e instanceof RosterFileError) return renderForm(res, e.status, e.message);
       throw e;
@@ -68,43 +98,50 @@ export function importRouter({ db, dataDir }: { db: Db; dataDir: string }): Rout
     const pending = (req.session.rosterImports ??= {});
     const previous = pending[course.id];
     if (previous) removeUpload(dataDir, previous.stored);
-    let token: string | null = null;
-    if (preview.counts.toAdd > 0) {
+    delete pending[course.id];
+    // Kept while something can still be imported or chosen (conflicts, columns, units).
+    const { counts, ignoredColumns, unknownUnits } = preview;
+    if (counts.toAdd > 0 || counts.conflicts > 0 || ignoredColumns.length > 0 || unknownUnits.length > 0) {
       const { stored, sha256 } = storeUpload(dataDir, file.buffer);
       pending[course.id] = { stored, sha256, kind, fileName: file.originalName };
-      token = stored;
-    } else {
-      delete pending[course.id];
     }
-    res.render("enrollment/import-preview", {
-      title: `${t.import.previewTitle}: ${course.title}`,
-      course, fileName: file.originalName, token, counts: preview.counts, ignoredColumns: preview.ignoredColumns,
-      rows: previewSample(preview.rows, PREVIEW_LIMIT),
-    });
+    await renderPreview(req, res, preview, pending[course.id] ?? null, {});
   };
   router.post("/courses/:id/import", staff, managedCourse, ...upload, showPreview, uploadRefused);
 
-  // POST /courses/:id/import/confirm: step 2, imports the valid rows of the previewed file in one transaction.
-  router.post("/courses/:id/import/confirm", staff, managedCourse, async (req, res) => {
+  // POST /courses/:id/import/recheck: the same file checked again with the columns, units and conflict choices of the form.
+  router.post("/courses/:id/import/recheck", staff, managedCourse, async (req, res) => {
     const course = res.locals.course as CourseDetail;
-    const form = parseForm(confirmForm, req.body);
-    const pending = req.session.rosterImports?.[course.id];
-    if (!form.ok || !pending || pending.stored !== form.data.token) {
-      flash(req, "error", t.import.expired);
+    const pending = pendingOf(req, res);
+    if (!pending) return;
+    let preview: RosterPreview;
+    let opts: ImportOptions = {};
+    try {
+      opts = parseImportOptions(req.body);
+      preview = await previewRoster(db, course.id, readUpload(dataDir, pending.stored, pending.sha256), pending.kind, viewer(req), opts);
+    } catch (e) {
+      if (!(e instanceof RosterFileError)) throw e;
+      if (e.status === 409) done(req, course, pending);
+      flash(req, "error", e.message);
       return res.redirect(`/courses/${course.id}/import`);
     }
-    const done = () => {
-      removeUpload(dataDir, pending.stored);
-      delete req.session.rosterImports![course.id];
-    };
+    await renderPreview(req, res, preview, pending, opts);
+  });
+
+  // POST /courses/:id/import/confirm: step 2, imports the valid, resolved rows of the previewed file in one transaction.
+  router.post("/courses/:id/import/confirm", staff, managedCourse, async (req, res) => {
+    const course = res.locals.course as CourseDetail;
+    const pending = pendingOf(req, res);
+    if (!pending) return;
     try {
+      const opts = parseImportOptions(req.body);
       const buffer = readUpload(dataDir, pending.stored, pending.sha256);
-      const result = await importRoster(db, course.id, buffer, pending.kind, { fileName: pending.fileName, sha256: pending.sha256 }, actor(req));
-      done();
+      const result = await importRoster(db, course.id, buffer, pending.kind, { fileName: pending.fileName, sha256: pending.sha256 }, actor(req), {}, opts);
+      done(req, course, pending);
       flash(req, "success", t.import.imported(result));
     } catch (e) {
       if (!(e instanceof RosterFileError)) throw e; // the file stays: the same preview can be confirmed again
-      done();
+      if (e.message !== t.import.badOption) done(req, course, pending);
       flash(req, "error", e.message);
       return res.redirect(`/courses/${course.id}/import`);
     }

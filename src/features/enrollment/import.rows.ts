@@ -3,10 +3,11 @@
  * preview shows, and the row's errors. Pure: references come in as Lookups.
  */
 import { z } from "zod";
-import { capitaliseName, cleanText, formatDate, joinFullName, parseViDate, splitFullName, stripDiacritics } from "../../lib/vietnamese";
+import { capitaliseName, cleanText, formatBirth, joinFullName, parseViDate, splitFullName, stripDiacritics } from "../../lib/vietnamese";
 import { importMessages as m } from "./import.messages";
 import type { Lookups } from "./import.lookups";
-import { MAX_ROWS, RosterFileError, cellText, excelDay, type Field, type Header, type RawCell, type RawRow } from "./import.read";
+import { MAX_ROWS, RosterFileError, cellText, excelDay, type RawCell, type RawRow } from "./import.read";
+import type { Field, Header } from "./import.header";
 
 /** The columns of a users row an import fills. */
 export interface PersonRow {
@@ -15,6 +16,8 @@ export interface PersonRow {
   ten: string;
   fullName: string;
   dateOfBirth: string | null;
+  /** Only the year is known (dateOfBirth then null). */
+  birthYear: number | null;
   gender: "Nam" | "Nữ" | null;
   ethnicityCode: string | null;
   position: string | null;
@@ -33,12 +36,32 @@ export interface CheckedRow {
   person: PersonRow;
   display: RowDisplay;
   errors: string[];
+  /** Imported anyway, but worth a look (no identifier, unit not in the list). */
+  warnings: string[];
+  /** The unit as typed when it names no known unit (the person is imported with no unit). */
+  unknownUnit: string | null;
 }
 
 // Excel day numbers of 01/01/1910 and 31/12/2099: a bare number in that range in a date column is a
 // date cell that lost its format; a smaller number (a year such as 1990) is not taken for a date.
 const SERIAL_MIN = 3654;
 const SERIAL_MAX = 73050;
+
+export type Birth = { date: string; year: null } | { date: null; year: number };
+
+/**
+ * A birth cell → a full date, or a year alone ("1978", 1978: kept as a year, never made 01/01); null
+ * when empty, "invalid" when it is neither.
+ */
+export function parseBirthCell(c: RawCell | undefined, today: string): Birth | null | "invalid" {
+  const text = typeof c === "number" || typeof c === "string" ? cleanText(String(c)).replace(/^'/, "") : "";
+  if (/^\d{4}$/.test(text)) {
+    const year = Number(text);
+    return year >= 1900 && year <= Number(today.slice(0, 4)) ? { date: null, year } : "invalid";
+  }
+  const date = parseDateCell(c, today);
+  return date === null || date === "invalid" ? date : { date, year: null };
+}
 
 /** A birth date cell → ISO date, null when empty, "invalid" when it cannot be a date. */
 export function parseDateCell(c: RawCell | undefined, today: string): string | null | "invalid" {
@@ -86,6 +109,25 @@ export function parsePhone(c: RawCell | undefined): string | null | "invalid" {
 
 const emailSchema = z.email();
 
+/** Birth and gender of a row: from the birth and gender columns, or from a "Nam" / "Nữ" year column. */
+function birthAndGender(raw: Partial<Record<Field, RawCell>>, v: Record<Field, string>, today: string, errors: string[]) {
+  const genderCol = parseGender(v.gender);
+  let gender = genderCol === "invalid" ? null : genderCol;
+  let cell: RawCell | undefined = raw.dateOfBirth;
+  let typed = v.dateOfBirth;
+  if (v.yearMale && v.yearFemale) errors.push(m.err.bothYears);
+  else if (v.yearMale || v.yearFemale) {
+    const fromColumn = v.yearMale ? "Nam" : "Nữ";
+    if (gender && gender !== fromColumn) errors.push(m.err.genderYear(fromColumn));
+    gender = fromColumn;
+    if (!typed) [cell, typed] = v.yearMale ? [raw.yearMale, v.yearMale] : [raw.yearFemale, v.yearFemale];
+  }
+  const birth = parseBirthCell(cell, today);
+  if (birth === "invalid") errors.push(m.err.date(typed));
+  if (genderCol === "invalid") errors.push(m.err.gender(v.gender));
+  return { birth: birth === "invalid" ? null : birth, typed, gender, genderTyped: v.gender };
+}
+
 /** Checks every data row after the header: values parsed, names capitalised, references resolved. */
 export function checkRows(table: RawRow[], header: Header, look: Lookups): CheckedRow[] {
   const used = Object.entries(header.columns) as [Field, number][];
@@ -93,7 +135,9 @@ export function checkRows(table: RawRow[], header: Header, look: Lookups): Check
   for (const row of table.slice(header.index + 1)) {
     // Each used cell read once, as a raw value and as clean text ("" when absent).
     const raw: Partial<Record<Field, RawCell>> = {};
-    const v = { fullName: "", ho: "", tenDem: "", ten: "", dateOfBirth: "", gender: "", ethnicity: "", position: "", unit: "", category: "", cccd: "", phone: "", email: "" };
+    const v: Record<Field, string> = {
+      fullName: "", ho: "", tenDem: "", ten: "", dateOfBirth: "", yearMale: "", yearFemale: "", gender: "", ethnicity: "", position: "", unit: "", category: "", cccd: "", phone: "", email: "",
+    };
     let empty = true;
     for (const [f, i] of used) {
       raw[f] = row.cells[i] ?? null;
@@ -102,6 +146,7 @@ export function checkRows(table: RawRow[], header: Header, look: Lookups): Check
     }
     if (empty) continue;
     const errors: string[] = [];
+    const warnings: string[] = [];
 
     const usesParts = header.columns.ten !== undefined && (v.ho !== "" || v.ten !== "");
     const parts = usesParts ? { ho: capitaliseName(v.ho), tenDem: capitaliseName(v.tenDem), ten: capitaliseName(v.ten) } : splitFullName(v.fullName);
@@ -110,16 +155,14 @@ export function checkRows(table: RawRow[], header: Header, look: Lookups): Check
     else if (!parts.ho || !parts.ten) errors.push(m.err.nameShort);
     else if (parts.ho.length > 60 || parts.tenDem.length > 60 || parts.ten.length > 60) errors.push(m.err.nameTooLong);
 
-    const dob = parseDateCell(raw.dateOfBirth, look.today);
-    if (dob === "invalid") errors.push(m.err.date(v.dateOfBirth));
-    const gender = parseGender(v.gender);
-    if (gender === "invalid") errors.push(m.err.gender(v.gender));
+    const { birth, typed: birthTyped, gender } = birthAndGender(raw, v, look.today, errors);
     const eth = v.ethnicity ? look.ethnicity(v.ethnicity) : null;
     if (v.ethnicity && !eth) errors.push(m.err.ethnicity(v.ethnicity));
     const position = v.position || null;
     if (position && position.length > 200) errors.push(m.err.tooLong(m.position));
+    // An unknown unit never drops the person: mapped in the preview, or imported with no unit and flagged.
     const unit = v.unit ? look.unit(v.unit) : null;
-    if (v.unit && !unit) errors.push(m.err.unit(v.unit));
+    if (v.unit && !unit) warnings.push(m.warn.unit(v.unit));
     const category = v.category ? look.category(v.category) : null;
     if (v.category && !category) errors.push(m.err.category(v.category));
     const cccd = parseCccd(raw.cccd);
@@ -128,20 +171,23 @@ export function checkRows(table: RawRow[], header: Header, look: Lookups): Check
     if (phone === "invalid") errors.push(m.err.phone(v.phone));
     const email = v.email.toLowerCase() || null;
     if (email && (email.length > 200 || !emailSchema.safeParse(email).success)) errors.push(m.err.email(v.email));
+    if (!v.cccd && !v.phone && !birthTyped) warnings.push(m.warn.noIdentifier);
 
     const ok = <T>(x: T | "invalid"): T | null => (x === "invalid" ? null : x);
     out.push({
       line: row.line,
       errors,
+      warnings,
+      unknownUnit: v.unit && !unit ? v.unit : null,
       person: {
         ...parts, fullName,
-        dateOfBirth: ok(dob), gender: ok(gender), ethnicityCode: eth?.code ?? null, position, unitCode: unit?.code ?? null,
+        dateOfBirth: birth?.date ?? null, birthYear: birth?.year ?? null, gender, ethnicityCode: eth?.code ?? null, position, unitCode: unit?.code ?? null,
         categoryId: category?.id ?? null, cccd: ok(cccd), phone: ok(phone), email,
       },
       display: {
         fullName: fullName || v.fullName,
-        dateOfBirth: dob && dob !== "invalid" ? formatDate(dob) : v.dateOfBirth,
-        gender: ok(gender) ?? v.gender,
+        dateOfBirth: birth ? formatBirth({ dateOfBirth: birth.date, birthYear: birth.year }) : birthTyped,
+        gender: gender ?? v.gender,
         ethnicity: eth?.name ?? v.ethnicity,
         position: position ?? "",
         unit: unit?.name ?? v.unit,

@@ -1,28 +1,32 @@
 /**
  * Roster import: reads an uploaded CSV/XLSX, previews every row against the database (nothing written),
  * then, on confirmation, creates the missing trainees and enrolls everyone in ONE transaction.
- * The pure part lives in import.read.ts (file → rows), import.lookups.ts (reference data), import.rows.ts
- * (checking each row) and import.match.ts (who is who); this file does the file and database work.
+ * The pure part lives in import.read.ts (file → rows), import.header.ts (columns), import.lookups.ts
+ * (reference data), import.rows.ts (checking each row) and import.match.ts (who is who); import.load.ts
+ * reads what the checks need, import.write.ts writes in bulk, import.files.ts keeps the upload and the template.
  */
 import { assertZipWithinLimits, ZipBombError, ZipFormatError } from "../../lib/zip-guard";
-import crypto from "node:crypto";
-import fs from "node:fs";
 import path from "node:path";
 import ExcelJS from "exceljs";
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { auditLog, courses, enrollments, ethnicities, participantCategories, units, users, type EnrollmentStatus } from "../../db/schema";
+import { auditLog, courses, enrollments, type EnrollmentStatus, type Role } from "../../db/schema";
 import { concurrencyLimit } from "../../lib/concurrency";
 import { NotFound } from "../../lib/errors";
-import { isTempFileName, storeFile } from "../../lib/upload";
-import { todayIso } from "../../lib/time";
 import { importMessages as m } from "./import.messages";
-import { buildLookups, type Lookups } from "./import.lookups";
-import { countRows, indexPeople, resolveRows, type PreviewCounts, type PreviewRow } from "./import.match";
-import { HEADER_SCAN, MAX_ROWS, RosterFileError, cellValue, findHeader, parseCsv, type RawRow } from "./import.read";
-import { checkRows, type CheckedRow } from "./import.rows";
+import type { Lookups } from "./import.lookups";
+import { candidateIds, loadLookups, loadPeople, saveUnitAliases, visibleTo } from "./import.load";
+import { countRows, resolveRows, unresolved, type PreviewCounts, type PreviewRow, type Resolution } from "./import.match";
+import { findHeader, type ColumnMap, type Header } from "./import.header";
+import { HEADER_SCAN, MAX_ROWS, RosterFileError, cellValue, parseCsv, type RawRow } from "./import.read";
+import { checkRows } from "./import.rows";
+import { insertEnrollments, insertPeople, type ImportHooks } from "./import.write";
 
-type Actor = { id: number; ip?: string | null };
+export type { ImportHooks } from "./import.write";
+export { KEEP_MS, buildTemplate, cleanImportFiles, readUpload, removeUpload, sha256, storeUpload } from "./import.files";
+
+type Actor = { id: number; ip?: string | null; role?: Role };
+type Viewer = { id: number; role: Role };
 
 export const IMPORT_MAX_BYTES = 5 * 1024 * 1024;
 export const XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -103,39 +107,33 @@ async function readXlsx(buffer: Buffer): Promise<RawRow[]> {
   return rows;
 }
 
+/** What the user chose in the preview: column fields, a unit per unknown name (null: leave empty), conflict choices. */
+export interface ImportOptions {
+  columns?: ColumnMap;
+  units?: { alias: string; unitCode: string | null }[];
+  resolutions?: Map<number, Resolution>;
+}
+
 /** Checked rows of a file (no database): header found, values parsed, references resolved. */
-async function checkFile(buffer: Buffer, kind: RosterKind, look: Lookups) {
+async function checkFile(buffer: Buffer, kind: RosterKind, look: Lookups, columns: ColumnMap = {}) {
   const table = await readTable(buffer, kind);
-  const header = findHeader(table);
+  const header = findHeader(table, columns);
   const rows = checkRows(table, header, look);
   if (!rows.length) throw new RosterFileError(m.noRows);
-  return { rows, ignoredColumns: header.ignored };
+  return { rows, header };
 }
 
-/** Units, ethnic groups and categories as name lookups. */
-async function loadLookups(db: Db): Promise<Lookups> {
-  const [unitRows, ethRows, catRows] = await Promise.all([
-    db.select({ code: units.code, name: units.name, validFrom: units.validFrom, validTo: units.validTo }).from(units),
-    db.select({ code: ethnicities.code, name: ethnicities.name }).from(ethnicities),
-    db.select({ id: participantCategories.id, name: participantCategories.name, active: participantCategories.active }).from(participantCategories),
-  ]);
-  return buildLookups({ units: unitRows, ethnicities: ethRows, categories: catRows, today: todayIso() });
-}
+const mappedUnits = (opts: ImportOptions) => (opts.units ?? []).flatMap((u) => (u.unitCode ? [{ alias: u.alias, unitCode: u.unitCode }] : []));
 
-/**
- * The identifying keys of everyone who could be one of these rows (same CCCD, phone or birth date),
- * in one query whatever the number of rows; the lists travel as one JSON parameter each.
- */
-async function loadPeople(db: Db, rows: CheckedRow[]) {
-  const list = (f: (r: CheckedRow) => string | null) => JSON.stringify([...new Set(rows.map(f).filter(Boolean))]);
-  const people = await db
-    .select({ id: users.id, fullName: users.fullName, cccd: users.cccd, phone: users.phone, dateOfBirth: users.dateOfBirth })
-    .from(users)
-    .where(sql`${users.cccd} in (select json_array_elements_text(${list((r) => r.person.cccd)}::json))
-      or ${users.phone} in (select json_array_elements_text(${list((r) => r.person.phone)}::json))
-      or ${users.dateOfBirth} in (select json_array_elements_text(${list((r) => r.person.dateOfBirth)}::json)::date)`)
-    .orderBy(asc(users.id));
-  return indexPeople(people);
+/** The file checked and every row matched, as `viewer` may see it (names hidden from a trainer outside their courses). */
+async function matchFile(db: Db, courseId: number, buffer: Buffer, kind: RosterKind, viewer: Viewer, opts: ImportOptions) {
+  const look = await loadLookups(db, mappedUnits(opts));
+  const { rows: checked, header } = await checkFile(buffer, kind, look, opts.columns);
+  const [index, members] = await Promise.all([loadPeople(db, checked, courseId), loadMembers(db, courseId)]);
+  const visible = await visibleTo(db, viewer, candidateIds(index));
+  const inCourse = new Set(members.filter((r) => isPlaced(r.status)).map((r) => r.userId));
+  const rows = resolveRows(checked, index, inCourse, { resolutions: opts.resolutions, visible });
+  return { rows, header, members };
 }
 
 async function loadMembers(db: Db, courseId: number) {
@@ -147,17 +145,29 @@ const isPlaced = (status: string) => status === "enrolled" || status === "waitli
 export interface RosterPreview {
   rows: PreviewRow[];
   counts: PreviewCounts;
-  ignoredColumns: string[];
+  /** Of counts.toAdd: how many get a seat and how many go to the waitlist (capacity as of now). */
+  seating: { seated: number; waitlisted: number };
+  /** Columns not used, which the user may map to a field. */
+  ignoredColumns: Header["ignored"];
+  /** The columns used (index → field), to show the user's choices again. */
+  columns: Header["columns"];
+  /** Unit names of the file that name no unit, with the number of rows each. */
+  unknownUnits: { name: string; rows: number }[];
 }
 
 /** Step 1: every row checked and matched to existing people, with counts. Writes nothing. Throws RosterFileError. */
-export async function previewRoster(db: Db, courseId: number, buffer: Buffer, kind: RosterKind): Promise<RosterPreview> {
-  const look = await loadLookups(db);
-  const { rows: checked, ignoredColumns } = await checkFile(buffer, kind, look);
-  const [index, members] = await Promise.all([loadPeople(db, checked), loadMembers(db, courseId)]);
-  const inCourse = new Set(members.filter((r) => isPlaced(r.status)).map((r) => r.userId));
-  const rows = resolveRows(checked, index, inCourse);
-  return { rows, counts: countRows(rows), ignoredColumns };
+export async function previewRoster(db: Db, courseId: number, buffer: Buffer, kind: RosterKind, viewer: Viewer, opts: ImportOptions = {}): Promise<RosterPreview> {
+  const { rows, header, members } = await matchFile(db, courseId, buffer, kind, viewer, opts);
+  const counts = countRows(rows);
+  const [course] = await db.select({ capacity: courses.capacity }).from(courses).where(eq(courses.id, courseId));
+  const free = course?.capacity == null ? Infinity : Math.max(0, course.capacity - members.filter((r) => r.status === "enrolled").length);
+  const seated = Math.min(counts.toAdd, free);
+  const unknown = new Map<string, number>();
+  for (const r of rows) if (r.unknownUnit && !r.errors.length) unknown.set(r.unknownUnit, (unknown.get(r.unknownUnit) ?? 0) + 1);
+  return {
+    rows, counts, seating: { seated, waitlisted: counts.toAdd - seated }, ignoredColumns: header.ignored, columns: header.columns,
+    unknownUnits: [...unknown].map(([name, n]) => ({ name, rows: n })),
+  };
 }
 
 export interface ImportResult {
@@ -169,57 +179,8 @@ export interface ImportResult {
   /** Valid rows whose person was already enrolled or waitlisted: left as they were. */
   already: number;
   invalid: number;
-}
-
-const CHUNK = 2500;
-function chunks<T>(list: T[], size = CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
-  return out;
-}
-
-/** Optional hooks of importRoster. */
-export interface ImportHooks {
-  /** Awaited inside the transaction after each batch of rows is written (the crash test stops the job there). */
-  afterBatch?: () => unknown;
-}
-
-/*
- * Bulk inserts send the rows as ONE JSON parameter expanded by json_to_recordset: on PGlite a
- * 1,000-row multi-VALUES insert (16,000 parameters) takes ~0.6 s, the JSON form ~0.06 s.
- */
-
-/** New trainee records (ids allocated by the caller): no login, no password. */
-async function insertPeople(tx: Db, rows: { id: number; row: CheckedRow }[], hooks: ImportHooks): Promise<void> {
-  for (const part of chunks(rows)) {
-    const json = JSON.stringify(part.map(({ id, row: { person: p } }) => ({
-      id, ho: p.ho, ten_dem: p.tenDem, ten: p.ten, full_name: p.fullName, email: p.email, phone: p.phone, date_of_birth: p.dateOfBirth, gender: p.gender,
-      ethnicity_code: p.ethnicityCode, position: p.position, unit_code: p.unitCode, category_id: p.categoryId, cccd: p.cccd,
-    })));
-    await tx.execute(sql`
-      insert into ${users} (id, ho, ten_dem, ten, full_name, login, password_hash, role, email, phone, date_of_birth, gender, ethnicity_code, position, unit_code, category_id, cccd)
-      select id, ho, ten_dem, ten, full_name, null, null, 'trainee', email, phone, date_of_birth, gender, ethnicity_code, position, unit_code, category_id, cccd
-      from json_to_recordset(${json}::json) as x(id int, ho text, ten_dem text, ten text, full_name text, email text, phone text, date_of_birth date,
-        gender text, ethnicity_code text, position text, unit_code text, category_id int, cccd text)`);
-    await hooks.afterBatch?.();
-  }
-}
-
-/**
- * New enrollment rows from an import. `queue` is the place on the waitlist among this import's
- * newcomers (null when seated): waitlisted_at is `since` plus one microsecond per place, keeping the file's order.
- */
-async function insertEnrollments(
-  tx: Db, courseId: number, since: string, rows: { userId: number; status: EnrollmentStatus; queue: number | null }[], hooks: ImportHooks,
-): Promise<void> {
-  for (const part of chunks(rows)) {
-    const json = JSON.stringify(part.map((r) => ({ user_id: r.userId, status: r.status, queue: r.queue })));
-    await tx.execute(sql`
-      insert into ${enrollments} (course_id, user_id, status, source, requested_at, waitlisted_at)
-      select ${courseId}::int, user_id, status, 'import', now(), case when queue is null then null else ${since}::timestamptz + queue * interval '1 microsecond' end
-      from json_to_recordset(${json}::json) as x(user_id int, status text, queue int)`);
-    await hooks.afterBatch?.();
-  }
+  /** Conflict rows left unresolved: skipped. */
+  conflicts: number;
 }
 
 /**
@@ -232,9 +193,9 @@ async function insertEnrollments(
  */
 export async function importRoster(
   db: Db, courseId: number, buffer: Buffer, kind: RosterKind, meta: { fileName: string; sha256: string }, actor: Actor, hooks: ImportHooks = {},
+  opts: ImportOptions = {},
 ): Promise<ImportResult> {
-  const look = await loadLookups(db);
-  const { rows: checked } = await checkFile(buffer, kind, look);
+  const viewer = { id: actor.id, role: actor.role ?? "admin" };
   return db.transaction(async (tx) => {
     // `since`: the waitlist time of this import, taken once the course is locked.
     const [course] = await tx
@@ -244,11 +205,13 @@ export async function importRoster(
       .for("update");
     if (!course) throw new NotFound();
     // Matched inside the transaction, after the lock: the preview may be minutes old.
-    const [index, members] = await Promise.all([loadPeople(tx, checked), loadMembers(tx, courseId)]);
+    const { rows, members } = await matchFile(tx, courseId, buffer, kind, viewer, opts);
     const memberOf = new Map(members.map((r) => [r.userId, r]));
-    const rows = resolveRows(checked, index, new Set(members.filter((r) => isPlaced(r.status)).map((r) => r.userId)));
-    const valid = rows.filter((r) => !r.errors.length);
+    // Unresolved conflicts are skipped: a phone or name match that disagrees never merges anybody.
+    const valid = rows.filter((r) => !r.errors.length && !unresolved(r));
     if (!valid.length) throw new RosterFileError(m.nothingValid);
+    // Only an admin's choices become aliases for everyone's later imports.
+    if (viewer.role === "admin") await saveUnitAliases(tx, mappedUnits(opts));
 
     const fresh = valid.filter((r) => !r.match);
     const ids = fresh.length
@@ -294,7 +257,8 @@ export async function importRoster(
       enrolled: placed.enrolled.length,
       waitlisted: placed.waitlisted.length,
       already,
-      invalid: rows.length - valid.length,
+      invalid: rows.filter((r) => r.errors.length).length,
+      conflicts: rows.filter(unresolved).length,
     };
     await tx.insert(auditLog).values({
       actorId: actor.id, action: "import.confirm", targetType: "course", targetId: String(courseId), ip: actor.ip ?? null,
@@ -304,105 +268,3 @@ export async function importRoster(
   });
 }
 
-// ---------------------------------------------------------------------------------------------------
-// The uploaded file between step 1 and step 2
-
-const IMPORTS = "imports";
-const STORED_NAME = /^[0-9a-f]{32}$/;
-const KEEP_MS = 24 * 60 * 60 * 1000;
-
-export const sha256 = (buf: Buffer) => crypto.createHash("sha256").update(buf).digest("hex");
-
-/** Removes day-old files from DATA_DIR/imports except `keep`, and every temp file of storeFile when `temps`. */
-function sweepImports(dataDir: string, now: number, opts: { keep?: string; temps?: boolean }): void {
-  const dir = path.join(dataDir, IMPORTS);
-  if (!fs.existsSync(dir)) return;
-  for (const name of fs.readdirSync(dir)) {
-    if (name === opts.keep) continue;
-    const file = path.join(dir, name);
-    try {
-      if ((opts.temps && isTempFileName(name)) || now - fs.statSync(file).mtimeMs > KEEP_MS) fs.rmSync(file, { force: true });
-    } catch {
-      // Another request removed it first.
-    }
-  }
-}
-
-/** Keeps an uploaded roster under DATA_DIR/imports (random name) until it is confirmed; drops day-old ones. */
-export function storeUpload(dataDir: string, buffer: Buffer, now = Date.now()): { stored: string; sha256: string } {
-  const stored = storeFile(path.join(dataDir, IMPORTS), buffer);
-  sweepImports(dataDir, now, { keep: stored });
-  return { stored, sha256: sha256(buffer) };
-}
-
-/**
- * Start-up clean-up (server.ts, before listening, so no upload is being written): removes the temp file
- * an upload killed before its rename left behind, and uploads older than a day.
- */
-export function cleanImportFiles(dataDir: string, now = Date.now()): void {
-  sweepImports(dataDir, now, { temps: true });
-}
-
-/** The stored upload, if it is still there and unchanged; otherwise RosterFileError (the preview is stale). */
-export function readUpload(dataDir: string, stored: string, hash: string): Buffer {
-  if (!STORED_NAME.test(stored)) throw new RosterFileError(m.expired, 409);
-  let buf: Buffer;
-  try {
-    buf = fs.readFileSync(path.join(dataDir, IMPORTS, stored));
-  } catch {
-    throw new RosterFileError(m.expired, 409);
-  }
-  if (sha256(buf) !== hash) throw new RosterFileError(m.expired, 409);
-  return buf;
-}
-
-export function removeUpload(dataDir: string, stored: string): void {
-  if (STORED_NAME.test(stored)) fs.rmSync(path.join(dataDir, IMPORTS, stored), { force: true });
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Template
-
-export const TEMPLATE_COLUMNS = [
-  { header: "Họ và tên", key: "fullName", width: 28 },
-  { header: "Ngày sinh", key: "dateOfBirth", width: 12, text: true },
-  { header: "Giới tính", key: "gender", width: 10 },
-  { header: "Dân tộc", key: "ethnicity", width: 12 },
-  { header: "Chức vụ", key: "position", width: 28 },
-  { header: "Đơn vị", key: "unit", width: 22 },
-  { header: "Đối tượng", key: "category", width: 30 },
-  { header: "Số CCCD", key: "cccd", width: 16, text: true },
-  { header: "Điện thoại", key: "phone", width: 14, text: true },
-  { header: "Email", key: "email", width: 26 },
-] as const;
-
-/**
- * The XLSX template: header row and one example on the first sheet (dates, CCCD and phones formatted
- * as text so Excel keeps "05/03/1990" and leading zeros), and the accepted units (valid today),
- * categories and ethnic groups on a second sheet.
- */
-export async function buildTemplate(db: Db): Promise<Buffer> {
-  const today = todayIso();
-  const [unitRows, catRows, ethRows] = await Promise.all([
-    db.select({ name: units.name, validFrom: units.validFrom, validTo: units.validTo }).from(units).orderBy(asc(units.name)),
-    db.select({ name: participantCategories.name }).from(participantCategories).where(eq(participantCategories.active, true)).orderBy(asc(participantCategories.sortOrder), asc(participantCategories.name)),
-    db.select({ name: ethnicities.name }).from(ethnicities).orderBy(asc(ethnicities.code)),
-  ]);
-  const wb = new ExcelJS.Workbook();
-  wb.creator = "taphuan";
-  const ws = wb.addWorksheet(m.templateSheet, { views: [{ state: "frozen", ySplit: 1 }] });
-  ws.columns = TEMPLATE_COLUMNS.map((c) => ({ header: c.header, key: c.key, width: c.width, style: "text" in c ? { numFmt: "@" } : {} }));
-  ws.getRow(1).font = { bold: true };
-  ws.addRow({ ...m.templateExample });
-  const lists = wb.addWorksheet(m.listsSheet);
-  lists.columns = [
-    { header: m.unit, key: "unit", width: 26 },
-    { header: m.category, key: "category", width: 40 },
-    { header: m.ethnicity, key: "ethnicity", width: 16 },
-  ];
-  lists.getRow(1).font = { bold: true };
-  const current = unitRows.filter((u) => (!u.validFrom || u.validFrom <= today) && (!u.validTo || u.validTo >= today)).map((u) => u.name);
-  const n = Math.max(current.length, catRows.length, ethRows.length);
-  for (let i = 0; i < n; i++) lists.addRow({ unit: current[i] ?? null, category: catRows[i]?.name ?? null, ethnicity: ethRows[i]?.name ?? null });
-  return Buffer.from(await wb.xlsx.writeBuffer());
-}

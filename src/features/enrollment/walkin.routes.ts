@@ -14,7 +14,7 @@ const m = t.materials;
 /** Walk-in participants at the door (course managers) and merging a duplicate person (admins). */
 export function walkinRouter({ db }: { db: Db }): Router {
   const router = Router();
-  const actor = (req: Request) => ({ id: currentUser(req).id, ip: req.ip ?? null });
+  const actor = (req: Request) => ({ id: currentUser(req).id, role: currentUser(req).role, ip: req.ip ?? null });
 
   async function renderWalkin(res: Response, status: number, course: { id: number; title: string }, values: Record<string, unknown>, errors: Record<string, string>) {
     const unitRows = await walkinUnits(db);
@@ -49,6 +49,7 @@ export function walkinRouter({ db }: { db: Db }): Router {
     const who = result.created ? m.walkin.created : m.walkin.existing;
     const what = result.status === "enrolled" ? m.walkin.statusEnrolled : m.walkin.statusWaitlisted;
     flash(req, result.status === "enrolled" ? "success" : "info", `${who} ${result.person.fullName}: ${what}.`);
+    if (result.hiddenMatch) flash(req, "info", `${m.walkin.existsHidden}.`);
     res.redirect(`/courses/${course.id}/walkin`);
   });
 

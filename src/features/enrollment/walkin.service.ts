@@ -6,7 +6,7 @@ import { and, asc, count, eq, ilike, inArray, ne, or, sql, type SQL } from "driz
 import { z } from "zod";
 import type { Db } from "../../db/client";
 import {
-  attendanceChanges, attendanceMarks, certificates, completionApprovals, courses, enrollments, quizAttempts, units, users, type EnrollmentStatus,
+  attendanceChanges, attendanceMarks, certificates, completionApprovals, courses, courseTrainers, enrollments, quizAttempts, units, users, type EnrollmentStatus, type Role,
 } from "../../db/schema";
 import { audit } from "../../lib/audit";
 import { Conflict, NotFound, ValidationError } from "../../lib/errors";
@@ -18,7 +18,7 @@ import { listUnits } from "../units/units.service";
 import { getUser } from "../users/users.service";
 import { addParticipantInTx } from "./enrollment.service";
 
-type Actor = { id: number; ip?: string | null };
+type Actor = { id: number; ip?: string | null; role?: Role };
 const m = t.materials;
 
 /** The walk-in form: one "Họ và tên" field, a current unit and a phone number (the duplicate key). */
@@ -40,8 +40,8 @@ export async function walkinUnits(db: Db) {
 }
 
 /**
- * Adds a walk-in to a course: the active person with that phone number if there is one, otherwise a new
- * trainee without login or password; then enrolls them (source "walkin"; waitlisted if the course is full).
+ * Adds a walk-in to a course: the active trainee with that phone number if there is one (for a trainer:
+ * only someone already in one of their courses), otherwise a new trainee without login or password; then enrolls them (source "walkin"; waitlisted if the course is full).
  * The caller has checked that the actor manages the course. Throws ValidationError (unit not current),
  * Conflict (course cancelled), NotFound.
  */
@@ -53,12 +53,16 @@ export async function addWalkin(db: Db, courseId: number, input: WalkinInput, ac
     if (course.status === "cancelled") throw new Conflict(m.walkin.courseCancelled);
     // Two trainers at two doors typing the same phone must not create the person twice (phone is not unique in the schema).
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${"walkin-phone:" + input.phone}))`);
-    const [existing] = await tx
+    // Only a trainee is ever taken for the walk-in (never an admin's or trainer's account); a trainer only
+    // gets someone already in one of their courses: another person's record is neither attached nor named.
+    const [found] = await tx
       .select({ id: users.id, fullName: users.fullName })
       .from(users)
-      .where(and(eq(users.phone, input.phone), eq(users.active, true)))
+      .where(and(eq(users.phone, input.phone), eq(users.active, true), eq(users.role, "trainee")))
       .orderBy(asc(users.id))
       .limit(1);
+    const seen = found && (actor.role !== "trainer" || (await isInTrainersCourses(tx, actor.id, found.id)));
+    const existing = seen ? found : undefined;
     let person = existing;
     if (!person) {
       const name = splitFullName(input.fullName);
@@ -69,8 +73,17 @@ export async function addWalkin(db: Db, courseId: number, input: WalkinInput, ac
       await audit(tx, { actorId: actor.id, action: "user.create", targetType: "user", targetId: person.id, details: { role: "trainee", source: "walkin", courseId }, ip: actor.ip });
     }
     const status = await addParticipantInTx(tx, courseId, person.id, "walkin", actor);
-    return { person, created: !existing, status };
+    return { person, created: !existing, hiddenMatch: !!found && !seen, status };
   });
+}
+
+/** Is the person enrolled (in any status) in a course this trainer teaches? */
+async function isInTrainersCourses(db: Db, trainerId: number, userId: number): Promise<boolean> {
+  const [row] = await db.select({ id: enrollments.id }).from(enrollments)
+    .innerJoin(courseTrainers, eq(courseTrainers.courseId, enrollments.courseId))
+    .where(and(eq(courseTrainers.userId, trainerId), eq(enrollments.userId, userId)))
+    .limit(1);
+  return !!row;
 }
 
 /** The person to merge away, with unit name and number of enrollments. Throws NotFound. */

@@ -9,6 +9,7 @@ import { embedTinos } from "./fonts";
 import { A4_LANDSCAPE, leading, mm, PageFlow, textWidth } from "./layout";
 import { createDocument, setReproducibleMetadata } from "./meta";
 import { drawTable, type TableColumn } from "./table";
+import { formatBirth } from "../vietnamese";
 
 /** Header and dating fields shared by the class documents. */
 export interface ClassDocumentBase {
@@ -57,6 +58,8 @@ export interface RosterRow {
   fullName: string;
   /** ISO date of birth. */
   dateOfBirth?: string;
+  /** The year of birth when only the year is known (printed "Sinh năm 1978"). */
+  birthYear?: number;
   gender?: string;
   ethnicity?: string;
   position?: string;
@@ -229,7 +232,7 @@ export async function renderRoster(data: RosterData): Promise<Uint8Array> {
   const rows = data.rows.map((r, i) => [
     String(i + 1),
     r.fullName,
-    r.dateOfBirth ? formatDmy(r.dateOfBirth) : "",
+    r.dateOfBirth ? formatDmy(r.dateOfBirth) : formatBirth(r),
     r.gender ?? "",
     r.ethnicity ?? "",
     r.position ?? "",
