@@ -14,6 +14,7 @@ import { audit } from "../../lib/audit";
 import { NotFound, ValidationError } from "../../lib/errors";
 import { attendanceRate, type AttendanceRate } from "../attendance/attendance-rate";
 import { attendanceByUser } from "../attendance/attendance.summary";
+import { inClass } from "../enrollment/class-members";
 import { finalGrade, type GradingMethod } from "../quizzes/grading";
 import { quizResultsByUser } from "../quizzes/quiz-results";
 import { certificatesMessages as m } from "./certificates.messages";
@@ -78,7 +79,7 @@ export async function updateRule(db: Db, courseId: number, input: RuleInput, act
  */
 export async function setApproval(db: Db, courseId: number, userId: number, approved: boolean | null, actor: Actor): Promise<void> {
   await db.transaction(async (tx) => {
-    const [enr] = await tx.select({ id: enrollments.id }).from(enrollments).where(and(eq(enrollments.courseId, courseId), eq(enrollments.userId, userId), eq(enrollments.status, "enrolled")));
+    const [enr] = await tx.select({ id: enrollments.id }).from(enrollments).where(and(inClass(courseId), eq(enrollments.userId, userId)));
     if (!enr) throw new NotFound(m.notEnrolled);
     const where = and(eq(completionApprovals.courseId, courseId), eq(completionApprovals.userId, userId));
     if (approved === null) await tx.delete(completionApprovals).where(where);
@@ -126,13 +127,13 @@ export async function completionOf(db: Db, course: CourseRuleRow, userId: number
   return { attendance, quizPercent, approved, result };
 }
 
-/** Whether the person holds a seat (status "enrolled") in the course. */
+/** Whether the person is in the course's class (inClass). */
 export async function isEnrolled(db: Db, courseId: number, userId: number): Promise<boolean> {
-  const [row] = await db.select({ id: enrollments.id }).from(enrollments).where(and(eq(enrollments.courseId, courseId), eq(enrollments.userId, userId), eq(enrollments.status, "enrolled")));
+  const [row] = await db.select({ id: enrollments.id }).from(enrollments).where(and(inClass(courseId), eq(enrollments.userId, userId)));
   return !!row;
 }
 
-/** Person columns shown on completion pages and rosters (enrolled participants). */
+/** Person columns shown on completion pages and rosters: the members of the class (inClass). */
 export async function enrolledPeople(db: Db, courseId: number) {
   const rows = await db
     .select({
@@ -144,7 +145,7 @@ export async function enrolledPeople(db: Db, courseId: number) {
     .leftJoin(units, eq(units.code, users.unitCode))
     .leftJoin(ethnicities, eq(ethnicities.code, users.ethnicityCode))
     .leftJoin(participantCategories, eq(participantCategories.id, users.categoryId))
-    .where(and(eq(enrollments.courseId, courseId), eq(enrollments.status, "enrolled")));
+    .where(inClass(courseId));
   return rows.sort((a, b) => rosterOrder({ ...a, id: a.userId }, { ...b, id: b.userId }));
 }
 
