@@ -3,7 +3,7 @@
  * the attempt limit under concurrent starts, and that nobody reaches another person's attempt.
  */
 import { and, eq } from "drizzle-orm";
-import { attemptAnswers, quizAttempts } from "../src/db/schema";
+import { attemptAnswers, questions, quizAttempts } from "../src/db/schema";
 import { addParticipant } from "../src/features/enrollment/enrollment.service";
 import { createCategory, createQuestion } from "../src/features/quizzes/bank.service";
 import type { QuestionInput } from "../src/features/quizzes/bank.schema";
@@ -346,4 +346,27 @@ test("question names never reach a trainee: attempt page, result with full revie
   for (const html of pages) for (const name of names) expect(html).not.toContain(name);
   // The trainer still sees the names in the bank.
   expect((await trainer.agent.get(`/courses/${course.id}/questions`)).text).toContain("Q13 Đúng cuối");
+});
+
+test("an [html] question shows bold as bold markup to the trainee; scripts and handlers never reach the page", async () => {
+  const course = await makeCourse(ctx, admin.user.id, { trainerIds: [trainer.user.id] });
+  const cat = await createCategory(db(), course.id, "Chung", actor());
+  const base = { categoryId: cat.id, title: null, generalFeedback: null, ignoreCase: true, ignoreTones: false, kind: "single" as const, textFormat: "html" as const };
+  const saved = await createQuestion(db(), course.id, { ...base, text: "Huyện <b>Triệu Sơn</b><script>alert(1)</script><img src=x onerror=alert(2)>?", choices: [{ text: "Có", fraction: 1 }, { text: "Không", fraction: 0 }] }, actor());
+  expect(saved.text).toBe("Huyện <b>Triệu Sơn</b>?");
+  // A row written around the service (older data, by hand) is sanitised again when shown.
+  const raw = await createQuestion(db(), course.id, { ...base, text: "Xã <strong>Thọ Xuân</strong>", choices: [{ text: "Có", fraction: 1 }, { text: "Không", fraction: 0 }] }, actor());
+  await db().update(questions).set({ text: `Xã <strong>Thọ Xuân</strong><script>alert(3)</script><i onclick="alert(4)">x</i>` }).where(eq(questions.id, raw.id));
+  const quiz = await createQuiz(db(), course.id, { ...QUIZ, reviewMode: "full" }, actor());
+  await setQuizQuestions(db(), quiz, [saved, raw].map((q, i) => ({ questionId: q.id, mark: 1, position: i + 1 })), actor());
+  const trainee = await enrolledTrainee(course.id);
+  const id = await startAttempt(trainee, quiz.id);
+  const open = (await trainee.agent.get(`/attempts/${id}`)).text;
+  await submit(trainee, id);
+  const review = (await trainee.agent.get(`/attempts/${id}`)).text;
+  for (const html of [open, review]) {
+    expect(html).toContain("Huyện <b>Triệu Sơn</b>?");
+    expect(html).toContain("Xã <strong>Thọ Xuân</strong><i>x</i>");
+    for (const bad of ["alert(", "onerror", "onclick", "&lt;b&gt;"]) expect(html).not.toContain(bad);
+  }
 });

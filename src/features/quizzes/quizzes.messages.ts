@@ -41,7 +41,8 @@ export const quizzesMessages = {
   question: "Câu hỏi",
   questionTitle: "Tiêu đề (không bắt buộc)",
   questionText: "Nội dung câu hỏi",
-  questionTextHelp: "Văn bản thuần: thẻ HTML (nếu có) được hiển thị nguyên văn, không được thực thi.",
+  questionTextHelp: "Văn bản thuần: thẻ HTML (nếu có) được hiển thị nguyên văn, không được thực thi, trừ khi chọn ô «Nội dung HTML» dưới đây.",
+  textHtml: "Nội dung HTML: hiển thị có định dạng (chỉ giữ đậm, nghiêng, gạch chân, đoạn, xuống dòng, danh sách, chỉ số trên/dưới)",
   kind: "Loại câu hỏi",
   generalFeedback: "Nhận xét chung (hiện sau khi làm bài)",
   choices: "Các lựa chọn",
@@ -99,7 +100,7 @@ export const quizzesMessages = {
   imported: (n: number) => `Đã lưu ${n} câu hỏi vào ngân hàng.`,
   correctMark: "đúng",
   accepted: "Đáp án được chấp nhận",
-  htmlNote: "Nội dung HTML: hiển thị nguyên văn",
+  htmlNote: "Nội dung HTML: hiển thị có định dạng (thẻ khác bị bỏ)",
 
   // Quizzes: list and settings
   quizzes: "Bài kiểm tra",
