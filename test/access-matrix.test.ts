@@ -153,6 +153,7 @@ const MATRIX: Record<string, Rule> = {
   "POST /certificates/:id/reissue": ADMIN,
   "POST /certificates/:id/revoke": ADMIN,
   "POST /courses/:id/certificates/issue-all": ADMIN,
+  "POST /courses/:id/certificates/after-revocation": ADMIN,
   // attendance: roll-call, kiosk, check-in, sign-in sheet, exports
   "GET /courses/:id/attendance": COURSE_STAFF,
   "POST /courses/:id/attendance/settings": COURSE_STAFF,

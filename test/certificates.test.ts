@@ -374,3 +374,58 @@ test("settings: the number pattern is validated; a new pattern, series, offsets 
   // Restore the defaults for the other tests.
   await ctx.handle.db.delete(appSettings);
 });
+
+test("a revoked holder is not offered again: bulk issue skips them; issuing again needs an explicit action with a reason; the trainee sees why", async () => {
+  const { course, trainees } = await trainingClass([{ ho: "Lò", tenDem: "Văn", ten: "Nhầm", login: true }, { ho: "Hà", tenDem: "Thị", ten: "Đúng" }]);
+  const [wrong, right] = trainees;
+  await admin.agent.post(`/courses/${course.id}/certificates`).type("form").send({ _csrf: admin.csrf, userId: String(wrong.id) });
+  const [first] = await certsOf(course.id);
+  expect((await admin.agent.post(`/certificates/${first.id}/revoke`).type("form").send({ _csrf: admin.csrf, reason: "Cấp nhầm" })).status).toBe(302);
+
+  // The issue page lists only the other trainee as waiting; the revoked holder is in their own section.
+  const page = (await admin.agent.get(`/courses/${course.id}/certificates`)).text;
+  expect(page).toContain("1 học viên đạt điều kiện chưa có giấy chứng nhận.");
+  const waiting = page.slice(page.indexOf("chưa có giấy chứng nhận."), page.indexOf("Giấy chứng nhận đã thu hồi"));
+  expect(waiting).toContain("Hà Thị Đúng");
+  expect(waiting).not.toContain("Lò Văn Nhầm");
+  const revokedPart = page.slice(page.indexOf("Giấy chứng nhận đã thu hồi"));
+  expect(revokedPart).toContain("Lò Văn Nhầm");
+  expect(revokedPart).toContain("Cấp nhầm");
+  expect(revokedPart).toContain('action="/courses/' + course.id + '/certificates/after-revocation"');
+  // The completion page offers no plain "Cấp" button for them either.
+  const completion = (await admin.agent.get(`/courses/${course.id}/completion`)).text;
+  const row = completion.slice(completion.indexOf(`id="hv-${wrong.id}"`), completion.indexOf("</tr>", completion.indexOf(`id="hv-${wrong.id}"`)));
+  expect(row).toContain("Đã thu hồi");
+  expect(row).not.toContain('name="userId"');
+
+  // "Cấp cho tất cả…" issues to the other trainee only.
+  await admin.agent.post(`/courses/${course.id}/certificates/issue-all`).type("form").send({ _csrf: admin.csrf });
+  for (let i = 0; i < 200; i++) {
+    const job = (await admin.agent.get(`/courses/${course.id}/certificates/job`).set("Accept", "application/json")).body.job;
+    if (!job.running) break;
+  }
+  let rows = await certsOf(course.id);
+  expect(rows.filter((r) => r.userId === wrong.id).map((r) => r.status)).toEqual(["revoked"]);
+  expect(rows.filter((r) => r.userId === right.id).map((r) => r.status)).toEqual(["valid"]);
+  // A crafted plain issue is refused; the explicit action without a reason is 422 and writes nothing.
+  expect((await admin.agent.post(`/courses/${course.id}/certificates`).type("form").send({ _csrf: admin.csrf, userId: String(wrong.id) })).status).toBe(409);
+  const noReason = await admin.agent.post(`/courses/${course.id}/certificates/after-revocation`).type("form").send({ _csrf: admin.csrf, userId: String(wrong.id), reason: "  " });
+  expect(noReason.status).toBe(422);
+  expect(noReason.text).toContain("Lý do cấp lại");
+  expect(await certsOf(course.id)).toHaveLength(2);
+
+  // With a reason: a new valid certificate, the reason recorded on it and in the audit log.
+  const again = await admin.agent.post(`/courses/${course.id}/certificates/after-revocation`).type("form").send({ _csrf: admin.csrf, userId: String(wrong.id), reason: "Đã xác minh đúng người" });
+  expect(again.status).toBe(302);
+  rows = await certsOf(course.id);
+  const fresh = rows.find((r) => r.userId === wrong.id && r.status === "valid")!;
+  expect(fresh).toMatchObject({ reissueReason: "Đã xác minh đúng người", previousId: first.id, version: 2 });
+  const logged = (await ctx.handle.db.select().from(auditLog)).find((l) => l.action === "certificate.issue" && l.targetId === String(fresh.id));
+  expect(logged?.details).toMatchObject({ reason: "Đã xác minh đúng người", afterRevocationOf: first.id });
+
+  // The trainee's own page shows the revocation and its reason.
+  const me = await loginAs(ctx, { id: wrong.id, login: wrong.login, password: wrong.password });
+  const mine = (await me.agent.get("/my/certificates")).text;
+  expect(mine).toContain("Đã thu hồi");
+  expect(mine).toContain("Lý do: Cấp nhầm");
+});

@@ -151,12 +151,18 @@ export async function enrolledPeople(db: Db, courseId: number) {
 
 /** One row of the class completion table. */
 export type ClassCompletionRow = Awaited<ReturnType<typeof enrolledPeople>>[number] &
-  TraineeCompletion & { certificate: { id: number; number: string; status: string } | null; canIssue: boolean };
+  TraineeCompletion & { certificate: { id: number; number: string; status: string; revokeReason: string | null } | null; canIssue: boolean; revoked: boolean };
+
+/**
+ * Whether a row waits for its first certificate: eligible and never issued one. Someone whose
+ * certificate was revoked is not waiting: issuing again is an explicit action with a reason.
+ */
+export const awaitsCertificate = (r: Pick<ClassCompletionRow, "result" | "certificate">): boolean => r.result.eligible && !r.certificate;
 
 /**
  * Every enrolled trainee of a course in roster order, with attendance, quiz grade, approval, the verdict
- * explained in words, and their newest certificate. `canIssue`: eligible, no valid certificate, birth
- * date known. Throws NotFound for an unknown course.
+ * explained in words, and their newest certificate. `canIssue`: eligible, never issued one, birth date
+ * known; `revoked`: their certificate was revoked (and none is valid). Throws NotFound for an unknown course.
  */
 export async function classCompletion(db: Db, course: CourseRuleRow): Promise<{ rule: Awaited<ReturnType<typeof ruleOf>>; rows: ClassCompletionRow[] }> {
   const rule = await ruleOf(db, course);
@@ -165,7 +171,7 @@ export async function classCompletion(db: Db, course: CourseRuleRow): Promise<{ 
     attendanceByUser(db, course.id),
     rule.quiz ? quizResultsByUser(db, rule.quiz.id) : Promise.resolve(null),
     db.select().from(completionApprovals).where(eq(completionApprovals.courseId, course.id)),
-    db.select({ id: certificates.id, userId: certificates.userId, number: certificates.number, status: certificates.status }).from(certificates).where(eq(certificates.courseId, course.id)).orderBy(asc(certificates.id)),
+    db.select({ id: certificates.id, userId: certificates.userId, number: certificates.number, status: certificates.status, revokeReason: certificates.revokeReason }).from(certificates).where(eq(certificates.courseId, course.id)).orderBy(asc(certificates.id)),
   ]);
   const rows = people.map((p) => {
     const att = attendance.get(p.userId) ?? { attended: 0, scheduled: 0, rate: 0, absent: 0 };
@@ -175,8 +181,8 @@ export async function classCompletion(db: Db, course: CourseRuleRow): Promise<{ 
     const result = evaluateCompletion({ rule, attendance: att, quizPercent, approved });
     const mine = certs.filter((c) => c.userId === p.userId);
     const certificate = mine.find((c) => c.status === "valid") ?? mine[mine.length - 1] ?? null;
-    const canIssue = course.kind === "training" && result.eligible && certificate?.status !== "valid" && !!p.dateOfBirth;
-    return { ...p, attendance: att, quizPercent, approved, result, certificate, canIssue };
+    const canIssue = course.kind === "training" && awaitsCertificate({ result, certificate }) && !!p.dateOfBirth;
+    return { ...p, attendance: att, quizPercent, approved, result, certificate, canIssue, revoked: certificate?.status === "revoked" };
   });
   return { rule, rows };
 }
