@@ -110,6 +110,12 @@ test("a trainer creates a quiz through the form (with validation), picks its que
   const list = await trainer.agent.get(`/courses/${course.id}/quizzes`);
   expect(list.text).toContain("Kiểm tra cuối khóa");
   expect(list.text).toContain("07/12/2026 07:30");
+  // A quiz with neither open nor close time says so in words.
+  await createQuiz(db(), course.id, { ...QUIZ, title: "Ôn tập tự do" }, actor());
+  const again = (await trainer.agent.get(`/courses/${course.id}/quizzes`)).text;
+  const row = again.split("<tr>").find((r) => r.includes("Ôn tập tự do")) ?? "";
+  expect(row).toContain("Không giới hạn");
+  expect(again).not.toContain("— – —");
 });
 
 test("random mode draws N questions from the category at start, shuffles, and the layout stays put on reload", async () => {

@@ -129,6 +129,9 @@ export const quizzesMessages = {
   reviewModes: { score: "Chỉ điểm số", full: "Điểm, đáp án đúng và phản hồi" } as Record<string, string>,
   unlimited: "Không giới hạn",
   none: "—",
+  /** Open–close times in the quiz list ("" for a missing end): "Không giới hạn", "Từ …", "Đến …" or "… – …". */
+  openWindow: (opens: string, closes: string) =>
+    !opens && !closes ? "Không giới hạn" : !closes ? `Từ ${opens}` : !opens ? `Đến ${closes}` : `${opens} – ${closes}`,
   badDateTime: "Ngày giờ không hợp lệ (dd/mm/yyyy hh:mm).",
   closeBeforeOpen: "Giờ đóng phải sau giờ mở.",
   randomNeedsCategory: "Chọn danh mục để rút câu hỏi.",
