@@ -100,15 +100,15 @@ test("the completion page explains each trainee's result in words; the rule form
 
   const page = await trainer.agent.get(`/courses/${course.id}/completion`);
   expect(page.status).toBe(200);
-  expect(page.text).toContain("Vắng 3/12 buổi (75% &lt; 80%); bài kiểm tra 65% &lt; 70%; chờ giảng viên xác nhận → chưa đạt");
-  expect(page.text).toContain("Dự 12/12 buổi (100% ≥ 80%); bài kiểm tra 85% ≥ 70%; chờ giảng viên xác nhận → chưa đạt");
-  expect(page.text).toContain("Dự 12/12 buổi (100% ≥ 80%); chưa làm bài kiểm tra; chờ giảng viên xác nhận → chưa đạt");
+  expect(page.text).toContain("Có mặt 9/12 buổi (75%, cần 80%); bài kiểm tra 65% &lt; 70%; chờ giảng viên xác nhận → chưa đạt");
+  expect(page.text).toContain("Có mặt 12/12 buổi (100%, cần 80%); bài kiểm tra 85% ≥ 70%; chờ giảng viên xác nhận → chưa đạt");
+  expect(page.text).toContain("Có mặt 12/12 buổi (100%, cần 80%); chưa làm bài kiểm tra; chờ giảng viên xác nhận → chưa đạt");
 
   // The trainer confirms Hà: she now completes.
   const ok = await trainer.agent.post(`/courses/${course.id}/completion/${trainees[0].id}/approval`).type("form").send({ _csrf: trainer.csrf, decision: "approve" });
   expect(ok.status).toBe(302);
   const after = await trainer.agent.get(`/courses/${course.id}/completion`);
-  expect(after.text).toContain("Dự 12/12 buổi (100% ≥ 80%); bài kiểm tra 85% ≥ 70%; giảng viên đã xác nhận → đạt");
+  expect(after.text).toContain("Có mặt 12/12 buổi (100%, cần 80%); bài kiểm tra 85% ≥ 70%; giảng viên đã xác nhận → đạt");
   expect(after.text).toContain("1/3 học viên đạt điều kiện.");
 
   // Another trainer may not change anything; a trainee sees only their own line.
@@ -123,7 +123,7 @@ test("a trainee sees their own result on the completion page, not the others'", 
   const me = await loginAs(ctx, { id: trainees[0].id, login: trainees[0].login, password: trainees[0].password });
   const page = await me.agent.get(`/courses/${course.id}/completion`);
   expect(page.status).toBe(200);
-  expect(page.text).toContain("Vắng 1/4 buổi (75% &lt; 80%) → chưa đạt");
+  expect(page.text).toContain("Có mặt 3/4 buổi (75%, cần 80%) → chưa đạt");
   expect(page.text).not.toContain("Đỗ Văn Đức");
   expect((await me.agent.post(`/courses/${course.id}/completion`).type("form").send({ _csrf: me.csrf, minAttendance: "10" })).status).toBe(403);
 });
@@ -133,7 +133,7 @@ test("an ineligible trainee cannot be issued a certificate by a crafted request,
   const before = await ctx.handle.db.select().from(certificateCounters);
   const res = await admin.agent.post(`/courses/${course.id}/certificates`).type("form").send({ _csrf: admin.csrf, userId: String(trainees[0].id) });
   expect(res.status).toBe(409);
-  expect(res.text).toContain("Vắng 2/4 buổi (50% &lt; 80%) → chưa đạt");
+  expect(res.text).toContain("Có mặt 2/4 buổi (50%, cần 80%) → chưa đạt");
   // Someone not enrolled in the course, by id: not found.
   const outsider = await makeUser(ctx, "trainee");
   expect((await admin.agent.post(`/courses/${course.id}/certificates`).type("form").send({ _csrf: admin.csrf, userId: String(outsider.id) })).status).toBe(404);

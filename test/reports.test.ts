@@ -139,7 +139,7 @@ test("data-quality checks: unmarked session, missing fields, unearned certificat
   expect(res.text).toContain("(1)</h2>"); // one person with missing fields
   expect(res.text).toContain("chưa đạt quy định hoàn thành (1)");
   expect(res.text).toContain("Hà Văn Cường");
-  expect(res.text).toContain("Vắng 1/3 buổi (66,7% &lt; 80%) → chưa đạt");
+  expect(res.text).toContain("Có mặt 2/3 buổi (66,7%, cần 80%) → chưa đạt");
   expect(res.text).toContain("Có thể trùng người (cùng CCCD, hoặc cùng họ tên và ngày sinh) (2)");
   expect(res.text).toContain("Lê Thị Thủy");
   expect(res.text).toContain("Lê Thị Thuỷ");

@@ -53,10 +53,10 @@ describe("marksWorkbook", () => {
     expect(ws.getCell("A1").value).toBe("'-Lớp bồi dưỡng");
     const values = (r: number) => (ws.getRow(r).values as unknown[]).slice(1);
     expect(values(2)).toEqual(["TT", "Họ và tên", "Ngày sinh", "Đơn vị", "Buổi 1\n02/03/2026 07:30", "Buổi 2\n03/03/2026 07:30 (đã hủy)", "Buổi 3\n04/03/2026 07:30", "Số buổi", "Tỷ lệ"]);
-    expect(values(3)).toEqual([1, "Nguyễn Thị Ánh", "05/03/1990", "Xã Triệu Sơn", "P", "P", "", "1/2", 0.5]);
-    expect(values(4)).toEqual([2, "'=HYPERLINK(\"http://x\")", "05/03/1990", "'@evil", "L", "", "E", "1/2", 0.5]);
+    expect(values(3)).toEqual([1, "Nguyễn Thị Ánh", "05/03/1990", "Xã Triệu Sơn", "CM", "CM", "", "1/2", 0.5]);
+    expect(values(4)).toEqual([2, "'=HYPERLINK(\"http://x\")", "05/03/1990", "'@evil", "M", "", "VP", "1/2", 0.5]);
     // No cell holds a formula.
     ws.eachRow((row) => row.eachCell((cell) => expect(cell.type).not.toBe(ExcelJS.ValueType.Formula)));
-    expect(values(6)).toEqual(["P: có mặt; L: đi muộn; E: vắng có phép; A: vắng không phép"]);
+    expect(values(6)).toEqual(["CM: có mặt; M: đi muộn; VP: vắng có phép; VK: vắng không phép"]);
   });
 });

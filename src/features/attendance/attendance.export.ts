@@ -71,7 +71,7 @@ export async function marksWorkbook(courseTitle: string, grid: CourseAttendance)
       neutraliseCell(p.fullName),
       formatDate(p.dateOfBirth),
       neutraliseCell(p.unitName ?? ""),
-      ...grid.sessions.map((s) => p.marks.get(s.id) ?? ""),
+      ...grid.sessions.map((s) => m.abbr[p.marks.get(s.id) ?? ""] ?? ""),
       `${p.rate.attended}/${p.rate.scheduled}`,
       p.rate.rate,
     ]);
