@@ -83,6 +83,7 @@ const MATRIX: Record<string, Rule> = {
   "POST /courses/:id/sessions": COURSE_STAFF,
   "GET /courses/:id/sessions/:sid/edit": COURSE_STAFF,
   "POST /courses/:id/sessions/:sid": COURSE_STAFF,
+  "GET /courses/:id/sessions/:sid/cancel": COURSE_STAFF,
   "POST /courses/:id/sessions/:sid/cancel": COURSE_STAFF,
   "POST /courses/:id/enroll": TRAINEE_ONLY,
   "POST /courses/:id/unenroll": TRAINEE_ONLY,
