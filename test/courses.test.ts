@@ -131,3 +131,14 @@ test("course list: trainees see open courses and their own, not drafts; filters 
   const [draft] = await ctx.handle.db.select().from(courses).where(eq(courses.title, "Hội nghị quán triệt nháp"));
   expect((await trainee.agent.get(`/courses/${draft.id}`)).status).toBe(404);
 });
+
+test("the completion rule is reachable from the course form and page, and says how to get a quiz to require", async () => {
+  const course = await makeCourse(ctx, admin.user.id, { trainerIds: [trainer.user.id] });
+  const link = `href="/courses/${course.id}/completion#dieu-kien"`;
+  expect((await admin.agent.get(`/courses/${course.id}/edit`)).text).toContain(link);
+  expect((await admin.agent.get("/courses/new")).text).toContain("đặt điều kiện hoàn thành");
+  expect((await trainer.agent.get(`/courses/${course.id}`)).text).toContain(link);
+  const rule = (await trainer.agent.get(`/courses/${course.id}/completion`)).text;
+  expect(rule).toContain('id="dieu-kien"');
+  expect(rule).toContain(`href="/courses/${course.id}/quizzes/new"`);
+});
