@@ -75,6 +75,7 @@ const MATRIX: Record<string, Rule> = {
   "POST /courses/:id/sessions": COURSE_STAFF,
   "GET /courses/:id/sessions/:sid/edit": COURSE_STAFF,
   "POST /courses/:id/sessions/:sid": COURSE_STAFF,
+  "GET /courses/:id/sessions/:sid/cancel": COURSE_STAFF,
   "POST /courses/:id/sessions/:sid/cancel": COURSE_STAFF,
   "POST /courses/:id/enroll": TRAINEE_ONLY,
   "POST /courses/:id/unenroll": TRAINEE_ONLY,
@@ -147,6 +148,7 @@ const MATRIX: Record<string, Rule> = {
   "POST /certificates/:id/reissue": ADMIN,
   "POST /certificates/:id/revoke": ADMIN,
   "POST /courses/:id/certificates/issue-all": ADMIN,
+  "POST /courses/:id/certificates/after-revocation": ADMIN,
   // attendance: roll-call, kiosk, check-in, sign-in sheet, exports
   "GET /courses/:id/attendance": COURSE_STAFF,
   "POST /courses/:id/attendance/settings": COURSE_STAFF,

@@ -243,6 +243,12 @@ describe("overview, settings and exports", () => {
     const page = await trainer.agent.get(`/courses/${cls.id}/attendance`);
     expect(page.status).toBe(200);
     expectInOrder(page.text, ORDER);
+    // Marks in Vietnamese abbreviations with their legend, never the English initials.
+    const ducRow = page.text.split("<tr>").find((r) => r.includes("Phạm Văn Đức")) ?? "";
+    expect(ducRow).toContain('title="Vắng không phép">VK</td>');
+    expect(ducRow).toContain('title="Đi muộn">M</td>');
+    expect(page.text).toContain("CM: có mặt; M: đi muộn; VP: vắng có phép; VK: vắng không phép");
+    expect(page.text).not.toMatch(/>[PLEA]<\/td>/);
     expect(page.text).toContain('value="30"');
     const bad = await trainer.agent.post(`/courses/${cls.id}/attendance/settings`).type("form").send({ _csrf: trainer.csrf, checkinOpensBefore: "-5", checkinClosesAfter: "20", lateAfterMinutes: "x" });
     expect(bad.status).toBe(422);
@@ -272,9 +278,9 @@ describe("overview, settings and exports", () => {
     const rows = ORDER.map((_, i) => (ws.getRow(4 + i).values as unknown[]).slice(1));
     expect(rows.map((r) => r[1])).toEqual(ORDER);
     const duc = rows.find((r) => r[1] === "Phạm Văn Đức")!;
-    expect(duc.slice(3)).toEqual(["Xã Triệu Sơn", "A", "L", undefined, 1, 3, 1 / 3]);
+    expect(duc.slice(3)).toEqual(["Xã Triệu Sơn", "VK", "M", undefined, 1, 3, 1 / 3]);
     const anh = rows.find((r) => r[1] === "Nguyễn Thị Ánh")!;
-    expect(anh.slice(4)).toEqual(["P", undefined, undefined, 1, 3, 1 / 3]);
+    expect(anh.slice(4)).toEqual(["CM", undefined, undefined, 1, 3, 1 / 3]);
     expect(ws.getRow(4).getCell(10).numFmt).toBe("0.0%");
   });
 

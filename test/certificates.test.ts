@@ -100,15 +100,15 @@ test("the completion page explains each trainee's result in words; the rule form
 
   const page = await trainer.agent.get(`/courses/${course.id}/completion`);
   expect(page.status).toBe(200);
-  expect(page.text).toContain("Vắng 3/12 buổi (75% &lt; 80%); bài kiểm tra 65% &lt; 70%; chờ giảng viên xác nhận → chưa đạt");
-  expect(page.text).toContain("Dự 12/12 buổi (100% ≥ 80%); bài kiểm tra 85% ≥ 70%; chờ giảng viên xác nhận → chưa đạt");
-  expect(page.text).toContain("Dự 12/12 buổi (100% ≥ 80%); chưa làm bài kiểm tra; chờ giảng viên xác nhận → chưa đạt");
+  expect(page.text).toContain("Có mặt 9/12 buổi (75%, cần 80%); bài kiểm tra 65% &lt; 70%; chờ giảng viên xác nhận → chưa đạt");
+  expect(page.text).toContain("Có mặt 12/12 buổi (100%, cần 80%); bài kiểm tra 85% ≥ 70%; chờ giảng viên xác nhận → chưa đạt");
+  expect(page.text).toContain("Có mặt 12/12 buổi (100%, cần 80%); chưa làm bài kiểm tra; chờ giảng viên xác nhận → chưa đạt");
 
   // The trainer confirms Hà: she now completes.
   const ok = await trainer.agent.post(`/courses/${course.id}/completion/${trainees[0].id}/approval`).type("form").send({ _csrf: trainer.csrf, decision: "approve" });
   expect(ok.status).toBe(302);
   const after = await trainer.agent.get(`/courses/${course.id}/completion`);
-  expect(after.text).toContain("Dự 12/12 buổi (100% ≥ 80%); bài kiểm tra 85% ≥ 70%; giảng viên đã xác nhận → đạt");
+  expect(after.text).toContain("Có mặt 12/12 buổi (100%, cần 80%); bài kiểm tra 85% ≥ 70%; giảng viên đã xác nhận → đạt");
   expect(after.text).toContain("1/3 học viên đạt điều kiện.");
 
   // Another trainer may not change anything; a trainee sees only their own line.
@@ -123,7 +123,7 @@ test("a trainee sees their own result on the completion page, not the others'", 
   const me = await loginAs(ctx, { id: trainees[0].id, login: trainees[0].login, password: trainees[0].password });
   const page = await me.agent.get(`/courses/${course.id}/completion`);
   expect(page.status).toBe(200);
-  expect(page.text).toContain("Vắng 1/4 buổi (75% &lt; 80%) → chưa đạt");
+  expect(page.text).toContain("Có mặt 3/4 buổi (75%, cần 80%) → chưa đạt");
   expect(page.text).not.toContain("Đỗ Văn Đức");
   expect((await me.agent.post(`/courses/${course.id}/completion`).type("form").send({ _csrf: me.csrf, minAttendance: "10" })).status).toBe(403);
 });
@@ -133,7 +133,7 @@ test("an ineligible trainee cannot be issued a certificate by a crafted request,
   const before = await ctx.handle.db.select().from(certificateCounters);
   const res = await admin.agent.post(`/courses/${course.id}/certificates`).type("form").send({ _csrf: admin.csrf, userId: String(trainees[0].id) });
   expect(res.status).toBe(409);
-  expect(res.text).toContain("Vắng 2/4 buổi (50% &lt; 80%) → chưa đạt");
+  expect(res.text).toContain("Có mặt 2/4 buổi (50%, cần 80%) → chưa đạt");
   // Someone not enrolled in the course, by id: not found.
   const outsider = await makeUser(ctx, "trainee");
   expect((await admin.agent.post(`/courses/${course.id}/certificates`).type("form").send({ _csrf: admin.csrf, userId: String(outsider.id) })).status).toBe(404);
@@ -373,4 +373,59 @@ test("settings: the number pattern is validated; a new pattern, series, offsets 
   expect(sha256(bodyOf(await binary(admin.agent.get(`/certificates/${after.id}.pdf`))))).toBe(after.pdfSha256);
   // Restore the defaults for the other tests.
   await ctx.handle.db.delete(appSettings);
+});
+
+test("a revoked holder is not offered again: bulk issue skips them; issuing again needs an explicit action with a reason; the trainee sees why", async () => {
+  const { course, trainees } = await trainingClass([{ ho: "Lò", tenDem: "Văn", ten: "Nhầm", login: true }, { ho: "Hà", tenDem: "Thị", ten: "Đúng" }]);
+  const [wrong, right] = trainees;
+  await admin.agent.post(`/courses/${course.id}/certificates`).type("form").send({ _csrf: admin.csrf, userId: String(wrong.id) });
+  const [first] = await certsOf(course.id);
+  expect((await admin.agent.post(`/certificates/${first.id}/revoke`).type("form").send({ _csrf: admin.csrf, reason: "Cấp nhầm" })).status).toBe(302);
+
+  // The issue page lists only the other trainee as waiting; the revoked holder is in their own section.
+  const page = (await admin.agent.get(`/courses/${course.id}/certificates`)).text;
+  expect(page).toContain("1 học viên đạt điều kiện chưa có giấy chứng nhận.");
+  const waiting = page.slice(page.indexOf("chưa có giấy chứng nhận."), page.indexOf("Giấy chứng nhận đã thu hồi"));
+  expect(waiting).toContain("Hà Thị Đúng");
+  expect(waiting).not.toContain("Lò Văn Nhầm");
+  const revokedPart = page.slice(page.indexOf("Giấy chứng nhận đã thu hồi"));
+  expect(revokedPart).toContain("Lò Văn Nhầm");
+  expect(revokedPart).toContain("Cấp nhầm");
+  expect(revokedPart).toContain('action="/courses/' + course.id + '/certificates/after-revocation"');
+  // The completion page offers no plain "Cấp" button for them either.
+  const completion = (await admin.agent.get(`/courses/${course.id}/completion`)).text;
+  const row = completion.slice(completion.indexOf(`id="hv-${wrong.id}"`), completion.indexOf("</tr>", completion.indexOf(`id="hv-${wrong.id}"`)));
+  expect(row).toContain("Đã thu hồi");
+  expect(row).not.toContain('name="userId"');
+
+  // "Cấp cho tất cả…" issues to the other trainee only.
+  await admin.agent.post(`/courses/${course.id}/certificates/issue-all`).type("form").send({ _csrf: admin.csrf });
+  for (let i = 0; i < 200; i++) {
+    const job = (await admin.agent.get(`/courses/${course.id}/certificates/job`).set("Accept", "application/json")).body.job;
+    if (!job.running) break;
+  }
+  let rows = await certsOf(course.id);
+  expect(rows.filter((r) => r.userId === wrong.id).map((r) => r.status)).toEqual(["revoked"]);
+  expect(rows.filter((r) => r.userId === right.id).map((r) => r.status)).toEqual(["valid"]);
+  // A crafted plain issue is refused; the explicit action without a reason is 422 and writes nothing.
+  expect((await admin.agent.post(`/courses/${course.id}/certificates`).type("form").send({ _csrf: admin.csrf, userId: String(wrong.id) })).status).toBe(409);
+  const noReason = await admin.agent.post(`/courses/${course.id}/certificates/after-revocation`).type("form").send({ _csrf: admin.csrf, userId: String(wrong.id), reason: "  " });
+  expect(noReason.status).toBe(422);
+  expect(noReason.text).toContain("Lý do cấp lại");
+  expect(await certsOf(course.id)).toHaveLength(2);
+
+  // With a reason: a new valid certificate, the reason recorded on it and in the audit log.
+  const again = await admin.agent.post(`/courses/${course.id}/certificates/after-revocation`).type("form").send({ _csrf: admin.csrf, userId: String(wrong.id), reason: "Đã xác minh đúng người" });
+  expect(again.status).toBe(302);
+  rows = await certsOf(course.id);
+  const fresh = rows.find((r) => r.userId === wrong.id && r.status === "valid")!;
+  expect(fresh).toMatchObject({ reissueReason: "Đã xác minh đúng người", previousId: first.id, version: 2 });
+  const logged = (await ctx.handle.db.select().from(auditLog)).find((l) => l.action === "certificate.issue" && l.targetId === String(fresh.id));
+  expect(logged?.details).toMatchObject({ reason: "Đã xác minh đúng người", afterRevocationOf: first.id });
+
+  // The trainee's own page shows the revocation and its reason.
+  const me = await loginAs(ctx, { id: wrong.id, login: wrong.login, password: wrong.password });
+  const mine = (await me.agent.get("/my/certificates")).text;
+  expect(mine).toContain("Đã thu hồi");
+  expect(mine).toContain("Lý do: Cấp nhầm");
 });

@@ -94,6 +94,20 @@ test("sessions: a series is created, one is edited, one cancelled with a reason"
   const first = rows.find((r) => r.date === "2026-12-02")!;
   const edit = await trainer.agent.post(`/courses/${course.id}/sessions/${first.id}`).type("form").send({ _csrf: trainer.csrf, date: "03/12/2026", startTime: "13:30", endTime: "17:00", venue: "Nhà văn hóa thôn 3" });
   expect(edit.status).toBe(302);
+  // The course page has no reason box or cancel button per row: a link to a confirm page instead.
+  const before = (await trainer.agent.get(`/courses/${course.id}`)).text;
+  expect(before).not.toContain('placeholder="Lý do hủy"');
+  expect(before).not.toMatch(/<form[^>]*sessions\/\d+\/cancel/);
+  expect(before).toContain(`href="/courses/${course.id}/sessions/${rows[1].id}/cancel"`);
+  const confirm = await trainer.agent.get(`/courses/${course.id}/sessions/${rows[1].id}/cancel`);
+  expect(confirm.status).toBe(200);
+  expect(confirm.text).toContain("Xác nhận hủy buổi");
+  expect(confirm.text).toContain('name="reason"');
+  expect(confirm.text).not.toMatch(/<script(?![^>]*src=)/); // no inline script (CSP)
+  const noReason = await trainer.agent.post(`/courses/${course.id}/sessions/${rows[1].id}/cancel`).type("form").send({ _csrf: trainer.csrf, reason: " " });
+  expect(noReason.status).toBe(422);
+  expect(noReason.text).toContain("Xác nhận hủy buổi");
+  expect((await ctx.handle.db.select().from(courseSessions).where(eq(courseSessions.id, rows[1].id)))[0].cancelled).toBe(false);
   const cancel = await trainer.agent.post(`/courses/${course.id}/sessions/${rows[1].id}/cancel`).type("form").send({ _csrf: trainer.csrf, reason: "Mưa bão" });
   expect(cancel.status).toBe(302);
   const after = await ctx.handle.db.select().from(courseSessions).where(eq(courseSessions.courseId, course.id));
@@ -116,4 +130,15 @@ test("course list: trainees see open courses and their own, not drafts; filters 
   expect(drafts.text).not.toContain("Hội nghị quán triệt mở");
   const [draft] = await ctx.handle.db.select().from(courses).where(eq(courses.title, "Hội nghị quán triệt nháp"));
   expect((await trainee.agent.get(`/courses/${draft.id}`)).status).toBe(404);
+});
+
+test("the completion rule is reachable from the course form and page, and says how to get a quiz to require", async () => {
+  const course = await makeCourse(ctx, admin.user.id, { trainerIds: [trainer.user.id] });
+  const link = `href="/courses/${course.id}/completion#dieu-kien"`;
+  expect((await admin.agent.get(`/courses/${course.id}/edit`)).text).toContain(link);
+  expect((await admin.agent.get("/courses/new")).text).toContain("đặt điều kiện hoàn thành");
+  expect((await trainer.agent.get(`/courses/${course.id}`)).text).toContain(link);
+  const rule = (await trainer.agent.get(`/courses/${course.id}/completion`)).text;
+  expect(rule).toContain('id="dieu-kien"');
+  expect(rule).toContain(`href="/courses/${course.id}/quizzes/new"`);
 });

@@ -3,7 +3,7 @@
  * the attempt limit under concurrent starts, and that nobody reaches another person's attempt.
  */
 import { and, eq } from "drizzle-orm";
-import { attemptAnswers, quizAttempts } from "../src/db/schema";
+import { attemptAnswers, questions, quizAttempts } from "../src/db/schema";
 import { addParticipant } from "../src/features/enrollment/enrollment.service";
 import { createCategory, createQuestion } from "../src/features/quizzes/bank.service";
 import type { QuestionInput } from "../src/features/quizzes/bank.schema";
@@ -202,11 +202,11 @@ test("after the deadline plus 30 s grace a submission is not counted; within the
   expect(shown.text).toContain("Đã quá hạn nộp bài");
   expect(shown.text).toContain("1 / 5 điểm (20%)");
 
-  // Within the grace (20 s after the deadline) the same submission counts in full.
+  // Within the grace (20 s after the deadline) the same submission counts in full, recorded as "time up".
   const inTime = await startAttempt(trainee, quiz.id);
   await setDeadline(inTime, new Date(Date.now() - 20_000));
   await submit(trainee, inTime, right);
-  expect(await attemptRow(inTime)).toMatchObject({ status: "submitted", score: 4, percent: 80 });
+  expect(await attemptRow(inTime)).toMatchObject({ status: "expired", score: 4, percent: 80 });
 
   // Autosave after the grace is refused with 409 and closes the attempt on what was saved.
   const third = await startAttempt(trainee, quiz.id);
@@ -302,4 +302,71 @@ test("open and close times are kept, and a question someone has seen can no long
     .send(`_csrf=${encodeURIComponent(trainer.csrf)}&categoryId=${q.categoryId}&kind=single&text=S%E1%BB%ADa&choices%5B0%5D%5Btext%5D=A&choices%5B0%5D%5Bfraction%5D=100&choices%5B1%5D%5Btext%5D=B`);
   expect(edit.status).toBe(409);
   expect(edit.text).toContain("Câu hỏi này đã có người làm bài");
+});
+
+test("a submission when the time is up is recorded and shown as \"Hết giờ\", not \"Đã nộp\"", async () => {
+  const { quiz, questions, trainee } = await setup({ timeLimitMinutes: 10 });
+  const right = { [`answer-${questions[0].id}`]: "0" };
+  // The page's countdown submits with timeup=1 a moment before the server's deadline (clocks differ).
+  const auto = await startAttempt(trainee, quiz.id);
+  await setDeadline(auto, new Date(Date.now() + 2_000));
+  await submit(trainee, auto, { ...right, timeup: "1" });
+  expect(await attemptRow(auto)).toMatchObject({ status: "expired", score: 1 });
+  const page = await trainee.agent.get(`/attempts/${auto}`);
+  expect(page.text).toContain("Hết giờ");
+  expect(page.text).not.toContain("Đã nộp");
+  const list = (await trainee.agent.get(`/quizzes/${quiz.id}`)).text;
+  expect(list).toContain("Hết giờ");
+  expect(list).not.toContain("Đã nộp");
+  // A hand-in with time left is "Đã nộp"; a forged timeup=1 long before the deadline changes nothing.
+  const early = await startAttempt(trainee, quiz.id);
+  await submit(trainee, early, { ...right, timeup: "1" });
+  expect((await attemptRow(early)).status).toBe("submitted");
+});
+
+test("question names never reach a trainee: attempt page, result with full review, quiz pages", async () => {
+  const course = await makeCourse(ctx, admin.user.id, { trainerIds: [trainer.user.id] });
+  const cat = await createCategory(db(), course.id, "Chung", actor());
+  const names = ["Q6 Sai", "Q13 Đúng cuối"];
+  const base = { categoryId: cat.id, generalFeedback: null, ignoreCase: true, ignoreTones: false };
+  const qs = [
+    await createQuestion(db(), course.id, { ...base, kind: "truefalse", title: names[0], text: "Hội nghị có cấp giấy chứng nhận.", choices: [{ text: "Đúng", fraction: 0 }, { text: "Sai", fraction: 1 }] }, actor()),
+    await createQuestion(db(), course.id, { ...base, kind: "truefalse", title: names[1], text: "Lớp học có điểm danh.", choices: [{ text: "Đúng", fraction: 1 }, { text: "Sai", fraction: 0 }] }, actor()),
+  ];
+  const quiz = await createQuiz(db(), course.id, { ...QUIZ, reviewMode: "full" }, actor());
+  await setQuizQuestions(db(), quiz, qs.map((q, i) => ({ questionId: q.id, mark: 1, position: i + 1 })), actor());
+  const trainee = await enrolledTrainee(course.id);
+  const id = await startAttempt(trainee, quiz.id);
+  const pages = [(await trainee.agent.get(`/attempts/${id}`)).text];
+  await submit(trainee, id, { [`answer-${qs[0].id}`]: "1" });
+  pages.push((await trainee.agent.get(`/attempts/${id}`)).text);
+  pages.push((await trainee.agent.get(`/quizzes/${quiz.id}`)).text, (await trainee.agent.get(`/courses/${course.id}/quizzes`)).text);
+  expect(pages[0]).toContain("Hội nghị có cấp giấy chứng nhận.");
+  expect(pages[1]).toContain("Lớp học có điểm danh.");
+  for (const html of pages) for (const name of names) expect(html).not.toContain(name);
+  // The trainer still sees the names in the bank.
+  expect((await trainer.agent.get(`/courses/${course.id}/questions`)).text).toContain("Q13 Đúng cuối");
+});
+
+test("an [html] question shows bold as bold markup to the trainee; scripts and handlers never reach the page", async () => {
+  const course = await makeCourse(ctx, admin.user.id, { trainerIds: [trainer.user.id] });
+  const cat = await createCategory(db(), course.id, "Chung", actor());
+  const base = { categoryId: cat.id, title: null, generalFeedback: null, ignoreCase: true, ignoreTones: false, kind: "single" as const, textFormat: "html" as const };
+  const saved = await createQuestion(db(), course.id, { ...base, text: "Huyện <b>Triệu Sơn</b><script>alert(1)</script><img src=x onerror=alert(2)>?", choices: [{ text: "Có", fraction: 1 }, { text: "Không", fraction: 0 }] }, actor());
+  expect(saved.text).toBe("Huyện <b>Triệu Sơn</b>?");
+  // A row written around the service (older data, by hand) is sanitised again when shown.
+  const raw = await createQuestion(db(), course.id, { ...base, text: "Xã <strong>Thọ Xuân</strong>", choices: [{ text: "Có", fraction: 1 }, { text: "Không", fraction: 0 }] }, actor());
+  await db().update(questions).set({ text: `Xã <strong>Thọ Xuân</strong><script>alert(3)</script><i onclick="alert(4)">x</i>` }).where(eq(questions.id, raw.id));
+  const quiz = await createQuiz(db(), course.id, { ...QUIZ, reviewMode: "full" }, actor());
+  await setQuizQuestions(db(), quiz, [saved, raw].map((q, i) => ({ questionId: q.id, mark: 1, position: i + 1 })), actor());
+  const trainee = await enrolledTrainee(course.id);
+  const id = await startAttempt(trainee, quiz.id);
+  const open = (await trainee.agent.get(`/attempts/${id}`)).text;
+  await submit(trainee, id);
+  const review = (await trainee.agent.get(`/attempts/${id}`)).text;
+  for (const html of [open, review]) {
+    expect(html).toContain("Huyện <b>Triệu Sơn</b>?");
+    expect(html).toContain("Xã <strong>Thọ Xuân</strong><i>x</i>");
+    for (const bad of ["alert(", "onerror", "onclick", "&lt;b&gt;"]) expect(html).not.toContain(bad);
+  }
 });

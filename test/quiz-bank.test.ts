@@ -87,7 +87,7 @@ const GIFT_LINES = [
   "", // 24
   "::Ký tự đặc biệt:: Tỉ lệ 1\\:2 và các dấu \\# \\= \\{ \\} \\~ có hiển thị đúng không? {=Có ~Không}", // 25
   "", // 26
-  "[html]<b>In đậm</b> và <script>alert(1)</script> có phải “HTML” không? {=Phải ~Không phải}", // 27
+  "[html]<b>In đậm</b> và <script>alert(1)</script><img src=x onerror=alert(2)><i onclick=\"alert(3)\">nghiêng</i> có phải “HTML” không? {=Phải ~Không phải}", // 27
   "", // 28
   "Câu hỏi bị lỗi thiếu dấu đóng {=A ~B", // 29
   "", // 30
@@ -214,8 +214,9 @@ test("GIFT upload: the preview lists every question and every error with its lin
     expect(preview.text).toContain(esc(text));
   }
   expect(preview.text).toContain("Dòng 27</span>");
-  expect(preview.text).toContain(esc("<b>In đậm</b> và <script>alert(1)</script> có phải “HTML” không?"));
-  expect(preview.text).not.toContain("<script>alert(1)");
+  // [html] is shown formatted through the allow-list: <b> and <i> stay, scripts and attributes never reach the page.
+  expect(preview.text).toContain("<b>In đậm</b> và <i>nghiêng</i> có phải “HTML” không?");
+  for (const bad of ["<script>alert(1)", "alert(1)", "onerror", "onclick", "<img"]) expect(preview.text).not.toContain(bad);
   // The error, with its line, and the summary.
   expect(preview.text).toMatch(/Dòng 29: thiếu dấu \} đóng phần đáp án/);
   expect(preview.text).toContain("Xác nhận lưu 8 câu hỏi");
@@ -251,11 +252,11 @@ test("GIFT upload: the preview lists every question and every error with its lin
   expect(rows[3].choices).toEqual([{ text: "Đúng", fraction: 0, feedback: "Chưa đúng: cấp huyện đã bỏ." }, { text: "Sai", fraction: 1, feedback: "Đúng vậy." }]);
   expect(rows[4]).toMatchObject({ ignoreCase: true, choices: [{ text: "Hà Nội", fraction: 1 }, { text: "Ha Noi", fraction: 1 }] });
   expect(rows[5].title).toBe("Ký tự đặc biệt");
-  // [html] is kept as typed and only ever shown escaped.
-  expect(rows[6].text).toBe("<b>In đậm</b> và <script>alert(1)</script> có phải “HTML” không?");
+  // [html] is sanitised when saved and again when shown: bold stays bold, nothing else survives.
+  expect(rows[6]).toMatchObject({ textFormat: "html", text: "<b>In đậm</b> và <i>nghiêng</i> có phải “HTML” không?" });
   const bank = await trainer.agent.get(`/courses/${course.id}/questions`);
-  expect(bank.text).not.toContain("<script>alert(1)");
-  expect(bank.text).toContain("&lt;b&gt;In đậm&lt;/b&gt;");
+  expect(bank.text).toContain("<b>In đậm</b> và <i>nghiêng</i>");
+  for (const bad of ["alert(", "onerror", "onclick", "<img"]) expect(bank.text).not.toContain(bad);
 
   // The same preview cannot be confirmed twice.
   await confirm(trainer, course.id, tokenFrom(preview.text));

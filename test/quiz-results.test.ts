@@ -5,7 +5,8 @@
 import ExcelJS from "exceljs";
 import { and, eq } from "drizzle-orm";
 import { quizAttempts, quizQuestions, quizzes } from "../src/db/schema";
-import { addParticipant } from "../src/features/enrollment/enrollment.service";
+import { updateRule } from "../src/features/certificates/completion.service";
+import { addParticipant, cancelEnrollment } from "../src/features/enrollment/enrollment.service";
 import type { QuestionInput } from "../src/features/quizzes/bank.schema";
 import { createCategory, createQuestion } from "../src/features/quizzes/bank.service";
 import { closeExpiredAttempts, saveAnswers, startAttempt, submitAttempt } from "../src/features/quizzes/attempts.service";
@@ -109,6 +110,12 @@ test("a trainer creates a quiz through the form (with validation), picks its que
   const list = await trainer.agent.get(`/courses/${course.id}/quizzes`);
   expect(list.text).toContain("Kiểm tra cuối khóa");
   expect(list.text).toContain("07/12/2026 07:30");
+  // A quiz with neither open nor close time says so in words.
+  await createQuiz(db(), course.id, { ...QUIZ, title: "Ôn tập tự do" }, actor());
+  const again = (await trainer.agent.get(`/courses/${course.id}/quizzes`)).text;
+  const row = again.split("<tr>").find((r) => r.includes("Ôn tập tự do")) ?? "";
+  expect(row).toContain("Không giới hạn");
+  expect(again).not.toContain("— – —");
 });
 
 test("random mode draws N questions from the category at start, shuffles, and the layout stays put on reload", async () => {
@@ -292,4 +299,31 @@ describe("deadline rules with an injected clock (services)", () => {
     const [nearRow] = await db().select().from(quizAttempts).where(eq(quizAttempts.id, near.attemptId));
     expect(nearRow.deadline!.toISOString()).toBe(at(120 * MIN).toISOString());
   });
+});
+
+test("the quiz results and the completion page count the same class: the seat holders (inClass)", async () => {
+  const course = await newCourse();
+  const cat = await createCategory(db(), course.id, "Chung", actor());
+  const q = await createQuestion(db(), course.id, single(cat.id, "Câu 1?", "Đúng", ["Sai"]), actor());
+  const quiz = await createQuiz(db(), course.id, QUIZ, actor());
+  await setQuizQuestions(db(), quiz, [{ questionId: q.id, mark: 1, position: 1 }], actor());
+  await updateRule(db(), course.id, { minAttendanceRate: 0.8, countExcused: false, requiredQuizId: quiz.id, completionApprovalRequired: false }, actor());
+  const [passer, other] = [await enrolled(course.id), await enrolled(course.id)];
+  // A staff member holding a seat is in the class; a trainee who left after the quiz is not.
+  const staff = await makeUser(ctx, "trainer", { ho: "Phạm", tenDem: "", ten: "Giang" });
+  await addParticipant(db(), course.id, staff.id, "admin", null);
+  const leaver = await enrolled(course.id, await loginAs(ctx, await makeUser(ctx, "trainee", { ho: "Đỗ", tenDem: "Văn", ten: "Rời" })));
+  for (const s of [passer, leaver]) {
+    const id = await start(s, quiz.id);
+    await s.agent.post(`/attempts/${id}/submit`).type("form").send({ _csrf: s.csrf, form: "1", [`answer-${q.id}`]: "0" });
+  }
+  await cancelEnrollment(db(), course.id, leaver.user.id, actor());
+  expect(other.user.id).toBeGreaterThan(0);
+
+  const results = (await trainer.agent.get(`/quizzes/${quiz.id}/results`)).text;
+  const completion = (await trainer.agent.get(`/courses/${course.id}/completion`)).text;
+  expect(results).toContain("1 / 3 học viên đạt");
+  expect(results).toContain("Phạm Giang");
+  expect(results).not.toContain("Đỗ Văn Rời");
+  expect(completion).toMatch(/\d+\/3 học viên đạt điều kiện/);
 });

@@ -4,11 +4,12 @@
  * other periods and access rules over HTTP.
  */
 import { and, eq } from "drizzle-orm";
-import { auditLog } from "../src/db/schema";
+import { attendanceMarks, auditLog, courseSessions, enrollments } from "../src/db/schema";
 import { parsePeriod, yearPeriod } from "../src/features/reports/period";
 import { computeReport } from "../src/features/reports/reports.service";
 import { reportDrafts } from "../src/features/reports/reports.tables";
-import { createTestApp, loginAs, type TestContext } from "./helpers/app";
+import { createTestApp, loginAs, makeUser, type TestContext } from "./helpers/app";
+import { makeCourse } from "./helpers/courses";
 import { buildKnownDataset } from "./reports.fixture";
 
 jest.setTimeout(120000);
@@ -138,7 +139,7 @@ test("data-quality checks: unmarked session, missing fields, unearned certificat
   expect(res.text).toContain("(1)</h2>"); // one person with missing fields
   expect(res.text).toContain("chưa đạt quy định hoàn thành (1)");
   expect(res.text).toContain("Hà Văn Cường");
-  expect(res.text).toContain("Vắng 1/3 buổi (66,7% &lt; 80%) → chưa đạt");
+  expect(res.text).toContain("Có mặt 2/3 buổi (66,7%, cần 80%) → chưa đạt");
   expect(res.text).toContain("Có thể trùng người (cùng CCCD, hoặc cùng họ tên và ngày sinh) (2)");
   expect(res.text).toContain("Lê Thị Thủy");
   expect(res.text).toContain("Lê Thị Thuỷ");
@@ -210,4 +211,27 @@ test("reports and the dashboard are for administrators only; Chart.js is served 
   expect(dash.status).toBe(200);
   expect(dash.text).toContain('src="/vendor/chart.umd.min.js"');
   expect(dash.text).toContain('data-chart="');
+});
+
+test("a session later today is not yet held: the report counts up to the moment, not the whole day", async () => {
+  const db = ctx.handle.db;
+  const day = "2027-05-14";
+  const course = await makeCourse(ctx, admin.user.id, { title: "Lớp cắt mốc giờ" });
+  const [morning] = await db.insert(courseSessions).values([
+    { courseId: course.id, date: day, startTime: "07:30", endTime: "11:00" },
+    { courseId: course.id, date: day, startTime: "14:00", endTime: "17:00" },
+  ]).returning();
+  const trainee = await makeUser(ctx, "trainee");
+  await db.insert(enrollments).values({ courseId: course.id, userId: trainee.id, status: "enrolled", source: "admin" });
+  await db.insert(attendanceMarks).values({ sessionId: morning.id, userId: trainee.id, status: "P", source: "rollcall" });
+  const period = parsePeriod(`${day}_${day}`)!;
+  // 12:00 in Vietnam (05:00 UTC): the afternoon session has not started, so the class has not ended.
+  const noon = (await computeReport(db, null, period, new Date(`${day}T05:00:00Z`))).figures;
+  expect(noon.to).toBe(day);
+  expect(noon.task3).toMatchObject({ classes: 1, sessions: 1, classesEnded: 0, enrolledInEnded: 0 });
+  // 15:00: both sessions are held and the class ended in the period (completion is counted).
+  const afternoon = (await computeReport(db, null, period, new Date(`${day}T08:00:00Z`))).figures;
+  expect(afternoon.task3).toMatchObject({ classes: 1, sessions: 2, classesEnded: 1, enrolledInEnded: 1 });
+  // A past day given as a date counts the whole day.
+  expect((await computeReport(db, null, period, day)).figures.task3.sessions).toBe(2);
 });

@@ -153,7 +153,13 @@
       if (left === 0 && !finished) {
         finished = true;
         showStatus(msg("timeup"), true);
-        // The whole form goes with the submission; the server still accepts it for 30 s of grace.
+        // The whole form goes with the submission; the server still accepts it for 30 s of grace and
+        // records it as "time up" (timeup=1), not as a hand-in.
+        var flag = document.createElement("input");
+        flag.type = "hidden";
+        flag.name = "timeup";
+        flag.value = "1";
+        form.appendChild(flag);
         form.submit();
         return;
       }

@@ -337,6 +337,8 @@ export const questions = pgTable(
     kind: varchar("kind", { length: 16 }).notNull(),
     title: text("title"),
     text: text("text").notNull(),
+    /** "plain" | "html" (GIFT `[html]`, or the form's box): html text is kept and shown sanitised (question-html.ts). */
+    textFormat: varchar("text_format", { length: 8 }).notNull().default("plain"),
     /** [{ text, fraction, feedback? }]: fractions -1..1; never sent to a browser before review. */
     choices: jsonb("choices").$type<{ text: string; fraction: number; feedback?: string }[]>().notNull(),
     generalFeedback: text("general_feedback"),

@@ -40,7 +40,7 @@ browserTest("an admin issues certificates to a class; a trainee downloads theirs
   await loginInBrowser(desk, app.url, admin.login!, admin.password);
   await desk.goto(`${app.url}/courses/${course.id}`);
   await desk.getByRole("link", { name: "Kết quả hoàn thành và điều kiện" }).click();
-  await desk.getByText("Vắng 2/2 buổi (0% < 80%) → chưa đạt").waitFor();
+  await desk.getByText("Có mặt 0/2 buổi (0%, cần 80%) → chưa đạt").waitFor();
   await desk.getByText("5/6 học viên đạt điều kiện.").waitFor();
   await desk.screenshot({ path: screenshotPath("certificates-completion-desktop"), fullPage: true });
   await desk.getByRole("link", { name: "Cấp và in giấy chứng nhận" }).click();

@@ -55,11 +55,11 @@ describe("marksWorkbook", () => {
     // The title (row 1) is merged across the table; a blank row; the header (row 3).
     expect(values(3)).toEqual(["TT", "Họ và tên", "Ngày sinh", "Đơn vị", "Buổi 1\n02/03/2026 07:30", "Buổi 2\n03/03/2026 07:30 (đã hủy)", "Buổi 3\n04/03/2026 07:30", "Số buổi có mặt", "Số buổi tính tỷ lệ", "Tỷ lệ"]);
     const born = new Date(Date.UTC(1990, 2, 5));
-    expect(values(4)).toEqual([1, "Nguyễn Thị Ánh", born, "Xã Triệu Sơn", "P", "P", undefined, 1, 2, 0.5]);
-    expect(values(5)).toEqual([2, "'=HYPERLINK(\"http://x\")", born, "'@evil", "L", undefined, "E", 1, 2, 0.5]);
+    expect(values(4)).toEqual([1, "Nguyễn Thị Ánh", born, "Xã Triệu Sơn", "CM", "CM", undefined, 1, 2, 0.5]);
+    expect(values(5)).toEqual([2, "'=HYPERLINK(\"http://x\")", born, "'@evil", "M", undefined, "VP", 1, 2, 0.5]);
     expect(ws.getCell("C4").numFmt).toBe("dd/mm/yyyy");
     // No cell holds a formula.
     ws.eachRow((row) => row.eachCell((cell) => expect(cell.type).not.toBe(ExcelJS.ValueType.Formula)));
-    expect(ws.getCell("A7").value).toBe("P: có mặt; L: đi muộn; E: vắng có phép; A: vắng không phép");
+    expect(ws.getCell("A7").value).toBe("CM: có mặt; M: đi muộn; VP: vắng có phép; VK: vắng không phép");
   });
 });

@@ -13,7 +13,7 @@ const input = (over: Partial<SnapshotInput> = {}): SnapshotInput => ({
   course: { id: 7, title: "Bồi dưỡng nghiệp vụ thông tin đối ngoại", venue: null },
   sessions: [{ date: "2026-03-04", venue: "Phòng họp" }, { date: "2026-03-03", venue: null }, { date: "2026-03-02", venue: "Hội trường UBND xã" }],
   result: "Đạt",
-  completion: "Dự 3/3 buổi (100% ≥ 80%) → đạt",
+  completion: "Có mặt 3/3 buổi (100%, cần 80%) → đạt",
   org: { managingBody: "Ủy ban nhân dân huyện Triệu Sơn", issuingBody: "Phòng Văn hóa và Thông tin", placeName: "Triệu Sơn", signerPrefix: "KT. CHỦ TỊCH", signerTitle: "PHÓ CHỦ TỊCH", signerName: "Lê Quang Trung", validFrom: "2020-01-01" },
   print: { offsetXmm: 1.5, offsetYmm: -2, border: false, sealSha256: null },
   ...over,

@@ -87,7 +87,7 @@ test("completion uses the course rule: attendance over all scheduled sessions, r
   const ended = drill(f, "t3.enrolledInEnded");
   expect(drillValue(ended)).toBe(5);
   const waiting = f.pairs.find((p) => p.course.id === 2 && p.person.id === 2)!;
-  expect(waiting.completion?.summary).toBe("Dự 2/4 buổi (50% ≥ 50%); chờ giảng viên xác nhận → chưa đạt");
+  expect(waiting.completion?.summary).toBe("Có mặt 2/4 buổi (50%, cần 50%); chờ giảng viên xác nhận → chưa đạt");
 });
 
 test("certificates count once per course and person, by first issue in the period, only while the latest is valid", () => {

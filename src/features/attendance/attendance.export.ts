@@ -75,7 +75,7 @@ export async function marksWorkbook(courseTitle: string, grid: CourseAttendance)
     columns,
     rows: grid.rows.map((p, i) => [
       i + 1, p.fullName, p.dateOfBirth ?? formatBirth(p), p.unitName ?? "",
-      ...grid.sessions.map((s) => p.marks.get(s.id) ?? ""),
+      ...grid.sessions.map((s) => m.abbr[p.marks.get(s.id) ?? ""] ?? ""),
       p.rate.attended, p.rate.scheduled, p.rate.rate,
     ]),
     footLines: [m.legend],

@@ -4,7 +4,9 @@ export const attendanceMessages = {
   statuses: { P: "Có mặt", L: "Đi muộn", E: "Vắng có phép", A: "Vắng không phép" } as Record<string, string>,
   /** Short labels for the radio buttons on a phone. */
   short: { P: "Có mặt", L: "Muộn", E: "Phép", A: "Vắng" } as Record<string, string>,
-  legend: "P: có mặt; L: đi muộn; E: vắng có phép; A: vắng không phép",
+  /** Vietnamese abbreviations of the marks in the overview grid and the XLSX, explained by `legend`. */
+  abbr: { P: "CM", L: "M", E: "VP", A: "VK" } as Record<string, string>,
+  legend: "CM: có mặt; M: đi muộn; VP: vắng có phép; VK: vắng không phép",
   notMarked: "Chưa điểm danh",
   sources: { rollcall: "Giảng viên điểm danh", qr: "Quét mã QR", code: "Nhập mã số" } as Record<string, string>,
 

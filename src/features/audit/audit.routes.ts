@@ -5,6 +5,7 @@ import { requireRole } from "../../lib/auth";
 import { intParam } from "../../lib/forms";
 import { t } from "../../lib/messages";
 import { parseViDate } from "../../lib/vietnamese";
+import { actionLabel, detailLines } from "./audit-labels";
 import { listAudit } from "./audit.service";
 
 const text = z.preprocess((v) => (typeof v === "string" ? v : ""), z.string()).transform((s) => s.normalize("NFC").trim().slice(0, 100));
@@ -17,7 +18,9 @@ export function auditRouter({ db }: { db: Db }): Router {
   router.get("/audit", requireRole("admin"), async (req, res) => {
     const query = querySchema.parse(req.query);
     const result = await listAudit(db, query);
-    res.render("audit/list", { title: t.audit.title, query, raw: { from: req.query.from ?? "", to: req.query.to ?? "" }, ...result });
+    const rows = result.rows.map((r) => ({ ...r, actionLabel: actionLabel(r.action), detailLines: detailLines(r.details) }));
+    const actions = result.actions.map((a) => ({ value: a, label: actionLabel(a) }));
+    res.render("audit/list", { title: t.audit.title, query, raw: { from: req.query.from ?? "", to: req.query.to ?? "" }, ...result, rows, actions });
   });
   return router;
 }

@@ -56,7 +56,7 @@ export function certificatesRouter(deps: { db: Db; dataDir: string; secret: stri
   // GET /my/certificates: a trainee's own certificates.
   router.get("/my/certificates", requireLogin, async (req, res) => {
     const items = await myCertificates(db, currentUser(req).id);
-    res.render("certificates/my", { title: m.myTitle, items });
+    res.render("certificates/my", { title: m.myTitle, items, vnDay });
   });
 
   // GET /certificates/:id.pdf: the PDF, re-rendered from the snapshot (same bytes as issued); owner or admin.

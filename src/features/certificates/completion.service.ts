@@ -14,6 +14,7 @@ import { audit } from "../../lib/audit";
 import { NotFound, ValidationError } from "../../lib/errors";
 import { attendanceRate, type AttendanceRate } from "../attendance/attendance-rate";
 import { attendanceByUser } from "../attendance/attendance.summary";
+import { inClass } from "../enrollment/class-members";
 import { finalGrade, type GradingMethod } from "../quizzes/grading";
 import { quizResultsByUser } from "../quizzes/quiz-results";
 import { certificatesMessages as m } from "./certificates.messages";
@@ -78,7 +79,7 @@ export async function updateRule(db: Db, courseId: number, input: RuleInput, act
  */
 export async function setApproval(db: Db, courseId: number, userId: number, approved: boolean | null, actor: Actor): Promise<void> {
   await db.transaction(async (tx) => {
-    const [enr] = await tx.select({ id: enrollments.id }).from(enrollments).where(and(eq(enrollments.courseId, courseId), eq(enrollments.userId, userId), eq(enrollments.status, "enrolled")));
+    const [enr] = await tx.select({ id: enrollments.id }).from(enrollments).where(and(inClass(courseId), eq(enrollments.userId, userId)));
     if (!enr) throw new NotFound(m.notEnrolled);
     const where = and(eq(completionApprovals.courseId, courseId), eq(completionApprovals.userId, userId));
     if (approved === null) await tx.delete(completionApprovals).where(where);
@@ -126,13 +127,13 @@ export async function completionOf(db: Db, course: CourseRuleRow, userId: number
   return { attendance, quizPercent, approved, result };
 }
 
-/** Whether the person holds a seat (status "enrolled") in the course. */
+/** Whether the person is in the course's class (inClass). */
 export async function isEnrolled(db: Db, courseId: number, userId: number): Promise<boolean> {
-  const [row] = await db.select({ id: enrollments.id }).from(enrollments).where(and(eq(enrollments.courseId, courseId), eq(enrollments.userId, userId), eq(enrollments.status, "enrolled")));
+  const [row] = await db.select({ id: enrollments.id }).from(enrollments).where(and(inClass(courseId), eq(enrollments.userId, userId)));
   return !!row;
 }
 
-/** Person columns shown on completion pages and rosters (enrolled participants). */
+/** Person columns shown on completion pages and rosters: the members of the class (inClass). */
 export async function enrolledPeople(db: Db, courseId: number) {
   const rows = await db
     .select({
@@ -144,18 +145,24 @@ export async function enrolledPeople(db: Db, courseId: number) {
     .leftJoin(units, eq(units.code, users.unitCode))
     .leftJoin(ethnicities, eq(ethnicities.code, users.ethnicityCode))
     .leftJoin(participantCategories, eq(participantCategories.id, users.categoryId))
-    .where(and(eq(enrollments.courseId, courseId), eq(enrollments.status, "enrolled")));
+    .where(inClass(courseId));
   return rows.sort((a, b) => rosterOrder({ ...a, id: a.userId }, { ...b, id: b.userId }));
 }
 
 /** One row of the class completion table. */
 export type ClassCompletionRow = Awaited<ReturnType<typeof enrolledPeople>>[number] &
-  TraineeCompletion & { certificate: { id: number; number: string; status: string } | null; canIssue: boolean };
+  TraineeCompletion & { certificate: { id: number; number: string; status: string; revokeReason: string | null } | null; canIssue: boolean; revoked: boolean };
+
+/**
+ * Whether a row waits for its first certificate: eligible and never issued one. Someone whose
+ * certificate was revoked is not waiting: issuing again is an explicit action with a reason.
+ */
+export const awaitsCertificate = (r: Pick<ClassCompletionRow, "result" | "certificate">): boolean => r.result.eligible && !r.certificate;
 
 /**
  * Every enrolled trainee of a course in roster order, with attendance, quiz grade, approval, the verdict
- * explained in words, and their newest certificate. `canIssue`: eligible, no valid certificate, birth
- * date known. Throws NotFound for an unknown course.
+ * explained in words, and their newest certificate. `canIssue`: eligible, never issued one, birth date
+ * known; `revoked`: their certificate was revoked (and none is valid). Throws NotFound for an unknown course.
  */
 export async function classCompletion(db: Db, course: CourseRuleRow): Promise<{ rule: Awaited<ReturnType<typeof ruleOf>>; rows: ClassCompletionRow[] }> {
   const rule = await ruleOf(db, course);
@@ -164,7 +171,7 @@ export async function classCompletion(db: Db, course: CourseRuleRow): Promise<{ 
     attendanceByUser(db, course.id),
     rule.quiz ? quizResultsByUser(db, rule.quiz.id) : Promise.resolve(null),
     db.select().from(completionApprovals).where(eq(completionApprovals.courseId, course.id)),
-    db.select({ id: certificates.id, userId: certificates.userId, number: certificates.number, status: certificates.status }).from(certificates).where(eq(certificates.courseId, course.id)).orderBy(asc(certificates.id)),
+    db.select({ id: certificates.id, userId: certificates.userId, number: certificates.number, status: certificates.status, revokeReason: certificates.revokeReason }).from(certificates).where(eq(certificates.courseId, course.id)).orderBy(asc(certificates.id)),
   ]);
   const rows = people.map((p) => {
     const att = attendance.get(p.userId) ?? { attended: 0, scheduled: 0, rate: 0, absent: 0 };
@@ -174,8 +181,8 @@ export async function classCompletion(db: Db, course: CourseRuleRow): Promise<{ 
     const result = evaluateCompletion({ rule, attendance: att, quizPercent, approved });
     const mine = certs.filter((c) => c.userId === p.userId);
     const certificate = mine.find((c) => c.status === "valid") ?? mine[mine.length - 1] ?? null;
-    const canIssue = course.kind === "training" && result.eligible && certificate?.status !== "valid" && !!p.dateOfBirth;
-    return { ...p, attendance: att, quizPercent, approved, result, certificate, canIssue };
+    const canIssue = course.kind === "training" && awaitsCertificate({ result, certificate }) && !!p.dateOfBirth;
+    return { ...p, attendance: att, quizPercent, approved, result, certificate, canIssue, revoked: certificate?.status === "revoked" };
   });
   return { rule, rows };
 }

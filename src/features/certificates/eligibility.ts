@@ -1,6 +1,6 @@
 /**
  * Whether a trainee completed a course (and may get a certificate), with a one-line Vietnamese
- * explanation for rosters: "Vắng 3/12 buổi (75% < 80%); bài kiểm tra 65% < 70% → chưa đạt".
+ * explanation for rosters: "Có mặt 9/12 buổi (75%, cần 80%); bài kiểm tra 65% < 70% → chưa đạt".
  */
 
 /** Completion rule, a course setting. */
@@ -44,13 +44,16 @@ function percentText(value: number, roundDown = false): string {
   return `${(tenths / 10).toFixed(1).replace(/\.0$/, "").replace(".", ",")}%`;
 }
 
-// "value op threshold" whose printed numbers never contradict the verdict: 79.96% below 80% must
-// not read "80% < 80%", so a failing value that rounds up to the threshold is rounded down instead.
-function comparison(value: number, threshold: number, passed: boolean): string {
+// The value as printed beside its threshold, never contradicting the verdict: 79.96% below 80% must
+// not read "80%", so a failing value that rounds up to the threshold is rounded down instead.
+function shownValue(value: number, threshold: number, passed: boolean): string {
   const limit = percentText(threshold);
-  if (passed) return `${percentText(value)} ≥ ${limit}`;
-  const shown = percentText(value) === limit ? percentText(value, true) : percentText(value);
-  return `${shown} < ${limit}`;
+  return !passed && percentText(value) === limit ? percentText(value, true) : percentText(value);
+}
+
+// "value op threshold" (quiz grades).
+function comparison(value: number, threshold: number, passed: boolean): string {
+  return `${shownValue(value, threshold, passed)} ${passed ? "≥" : "<"} ${percentText(threshold)}`;
 }
 
 const capitalise = (s: string): string => s.charAt(0).toLocaleUpperCase("vi") + s.slice(1);
@@ -74,8 +77,8 @@ export function evaluateCompletion(input: CompletionInput): CompletionResult {
     const ratePct = (attended / scheduled) * 100;
     const minPct = rule.minAttendanceRate * 100;
     const ok = ratePct + EPSILON >= minPct;
-    const count = ok ? `dự ${attended}/${scheduled}` : `vắng ${scheduled - attended}/${scheduled}`;
-    parts.push({ text: `${count} buổi (${comparison(ratePct, minPct, ok)})`, ok });
+    // One way only: sessions attended and the attendance rate against the rule ("có mặt 2/4 buổi (50%, cần 75%)").
+    parts.push({ text: `có mặt ${attended}/${scheduled} buổi (${shownValue(ratePct, minPct, ok)}, cần ${percentText(minPct)})`, ok });
   }
 
   if (rule.quizRequired) {

@@ -7,7 +7,7 @@
 import type { Db } from "../../db/client";
 import { HttpError } from "../../lib/errors";
 import { t } from "../../lib/messages";
-import { classCompletion, type CourseRuleRow } from "./completion.service";
+import { awaitsCertificate, classCompletion, type CourseRuleRow } from "./completion.service";
 import { issueCertificate, type IssueEnv } from "./issue.service";
 
 type Actor = { id: number; ip?: string | null };
@@ -40,7 +40,7 @@ export class IssueJobs {
   }
 
   /**
-   * Starts issuing to every eligible trainee of the course who has no valid certificate yet.
+   * Starts issuing to every eligible trainee of the course who never had a certificate (awaitsCertificate).
    * Returns the job (the running one if a job is already running for the course); `running` is false
    * at once when there was nobody to issue to.
    */
@@ -57,7 +57,8 @@ export class IssueJobs {
     let todo: { userId: number; fullName: string }[];
     try {
       // Eligible people without a birth date are tried too, so the job lists them as not issued.
-      todo = (await classCompletion(db, course)).rows.filter((r) => r.result.eligible && r.certificate?.status !== "valid");
+      // Holders of a revoked certificate are skipped: issuing to them again is an explicit action with a reason.
+      todo = (await classCompletion(db, course)).rows.filter(awaitsCertificate);
     } catch (err) {
       finish();
       throw err;

@@ -1,4 +1,4 @@
-import { Router, type Request } from "express";
+import { Router, type Request, type Response } from "express";
 import type { Db } from "../../db/client";
 import { currentUser, requireRole } from "../../lib/auth";
 import { ValidationError } from "../../lib/errors";
@@ -11,11 +11,12 @@ import { getCourse } from "../courses/courses.service";
 import { attachmentHeader } from "../courses/materials.routes";
 import { getCertificateSettings } from "./certificate-settings";
 import { certificatesMessages as m } from "./certificates.messages";
-import { bulkPrintQuery, issueOneSchema } from "./certificates.schema";
+import { bulkPrintQuery, issueOneSchema, reasonSchema } from "./certificates.schema";
 import { courseCertificates, coursePdf } from "./certificates.service";
-import { classCompletion } from "./completion.service";
+import { awaitsCertificate, classCompletion } from "./completion.service";
 import type { IssueJobs } from "./issue-jobs";
 import { issueCertificate } from "./issue.service";
+import { vnDay } from "./snapshot";
 
 /** Issuing for a course (admins only): one by one, all at once with progress, and the merged print. */
 export function issueRouter({ db, dataDir, site, jobs, onJobError }: { db: Db; dataDir: string; site: PublicAddress; jobs: IssueJobs; onJobError: (err: unknown) => void }): Router {
@@ -27,16 +28,33 @@ export function issueRouter({ db, dataDir, site, jobs, onJobError }: { db: Db; d
     return { baseUrl: await site.base(), dataDir };
   };
 
-  // GET /courses/:id/certificates: issued certificates, who can still get one, the bulk job's progress.
-  router.get("/courses/:id/certificates", requireRole("admin"), async (req, res) => {
-    const course = await getCourse(db, idParam(req));
+  // The issue page; `errors` (status 422) when an issue after revocation lacked its reason.
+  async function renderPage(res: Response, courseId: number, errors: Record<string, string> = {}, values: Record<string, unknown> = {}) {
+    const course = await getCourse(db, courseId);
     // The job's state is copied before the lists are read: a job that ends meanwhile is still shown as
     // running, so the page's script polls and reloads it, rather than showing "done" beside a stale list.
     const current = jobs.get(course.id);
     const job = current ? { ...current, failures: [...current.failures] } : null;
     const [{ rows }, certs] = await Promise.all([classCompletion(db, course), courseCertificates(db, course.id)]);
-    const todo = rows.filter((r) => r.result.eligible && r.certificate?.status !== "valid");
-    res.render("certificates/course", { title: `${m.issueTitle}: ${course.title}`, course, rows, todo, certs, job });
+    const todo = rows.filter(awaitsCertificate);
+    const revoked = rows.filter((r) => r.revoked);
+    res.status(Object.keys(errors).length ? 422 : 200)
+      .render("certificates/course", { title: `${m.issueTitle}: ${course.title}`, course, rows, todo, revoked, certs, job, errors, values, vnDay });
+  }
+
+  // GET /courses/:id/certificates: issued certificates, who can still get one, revoked ones, the bulk job's progress.
+  router.get("/courses/:id/certificates", requireRole("admin"), async (req, res) => renderPage(res, idParam(req)));
+
+  // POST /courses/:id/certificates/after-revocation: issues again to a trainee whose certificate was revoked (reason required).
+  router.post("/courses/:id/certificates/after-revocation", requireRole("admin"), async (req, res) => {
+    const courseId = idParam(req);
+    const who = parseForm(issueOneSchema, req.body);
+    if (!who.ok) throw new ValidationError(who.errors);
+    const form = parseForm(reasonSchema, req.body);
+    if (!form.ok) return renderPage(res, courseId, { [`reason-${who.data.userId}`]: form.errors.reason }, req.body as Record<string, unknown>);
+    const issued = await issueCertificate(db, courseId, who.data.userId, actor(req), env(req), { reason: form.data.reason });
+    flash(req, "success", m.issued(issued.number));
+    res.redirect(`/courses/${courseId}/certificates`);
   });
 
   // POST /courses/:id/certificates: issues one certificate (the service re-checks eligibility).

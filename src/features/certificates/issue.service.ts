@@ -130,11 +130,14 @@ async function compose(
 }
 
 /**
- * Issues a certificate to an enrolled trainee who completed a training course.
+ * Issues a certificate to an enrolled trainee who completed a training course. When their last
+ * certificate was revoked, issuing again is an explicit decision: `afterRevocation.reason` is required,
+ * stored as the new certificate's reissue reason and audited.
  * @throws NotFound (course, or the person is not enrolled), Conflict (not a training course, not
- * eligible — with the explanation —, already holding a valid certificate, no birth date, bad pattern).
+ * eligible — with the explanation —, already holding a valid certificate, revoked without a reason,
+ * no birth date, bad pattern).
  */
-export async function issueCertificate(db: Db, courseId: number, userId: number, actor: Actor, env: IssueEnv): Promise<Issued> {
+export async function issueCertificate(db: Db, courseId: number, userId: number, actor: Actor, env: IssueEnv, afterRevocation?: { reason: string }): Promise<Issued> {
   const prep = await prepare(db, env);
   return db.transaction(async (tx) => {
     const [course] = await tx.select().from(courses).where(eq(courses.id, courseId));
@@ -145,6 +148,9 @@ export async function issueCertificate(db: Db, courseId: number, userId: number,
     if (!enr) throw new NotFound(m.notEnrolled);
     const previous = await tx.select({ id: certificates.id, status: certificates.status }).from(certificates).where(and(eq(certificates.courseId, courseId), eq(certificates.userId, userId))).orderBy(desc(certificates.id));
     if (previous.some((c) => c.status === "valid")) throw new Conflict(m.alreadyIssued);
+    const wasRevoked = previous[0]?.status === "revoked";
+    if (wasRevoked && !afterRevocation?.reason) throw new Conflict(m.revokedNeedsReason);
+    const reason = wasRevoked ? afterRevocation!.reason : null;
     const done = await completionOf(tx, course, userId);
     if (!done.result.eligible) throw new Conflict(m.notEligibleError(done.result.summary));
     const c = await compose(tx, env, prep, { userId, course, result: resultText(course.requiredQuizId ? done.quizPercent : null), completion: done.result.summary });
@@ -152,10 +158,11 @@ export async function issueCertificate(db: Db, courseId: number, userId: number,
       .insert(certificates)
       .values({
         courseId, userId, version: previous.length + 1, previousId: previous[0]?.id ?? null, year: c.year, series: c.snapshot.series, seq: c.seq,
-        number: c.number, token: c.token, snapshot: c.snapshot as unknown as Record<string, unknown>, pdfSha256: c.pdfSha256, issuedBy: actor.id,
+        number: c.number, token: c.token, snapshot: c.snapshot as unknown as Record<string, unknown>, pdfSha256: c.pdfSha256, issuedBy: actor.id, reissueReason: reason,
       })
       .returning({ id: certificates.id });
-    await audit(tx, { actorId: actor.id, action: "certificate.issue", targetType: "certificate", targetId: row.id, details: { courseId, userId, number: c.number, sha256: c.pdfSha256 }, ip: actor.ip });
+    const details = { courseId, userId, number: c.number, sha256: c.pdfSha256, ...(reason ? { afterRevocationOf: previous[0].id, reason } : {}) };
+    await audit(tx, { actorId: actor.id, action: "certificate.issue", targetType: "certificate", targetId: row.id, details, ip: actor.ip });
     await env.beforeCommit?.();
     return { id: row.id, number: c.number, token: c.token, pdf: c.pdf };
   });

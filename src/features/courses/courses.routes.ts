@@ -121,11 +121,17 @@ export function coursesRouter({ db }: { db: Db }): Router {
     res.redirect(`/courses/${course.id}#lich`);
   });
 
-  // GET /courses/:id/sessions/:sid/edit: edit one session.
-  router.get("/courses/:id/sessions/:sid/edit", requireRole("admin", "trainer"), async (req, res) => {
+  // The managed course and its session named in the URL (NotFound for another course's session).
+  async function courseSession(req: Request) {
     const course = await service.getManagedCourse(db, currentUser(req), idParam(req));
     const session = course.sessions.find((s) => s.id === idParam(req, "sid"));
-    if (!session) return res.status(404).render("error", { title: t.errors.title404, status: 404, message: t.errors.title404 });
+    if (!session) throw new NotFound();
+    return { course, session };
+  }
+
+  // GET /courses/:id/sessions/:sid/edit: edit one session.
+  router.get("/courses/:id/sessions/:sid/edit", requireRole("admin", "trainer"), async (req, res) => {
+    const { course, session } = await courseSession(req);
     res.render("courses/session-form", { title: t.courses.editSession, course, session, values: { ...session, date: formatDate(session.date) }, errors: {} });
   });
 
@@ -146,15 +152,18 @@ export function coursesRouter({ db }: { db: Db }): Router {
     res.redirect(`/courses/${course.id}#lich`);
   });
 
-  // POST /courses/:id/sessions/:sid/cancel: cancels one session with a reason.
+  // GET /courses/:id/sessions/:sid/cancel: the confirm page (the session, a reason field, the button).
+  router.get("/courses/:id/sessions/:sid/cancel", requireRole("admin", "trainer"), async (req, res) => {
+    const { course, session } = await courseSession(req);
+    res.render("courses/session-cancel", { title: t.courses.cancelSessionTitle, course, session, values: {}, errors: {} });
+  });
+
+  // POST /courses/:id/sessions/:sid/cancel: cancels one session with a reason (422 on the confirm page without one).
   router.post("/courses/:id/sessions/:sid/cancel", requireRole("admin", "trainer"), async (req, res) => {
-    const course = await service.getManagedCourse(db, currentUser(req), idParam(req));
+    const { course, session } = await courseSession(req);
     const form = parseForm(cancelSessionSchema, req.body);
-    if (!form.ok) {
-      flash(req, "error", `${t.courses.cancelReason}: ${form.errors.reason}`);
-      return res.redirect(`/courses/${course.id}#lich`);
-    }
-    await sessions.cancelSession(db, course.id, idParam(req, "sid"), form.data.reason, actor(req));
+    if (!form.ok) return res.status(422).render("courses/session-cancel", { title: t.courses.cancelSessionTitle, course, session, values: req.body, errors: form.errors });
+    await sessions.cancelSession(db, course.id, session.id, form.data.reason, actor(req));
     flash(req, "success", t.courses.sessionCancelled);
     res.redirect(`/courses/${course.id}#lich`);
   });

@@ -1,6 +1,7 @@
 /**
  * What the attempt and result pages show. The page of an open attempt is built from choice texts only:
  * fractions, feedback and accepted short answers never leave the server before review is allowed.
+ * A question's name ("Q6 Sai") is for the bank only and never reaches a trainee: it can give the answer away.
  */
 import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
@@ -18,8 +19,8 @@ export interface TakeItem {
   no: number;
   questionId: number;
   kind: string;
-  title: string | null;
   text: string;
+  textFormat: string;
   mark: number;
   options: { pos: number; text: string }[];
   selected: number[];
@@ -30,8 +31,8 @@ export interface TakeItem {
 export interface ReviewItem {
   no: number;
   kind: string;
-  title: string | null;
   text: string;
+  textFormat: string;
   mark: number;
   earned: number;
   options: { text: string; correct: boolean; chosen: boolean; feedback: string | null }[];
@@ -54,7 +55,7 @@ export function takeItems(attempt: AttemptRow, bank: Map<number, QuestionRow>, s
     const r = saved.get(l.questionId);
     const options = l.choiceOrder.filter((ci) => ci < q.choices.length).map((ci, pos) => ({ pos, text: q.choices[ci].text }));
     return [{
-      no: i + 1, questionId: q.id, kind: q.kind, title: q.title, text: q.text, mark: l.mark, options,
+      no: i + 1, questionId: q.id, kind: q.kind, text: q.text, textFormat: q.textFormat, mark: l.mark, options,
       selected: r && "choiceIndexes" in r ? indexesToPositions(l.choiceOrder, r.choiceIndexes) : [],
       typed: r && "text" in r ? r.text : "",
     }];
@@ -76,7 +77,7 @@ export function reviewItems(attempt: AttemptRow, bank: Map<number, QuestionRow>,
       feedback = q.choices.find((c) => normalizeAnswer(c.text, q) === given)?.feedback ?? null;
     }
     return [{
-      no: i + 1, kind: q.kind, title: q.title, text: q.text, mark: l.mark,
+      no: i + 1, kind: q.kind, text: q.text, textFormat: q.textFormat, mark: l.mark,
       earned: gradeQuestion(gradable, r) * l.mark,
       options: q.kind === "short" ? [] : l.choiceOrder.filter((ci) => ci < q.choices.length).map((ci) => ({
         text: q.choices[ci].text, correct: q.choices[ci].fraction > 0, chosen: chosen.includes(ci),

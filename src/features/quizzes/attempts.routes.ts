@@ -72,7 +72,8 @@ export function attemptsRouter({ db, now }: { db: Db; now: () => Date }): Router
     const body = (req.body ?? {}) as Record<string, unknown>;
     // Only the attempt form (marked form=1) replaces every answer; a bare submit keeps what autosave stored.
     const raw = body.form === "1" ? formAnswers(body) : null;
-    const { attempt, late } = await submitAttempt(db, currentUser(req), attemptId, raw, now());
+    // quiz-attempt.js marks its own submission when the countdown reaches zero (timeup=1).
+    const { attempt, late } = await submitAttempt(db, currentUser(req), attemptId, raw, now(), { timeUp: body.timeup === "1" });
     flash(req, late ? "error" : "success", late ? m.tooLate : attempt.status === "expired" ? m.expiredNotice : m.submitted);
     res.redirect(`/attempts/${attemptId}`);
   });

@@ -218,18 +218,30 @@ export async function saveAnswers(db: Db, user: SessionUser, attemptId: number, 
   });
 }
 
+// How early the page's own "time is up" submission may come (the browser's clock, corrected, is a little off).
+const TIME_UP_SLACK_MS = 10_000;
+
+/** Whether a submission at `now` is the end of the time rather than the trainee's choice to hand in. */
+export function timedOut(deadline: Date | null, now: Date, timeUpSignalled = false): boolean {
+  if (!deadline) return false;
+  return now.getTime() >= deadline.getTime() - (timeUpSignalled ? TIME_UP_SLACK_MS : 0);
+}
+
 /**
  * Submits: in time, the answers sent with the form are saved, then everything is graded; late, the
- * answers sent are ignored and the attempt is graded as it was saved ("expired"). Submitting a closed
- * attempt again changes nothing. Returns the closed attempt and whether the sent answers were too late.
+ * answers sent are ignored and the attempt is graded as it was saved. A submission after the deadline
+ * (within the grace, or the page's own "time is up" submit) is recorded as "expired" ("Hết giờ"), not as
+ * a normal hand-in. Submitting a closed attempt again changes nothing. Returns the closed attempt and
+ * whether the sent answers were too late.
  */
-export async function submitAttempt(db: Db, user: SessionUser, attemptId: number, raw: RawAnswers | null, now: Date): Promise<{ attempt: AttemptRow; late: boolean }> {
+export async function submitAttempt(db: Db, user: SessionUser, attemptId: number, raw: RawAnswers | null, now: Date, opts: { timeUp?: boolean } = {}): Promise<{ attempt: AttemptRow; late: boolean }> {
   return db.transaction(async (tx) => {
     const attempt = await lockAttempt(tx, attemptId);
     if (!attempt || !ownsAttempt(user, attempt)) throw new NotFound();
     if (attempt.status !== "open") return { attempt, late: false };
     if (!acceptsAnswers(attempt.deadline, now)) return { attempt: await closeInTx(tx, attempt, "expired", now), late: true };
     if (raw) await writeAnswers(tx, attempt, raw, true, now);
-    return { attempt: await closeInTx(tx, attempt, "submitted", now), late: false };
+    const status = timedOut(attempt.deadline, now, opts.timeUp) ? "expired" : "submitted";
+    return { attempt: await closeInTx(tx, attempt, status, now), late: false };
   });
 }

@@ -22,7 +22,7 @@ function formValues(q: bank.QuestionRow | null, categoryId?: number): Record<str
   if (!q) return { categoryId, kind: "single", ignoreCase: true, ignoreTones: false, tfCorrect: "true", choices: [] };
   const tf = q.kind === "truefalse";
   return {
-    categoryId: q.categoryId, kind: q.kind, title: q.title ?? "", text: q.text, generalFeedback: q.generalFeedback ?? "",
+    categoryId: q.categoryId, kind: q.kind, title: q.title ?? "", text: q.text, textHtml: q.textFormat === "html", generalFeedback: q.generalFeedback ?? "",
     choices: tf ? [] : q.choices.map((c) => ({ text: c.text, fraction: percentText(c.fraction), feedback: c.feedback ?? "" })),
     tfCorrect: tf && q.choices[1]?.fraction === 1 ? "false" : "true",
     tfFeedbackTrue: tf ? q.choices[0]?.feedback ?? "" : "", tfFeedbackFalse: tf ? q.choices[1]?.feedback ?? "" : "",

@@ -38,6 +38,7 @@ export const questionSchema = z.object({
   kind: z.enum(QUESTION_KINDS),
   title: optionalText(200),
   text: multiline(10_000, true),
+  textHtml: checkbox,
   generalFeedback: multiline(5_000, false).transform((s) => s || null),
   // `choices[0][text]`…: qs gives an array, or an object past 20 rows.
   choices: z.preprocess((v) => (v && typeof v === "object" ? Object.values(v) : []), z.array(choiceRow).max(50)),
@@ -53,6 +54,8 @@ export interface QuestionInput {
   kind: QuestionKind;
   title: string | null;
   text: string;
+  /** "html": the text is formatted HTML, sanitised when saved and when shown; absent or "plain": plain text. */
+  textFormat?: "plain" | "html";
   choices: Choice[];
   generalFeedback: string | null;
   ignoreCase: boolean;
@@ -84,7 +87,7 @@ export function questionFromForm(f: z.infer<typeof questionSchema>): { ok: true;
   return {
     ok: true,
     question: {
-      categoryId: f.categoryId, kind: f.kind, title: f.title, text: f.text, choices, generalFeedback: f.generalFeedback,
+      categoryId: f.categoryId, kind: f.kind, title: f.title, text: f.text, textFormat: f.textHtml ? "html" : "plain", choices, generalFeedback: f.generalFeedback,
       ignoreCase: short ? f.ignoreCase : true, ignoreTones: short ? f.ignoreTones : false,
     },
   };

@@ -9,6 +9,7 @@ import { audit } from "../../lib/audit";
 import { Conflict, NotFound, ValidationError } from "../../lib/errors";
 import type { QuestionInput } from "./bank.schema";
 import { toGift } from "./gift";
+import { storedFormat, storedText } from "./question-html";
 import type { ParsedQuestion, QuestionKind } from "./question-types";
 import { quizzesMessages as m } from "./quizzes.messages";
 
@@ -88,10 +89,13 @@ async function checkCategory(db: Db, courseId: number, categoryId: number): Prom
   if (!cat) throw new ValidationError({ categoryId: m.badCategory });
 }
 
+// Question text as stored: HTML ones sanitised (question-html.ts), the format "plain" or "html".
+const asStored = (input: QuestionInput) => ({ ...input, textFormat: storedFormat(input.textFormat), text: storedText(input.text, input.textFormat) });
+
 /** Adds a question to the course's bank; ValidationError when the category is not the course's. */
 export async function createQuestion(db: Db, courseId: number, input: QuestionInput, actor: Actor): Promise<QuestionRow> {
   await checkCategory(db, courseId, input.categoryId);
-  const [q] = await db.insert(questions).values({ courseId, ...input }).returning();
+  const [q] = await db.insert(questions).values({ courseId, ...asStored(input) }).returning();
   await audit(db, { actorId: actor.id, action: "question.create", targetType: "question", targetId: q.id, ip: actor.ip });
   return q;
 }
@@ -104,7 +108,7 @@ export async function updateQuestion(db: Db, courseId: number, questionId: numbe
   await getQuestion(db, courseId, questionId);
   await checkCategory(db, courseId, input.categoryId);
   if (await questionInUse(db, questionId)) throw new Conflict(m.questionInUse);
-  await db.update(questions).set(input).where(eq(questions.id, questionId));
+  await db.update(questions).set(asStored(input)).where(eq(questions.id, questionId));
   await audit(db, { actorId: actor.id, action: "question.update", targetType: "question", targetId: questionId, ip: actor.ip });
 }
 
@@ -127,7 +131,7 @@ export async function saveImportedQuestions(db: Db, courseId: number, parsed: Pa
       const name = importCategoryName(q, defaultCategory);
       if (!ids.has(name)) ids.set(name, await ensureCategory(tx, courseId, name));
       await tx.insert(questions).values({
-        courseId, categoryId: ids.get(name)!, kind: q.kind, title: q.title ?? null, text: q.text, choices: q.choices,
+        courseId, categoryId: ids.get(name)!, kind: q.kind, title: q.title ?? null, text: storedText(q.text, q.textFormat), textFormat: storedFormat(q.textFormat), choices: q.choices,
         generalFeedback: q.generalFeedback ?? null, ignoreCase: q.kind === "short" ? q.ignoreCase ?? true : true, ignoreTones: q.kind === "short" ? q.ignoreTones ?? false : false,
       });
     }
@@ -145,6 +149,7 @@ export function importCategoryName(q: ParsedQuestion, defaultCategory: string): 
 export function toParsed(row: QuestionRow): ParsedQuestion {
   const q: ParsedQuestion = { kind: row.kind as QuestionKind, text: row.text, choices: row.choices, line: 0 };
   if (row.title) q.title = row.title;
+  if (row.textFormat === "html") q.textFormat = "html";
   if (row.generalFeedback) q.generalFeedback = row.generalFeedback;
   if (row.kind === "short") {
     q.ignoreCase = row.ignoreCase;

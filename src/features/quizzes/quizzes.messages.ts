@@ -41,7 +41,8 @@ export const quizzesMessages = {
   question: "Câu hỏi",
   questionTitle: "Tiêu đề (không bắt buộc)",
   questionText: "Nội dung câu hỏi",
-  questionTextHelp: "Văn bản thuần: thẻ HTML (nếu có) được hiển thị nguyên văn, không được thực thi.",
+  questionTextHelp: "Văn bản thuần: thẻ HTML (nếu có) được hiển thị nguyên văn, không được thực thi, trừ khi chọn ô «Nội dung HTML» dưới đây.",
+  textHtml: "Nội dung HTML: hiển thị có định dạng (chỉ giữ đậm, nghiêng, gạch chân, đoạn, xuống dòng, danh sách, chỉ số trên/dưới)",
   kind: "Loại câu hỏi",
   generalFeedback: "Nhận xét chung (hiện sau khi làm bài)",
   choices: "Các lựa chọn",
@@ -99,7 +100,7 @@ export const quizzesMessages = {
   imported: (n: number) => `Đã lưu ${n} câu hỏi vào ngân hàng.`,
   correctMark: "đúng",
   accepted: "Đáp án được chấp nhận",
-  htmlNote: "Nội dung HTML: hiển thị nguyên văn",
+  htmlNote: "Nội dung HTML: hiển thị có định dạng (thẻ khác bị bỏ)",
 
   // Quizzes: list and settings
   quizzes: "Bài kiểm tra",
@@ -128,6 +129,9 @@ export const quizzesMessages = {
   reviewModes: { score: "Chỉ điểm số", full: "Điểm, đáp án đúng và phản hồi" } as Record<string, string>,
   unlimited: "Không giới hạn",
   none: "—",
+  /** Open–close times in the quiz list ("" for a missing end): "Không giới hạn", "Từ …", "Đến …" or "… – …". */
+  openWindow: (opens: string, closes: string) =>
+    !opens && !closes ? "Không giới hạn" : !closes ? `Từ ${opens}` : !opens ? `Đến ${closes}` : `${opens} – ${closes}`,
   badDateTime: "Ngày giờ không hợp lệ (dd/mm/yyyy hh:mm).",
   closeBeforeOpen: "Giờ đóng phải sau giờ mở.",
   randomNeedsCategory: "Chọn danh mục để rút câu hỏi.",

@@ -3,6 +3,7 @@ import type { Db } from "../../db/client";
 import { attemptsRouter } from "./attempts.routes";
 import { bankRouter } from "./bank.routes";
 import { quizImportRouter } from "./quiz-import.routes";
+import { questionTextHtml } from "./question-html";
 import { quizSettingsRouter } from "./quiz-settings.routes";
 import { resultsRouter } from "./results.routes";
 
@@ -14,6 +15,11 @@ export function quizzesRouter(deps: { db: Db; dataDir: string; secret: string; n
   const { db, dataDir } = deps;
   const now = deps.now ?? (() => new Date());
   const router = Router();
+  // Every quiz page prints question texts through views/quizzes/_qtext.ejs, which sanitises HTML ones.
+  router.use((_req, res, next) => {
+    res.locals.qtextHtml = questionTextHtml;
+    next();
+  });
   router.use(bankRouter({ db }));
   router.use(quizImportRouter({ db, dataDir }));
   router.use(quizSettingsRouter({ db, now }));

@@ -6,6 +6,7 @@ import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { attemptAnswers, enrollments, questions, quizAttempts, quizQuestions, units, users } from "../../db/schema";
 import { compareRosterNames } from "../../lib/vietnamese";
+import { inClass } from "../enrollment/class-members";
 import { gradeLayout } from "./attempt-layout";
 import { closeExpiredAttempts } from "./attempts.service";
 import { finalGrade, passed, questionStats, type GradingMethod } from "./grading";
@@ -34,24 +35,20 @@ export interface QuestionResult {
 }
 
 /**
- * Every enrolled trainee (with or without attempts) and anyone else who finished an attempt, in roster
- * order; statistics over all finished attempts. Expired open attempts are closed first.
+ * Every member of the class (inClass: the same people the completion page counts), with or without
+ * attempts, in roster order; statistics over all finished attempts. Expired open attempts are closed first.
  */
 export async function quizResults(db: Db, quiz: QuizRow, now: Date): Promise<{ trainees: TraineeResult[]; questions: QuestionResult[]; finishedAttempts: number }> {
   await closeExpiredAttempts(db, { quizId: quiz.id }, now);
   const finished = await db.select().from(quizAttempts)
     .where(and(eq(quizAttempts.quizId, quiz.id), inArray(quizAttempts.status, ["submitted", "expired"])))
     .orderBy(asc(quizAttempts.userId), asc(quizAttempts.attemptNo));
-  const enrolled = await db.select({ userId: enrollments.userId }).from(enrollments)
-    .where(and(eq(enrollments.courseId, quiz.courseId), eq(enrollments.status, "enrolled")));
-  const ids = [...new Set([...enrolled.map((e) => e.userId), ...finished.map((a) => a.userId)])];
-  const people = ids.length
-    ? await db.select({ id: users.id, ho: users.ho, tenDem: users.tenDem, ten: users.ten, fullName: users.fullName, role: users.role, unitName: units.name })
-      .from(users).leftJoin(units, eq(units.code, users.unitCode)).where(inArray(users.id, ids))
-    : [];
+  const people = await db.select({ id: users.id, ho: users.ho, tenDem: users.tenDem, ten: users.ten, fullName: users.fullName, unitName: units.name })
+    .from(enrollments).innerJoin(users, eq(users.id, enrollments.userId)).leftJoin(units, eq(units.code, users.unitCode))
+    .where(inClass(quiz.courseId));
   people.sort(compareRosterNames);
 
-  const trainees = people.filter((p) => p.role === "trainee").map((p) => {
+  const trainees = people.map((p) => {
     const percents = finished.filter((a) => a.userId === p.id).map((a) => a.percent ?? 0);
     const percent = finalGrade(percents, quiz.gradingMethod as GradingMethod);
     return { userId: p.id, fullName: p.fullName, unitName: p.unitName, attempts: percents.length, percent, passed: passed(percent, quiz.passMark) };

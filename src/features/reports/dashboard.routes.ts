@@ -12,10 +12,12 @@ export function dashboardRouter({ db }: { db: Db }): Router {
 
   // GET /dashboard: this year's key figures and charts (Chart.js drawn by public/js/dashboard.js).
   router.get("/dashboard", async (req, res) => {
-    const today = todayIso();
+    const now = new Date();
+    const today = todayIso(now);
     const year = Number(today.slice(0, 4));
     const [data, plans] = await Promise.all([
-      cachedRead(req, `dashboard:${today}`, () => dashboardData(db, year, today)),
+      // Counted up to this moment (a session later today is not held yet); the cache keeps it a minute at most.
+      cachedRead(req, `dashboard:${today}`, () => dashboardData(db, year, now)),
       cachedRead(req, "plans", () => listPlans(db)),
     ]);
     res.render("reports/dashboard", { title: m.dashboardTitle(year), year, plan: plans[0] ?? null, ...data });

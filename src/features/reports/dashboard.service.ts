@@ -21,11 +21,12 @@ function byDimension(f: ReportFigures, dim: "category" | "unit"): ChartSeries {
 }
 
 /**
- * Figures of every course (with or without a plan) in `year`, counted up to `today`, and the
- * dashboard's four charts: participant-times per month, by category, by unit; completion.
+ * Figures of every course (with or without a plan) in `year`, counted up to `asOf` (a moment: sessions
+ * not started yet do not count; or a whole day), and the dashboard's four charts: participant-times
+ * per month, by category, by unit; completion.
  */
-export async function dashboardData(db: Db, year: number, today: string) {
-  const { figures: f } = await computeReport(db, null, yearPeriod(year), today);
+export async function dashboardData(db: Db, year: number, asOf: string | Date) {
+  const { figures: f } = await computeReport(db, null, yearPeriod(year), asOf);
   const ended = f.task3.enrolledInEnded;
   const charts = {
     months: {

@@ -2,6 +2,7 @@
  * Reporting periods as URL slugs: "2025" (year), "2025-H1" (half-year), "2025-Q3" (quarter),
  * "2025-03-01_2025-05-31" (any date range, both ends included). Pure: no I/O.
  */
+import { VN_OFFSET_MINUTES } from "../../lib/time";
 import { parseViDate } from "../../lib/vietnamese";
 import type { Period } from "./report-types";
 
@@ -76,6 +77,27 @@ export function periodPart(p: Period): string {
   if (p.kind === "quarter") return `q${p.part}`;
   return "range";
 }
+
+/**
+ * The moment a report counts up to. A session is HELD once its start time has come (Vietnam time): a
+ * session later today is not held yet. `time` is null for a whole day given as a date (an as-of date
+ * in the past, a test), when every session of that day counts.
+ */
+export interface Cutoff {
+  date: string;
+  time: string | null;
+}
+
+/** The cut-off of an as-of moment (a Date: its Vietnam date and HH:MM) or of a whole as-of date ("yyyy-mm-dd"). */
+export function cutoffOf(asOf: string | Date): Cutoff {
+  if (typeof asOf === "string") return { date: asOf, time: null };
+  const vn = new Date(asOf.getTime() + VN_OFFSET_MINUTES * 60_000).toISOString();
+  return { date: vn.slice(0, 10), time: vn.slice(11, 16) };
+}
+
+/** Whether a session (date, "HH:MM" start) is held by the cut-off: its start time has come. */
+export const sessionHeld = (date: string, startTime: string, cut: Cutoff): boolean =>
+  date < cut.date || (date === cut.date && (cut.time === null || startTime <= cut.time));
 
 /** The period's end capped at the as-of date: sessions after it have not been held yet. */
 export function effectiveEnd(p: Period, asOf: string): string {

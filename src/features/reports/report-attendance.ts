@@ -30,6 +30,8 @@ export function eachPair(text: string, fn: (key: number, value: number) => void)
 export interface SessionInfo {
   courseId: number;
   date: string;
+  /** False for a session on the cut-off day whose start time has not come: it counts in no period yet. */
+  held?: boolean;
 }
 
 /**
@@ -57,7 +59,7 @@ export function sumAttendance(enrolled: string, attended: string, sessions: Map<
       sessionId = id;
       people = session && byCourse.get(session.courseId);
       date = session?.date ?? "";
-      inPeriod = date >= from && date <= to;
+      inPeriod = session?.held !== false && date >= from && date <= to;
     }
     const row = people?.get(userId);
     if (!row) return;

@@ -4,7 +4,8 @@
  * into figures and lists the rows behind each figure (drill-down).
  *
  * Definitions (also printed in the report's annex, see reports.messages.ts `definitions`):
- * - Only non-cancelled sessions count, and only up to the as-of date (`input.to` is already capped).
+ * - Only non-cancelled sessions count, and only those HELD by the as-of moment: on the as-of day a
+ *   session counts once its start time has come (`input.to` is already capped at the as-of date).
  * - A course is HELD in the period when at least one of its sessions falls in it. Conferences
  *   (kind "conference") report under task 1, training classes (kind "training") under task 3.
  * - A person ATTENDS a session when marked P (có mặt) or L (đi muộn), or E (vắng có phép) when the
@@ -180,7 +181,7 @@ export function buildFacts(input: ReportInput): Facts {
     sessionsInPeriod: c.sessionsInPeriod, datesInPeriod: c.datesInPeriod, firstDate: c.firstDate, lastDate: c.lastDate,
     section: c.kind === "conference" ? 1 : 3,
     held: c.sessionsInPeriod > 0,
-    ended: c.kind === "training" && c.sessionsInPeriod > 0 && inRange(c.lastDate, from, to),
+    ended: c.kind === "training" && c.sessionsInPeriod > 0 && c.lastHeld !== false && inRange(c.lastDate, from, to),
   }));
   const courseById = new Map(courses.map((c) => [c.id, c]));
   const quiz = new PairMap<number[]>();

@@ -33,6 +33,8 @@ export interface CourseRow {
   datesInPeriod: string[];
   firstDate: string;
   lastDate: string;
+  /** False when a session (the last day's) has not started by the cut-off: the course has not ended yet. */
+  lastHeld?: boolean;
 }
 
 /** One enrolled person in one course, with attended sessions (P, L, and E when the course counts it). */

@@ -10,6 +10,7 @@
 import { asc, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { ethnicities, participantCategories, units } from "../../db/schema";
+import { sessionHeld, type Cutoff } from "./period";
 import { sumAttendance, type SessionInfo } from "./report-attendance";
 import type { ReportInput } from "./report-types";
 
@@ -61,14 +62,14 @@ function scopeJoin(planId: number | null): SQL {
  * query reads marks through the session ids and the sums need each session's course and date anyway,
  * and the server did the same counts (distinct dates per course) at almost twice the cost.
  */
-async function gatherCourses(db: Db, planId: number | null, from: string, to: string): Promise<{ courses: ReportInput["courses"]; sessions: Map<number, SessionInfo>; excusedSessionIds: number[] }> {
+async function gatherCourses(db: Db, planId: number | null, from: string, to: string, cut: Cutoff | null): Promise<{ courses: ReportInput["courses"]; sessions: Map<number, SessionInfo>; excusedSessionIds: number[] }> {
   const rows = rowsOf(await db.execute(sql`
     with candidates as (
       select course_id as id from course_sessions where not cancelled and date between ${from} and ${to}
       union
       select course_id from certificates where ${issuedBetween(from, to)}
     ), course_sessions_list as (
-      select s.course_id, string_agg(s.id::text || ':' || s.date::text, ',') as sessions
+      select s.course_id, string_agg(s.id::text || ':' || s.date::text || ' ' || s.start_time, ',') as sessions
       from course_sessions s
       where not s.cancelled and s.course_id in (select id from candidates)
       group by s.course_id
@@ -90,15 +91,19 @@ async function gatherCourses(db: Db, planId: number | null, from: string, to: st
     let sessionsInPeriod = 0;
     let firstDate = "";
     let lastDate = "";
+    let lastHeld = true;
     const datesInPeriod = new Set<string>();
     for (const item of String(r.sessions).split(",")) {
       const colon = item.indexOf(":");
       const sessionId = Number(item.slice(0, colon));
-      const date = item.slice(colon + 1);
-      sessions.set(sessionId, { courseId: id, date });
+      const date = item.slice(colon + 1, colon + 11);
+      // A session on the cut-off day counts once its start time has come (a session later today is not held yet).
+      const held = !cut || sessionHeld(date, item.slice(colon + 12), cut);
+      sessions.set(sessionId, { courseId: id, date, held });
       if (countExcused) excusedSessionIds.push(sessionId);
       scheduled++;
-      if (date >= from && date <= to) {
+      if (!held) lastHeld = false;
+      if (held && date >= from && date <= to) {
         sessionsInPeriod++;
         datesInPeriod.add(date);
       }
@@ -121,6 +126,7 @@ async function gatherCourses(db: Db, planId: number | null, from: string, to: st
       datesInPeriod: [...datesInPeriod].sort(),
       firstDate,
       lastDate,
+      lastHeld,
     };
   });
   return { courses, sessions, excusedSessionIds };
@@ -220,9 +226,9 @@ async function run<T extends readonly (() => Promise<unknown>)[]>(parallel: bool
  * (`to` already capped at the as-of date). Queries run in parallel on a pool; pass `inTransaction`
  * when `db` is a transaction.
  */
-export async function gatherReportInput(db: Db, planId: number | null, from: string, to: string, inTransaction = false): Promise<ReportInput> {
+export async function gatherReportInput(db: Db, planId: number | null, from: string, to: string, inTransaction = false, cut: Cutoff | null = null): Promise<ReportInput> {
   const [{ courses, sessions, excusedSessionIds }, unitRows, categories, ethnicityRows] = await run(!inTransaction, [
-    () => gatherCourses(db, planId, from, to),
+    () => gatherCourses(db, planId, from, to, cut),
     () => db.select({ code: units.code, name: units.name, mergedInto: units.mergedInto }).from(units),
     () => db.select({ id: participantCategories.id, name: participantCategories.name, sortOrder: participantCategories.sortOrder, active: participantCategories.active }).from(participantCategories).orderBy(asc(participantCategories.sortOrder)),
     () => db.select({ code: ethnicities.code, name: ethnicities.name }).from(ethnicities),

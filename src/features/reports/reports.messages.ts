@@ -102,7 +102,7 @@ export const reportsMessages = {
   drillHint: "Bấm vào một số liệu để xem danh sách phía sau.",
   definitionsTitle: "Cách tính",
   definitions: [
-    "Chỉ tính các buổi không bị hủy, diễn ra trong kỳ và đến ngày tính số liệu.",
+    "Chỉ tính các buổi không bị hủy, diễn ra trong kỳ và đã đến giờ bắt đầu vào lúc tính số liệu (buổi học muộn hơn trong ngày chưa được tính).",
     "Có mặt: điểm danh P (có mặt) hoặc L (đi muộn); E (vắng có phép) được tính là có mặt nếu khóa học cài đặt như vậy. Chỉ tính người đã được ghi danh.",
     "Lượt người: mỗi người được tính một lần cho mỗi hội nghị, lớp học mà người đó có mặt ít nhất một buổi trong kỳ.",
     "Số người: mỗi người chỉ được tính một lần trong kỳ, dù tham dự nhiều hội nghị, lớp học.",

@@ -9,7 +9,7 @@ import { audit } from "../../lib/audit";
 import { Conflict, NotFound } from "../../lib/errors";
 import { todayIso } from "../../lib/time";
 import { documentOrgOn } from "../settings/settings.service";
-import { effectiveEnd, periodOf } from "./period";
+import { cutoffOf, effectiveEnd, periodOf } from "./period";
 import { buildReportDocx } from "./report-docx";
 import { sha256Hex, versionHash } from "./report-hash";
 import { computeFigures } from "./report-figures";
@@ -40,14 +40,16 @@ export async function getPlan(db: Db, planId: number): Promise<PlanInfo> {
 }
 
 /**
- * Live figures of a plan (or of every course, planId null) over a period, counting nothing after `asOf`
- * (today by default). Returns the facts too, for drill-down lists and data-quality checks.
+ * Live figures of a plan (or of every course, planId null) over a period, counting nothing after `asOf`:
+ * a moment (now by default: a session later today is not held yet) or a whole day ("yyyy-mm-dd").
+ * Returns the facts too, for drill-down lists and data-quality checks.
  */
-export async function computeReport(db: Db, planId: number | null, period: Period, asOf = todayIso(), inTransaction = false): Promise<{ facts: Facts; figures: ReportFigures }> {
-  const to = effectiveEnd(period, asOf);
-  const input = await gatherReportInput(db, planId, period.from, to, inTransaction);
+export async function computeReport(db: Db, planId: number | null, period: Period, asOf: string | Date = new Date(), inTransaction = false): Promise<{ facts: Facts; figures: ReportFigures }> {
+  const cut = cutoffOf(asOf);
+  const to = effectiveEnd(period, cut.date);
+  const input = await gatherReportInput(db, planId, period.from, to, inTransaction, to === cut.date ? cut : null);
   const facts = buildFacts(input);
-  return { facts, figures: computeFigures(facts, asOf) };
+  return { facts, figures: computeFigures(facts, cut.date) };
 }
 
 const draftWhere = (planId: number, p: Period) => and(eq(reportDrafts.planId, planId), eq(reportDrafts.periodFrom, p.from), eq(reportDrafts.periodTo, p.to));
@@ -113,7 +115,7 @@ const orgInfo = (o: Record<string, unknown>): OrgInfo => ({
 /** Document data of the live (draft) report: today's figures, narrative and organisation settings. */
 export async function liveDocumentData(db: Db, planId: number, period: Period, now = new Date()): Promise<ReportDocumentData> {
   const today = todayIso(now);
-  const [plan, { figures }, state, org] = await Promise.all([getPlan(db, planId), computeReport(db, planId, period, today), reportState(db, planId, period), documentOrgOn(db, today)]);
+  const [plan, { figures }, state, org] = await Promise.all([getPlan(db, planId), computeReport(db, planId, period, now), reportState(db, planId, period), documentOrgOn(db, today)]);
   return { plan, period, figures: { ...figures, plan }, narrative: state.narrative, org: orgInfo(org), frozen: null, documentTime: now.toISOString() };
 }
 
@@ -140,7 +142,7 @@ export async function freezeReport(db: Db, planId: number, period: Period, actor
     const latest = await latestVersion(tx, planId, period);
     if (latest && latest.id !== draft.reopenedFromId) throw new Conflict(m.alreadyFrozen);
     const today = todayIso(now);
-    const { figures } = await computeReport(tx, planId, period, today, true);
+    const { figures } = await computeReport(tx, planId, period, now, true);
     const org = await documentOrgOn(tx, today);
     const frozenAt = new Date(now.getTime());
     const base = {

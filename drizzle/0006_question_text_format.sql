@@ -1,0 +1,1 @@
+ALTER TABLE "questions" ADD COLUMN "text_format" varchar(8) DEFAULT 'plain' NOT NULL;
