@@ -52,7 +52,7 @@ export function issueRouter({ db, dataDir, site, jobs, onJobError }: { db: Db; d
     if (!who.ok) throw new ValidationError(who.errors);
     const form = parseForm(reasonSchema, req.body);
     if (!form.ok) return renderPage(res, courseId, { [`reason-${who.data.userId}`]: form.errors.reason }, req.body as Record<string, unknown>);
-    const issued = await issueCertificate(db, courseId, who.data.userId, actor(req), env(req), { reason: form.data.reason });
+    const issued = await issueCertificate(db, courseId, who.data.userId, actor(req), await env(), { reason: form.data.reason });
     flash(req, "success", m.issued(issued.number));
     res.redirect(`/courses/${courseId}/certificates`);
   });
