@@ -13,7 +13,7 @@ import request, { type Response } from "supertest";
 import { appSettings, attendanceMarks, auditLog, certificateCounters, certificates, courseSessions, enrollments, quizAttempts, quizzes, users } from "../src/db/schema";
 import { joinFullName } from "../src/lib/vietnamese";
 import type { CertificateSnapshot } from "../src/features/certificates/snapshot";
-import { createTestApp, loginAs, makeUser, type TestContext } from "./helpers/app";
+import { completeTestSetup, createTestApp, loginAs, makeUser, type TestContext } from "./helpers/app";
 import { makeCourse } from "./helpers/courses";
 import { binary, POPPLER, popplerTest } from "./helpers/pdf";
 
@@ -371,8 +371,9 @@ test("settings: the number pattern is validated; a new pattern, series, offsets 
   // Removing the seal keeps the file (the issued certificate names it).
   expect((await admin.agent.post("/certificates/settings/seal/remove").type("form").send({ _csrf: admin.csrf })).status).toBe(302);
   expect(sha256(bodyOf(await binary(admin.agent.get(`/certificates/${after.id}.pdf`))))).toBe(after.pdfSha256);
-  // Restore the defaults for the other tests.
+  // Restore the defaults for the other tests (the setup and public address included).
   await ctx.handle.db.delete(appSettings);
+  await completeTestSetup(ctx.handle.db);
 });
 
 test("a revoked holder is not offered again: bulk issue skips them; issuing again needs an explicit action with a reason; the trainee sees why", async () => {

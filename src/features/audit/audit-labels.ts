@@ -6,7 +6,7 @@ import { t } from "../../lib/messages";
 
 /** Every action the app writes. Labels other branches add to t.audit.actions are used too. */
 export const AUDIT_ACTION_LABELS: Record<string, string> = {
-  login: "Đăng nhập", "login.failed": "Đăng nhập sai", "login.locked": "Đăng nhập khi bị khóa", "password.change": "Đổi mật khẩu",
+  login: "Đăng nhập", "login.failed": "Đăng nhập sai", "login.locked": "Đăng nhập khi bị khóa", "password.change": "Đổi mật khẩu", "password.change.failed": "Đổi mật khẩu: sai mật khẩu hiện tại",
   "user.create": "Tạo người dùng", "user.update": "Sửa người dùng", "user.role": "Đổi vai trò", "user.activate": "Mở khóa tài khoản",
   "user.deactivate": "Khóa tài khoản", "user.password_reset": "Đặt lại mật khẩu", "user.merge": "Gộp hồ sơ",
   "settings.org": "Đổi thông tin cơ quan", "unit.create": "Thêm đơn vị", "unit.update": "Sửa đơn vị",
