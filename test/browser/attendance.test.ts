@@ -77,6 +77,14 @@ browserTest("a trainee checks in from the kiosk's QR; the count goes up; the rol
   expect(encoded).toMatch(new RegExp(`^${app.url}/checkin/${sessionId}/[A-Za-z0-9_-]{22}$`));
   await kiosk.getByText("Đã điểm danh 0/5").waitFor();
   expect(await kiosk.locator("#kiosk-code").textContent()).toMatch(/^\d{3} \d{3}$/);
+  // At 1280×800 the whole kiosk fits: the full-screen button is not cut off; the page shows the public address.
+  const fs = (await kiosk.locator("#kiosk-fullscreen").boundingBox())!;
+  expect(fs.y + fs.height).toBeLessThanOrEqual(800);
+  expect(await kiosk.locator(".kiosk-code-label").textContent()).toContain(`${app.url}/checkin`);
+  await kiosk.screenshot({ path: screenshotPath("attendance-kiosk-1280x800") });
+  await kiosk.setViewportSize({ width: 360, height: 740 });
+  await kiosk.screenshot({ path: screenshotPath("attendance-kiosk-360"), fullPage: true });
+  await kiosk.setViewportSize({ width: 1280, height: 800 });
 
   // A trainee, on a phone in another browser context, opens the URL the QR encodes.
   const phoneContext = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
