@@ -18,6 +18,8 @@ import { fromPglite } from "../src/db/client";
 import { seedReferenceData } from "../src/db/reference-data";
 import { certificates } from "../src/db/schema";
 import { createUser } from "../src/features/users/users.service";
+import { savePublicUrl } from "../src/lib/public-url";
+import { markSetupDone } from "../src/lib/setup-state";
 import { buildDocumentsFixture } from "../seeds/documents-fixture";
 
 const has = (tool: string, args = ["-v"]): boolean => {
@@ -46,6 +48,9 @@ async function main(): Promise<void> {
       ho: "Nguyễn", tenDem: "Văn", ten: "Quản", login: "admin.mau", email: null, phone: null, role: "admin", dateOfBirth: null, gender: null,
       ethnicityCode: null, position: null, unitCode: null, categoryId: null, cccd: null, password,
     }, null);
+    // The first-run setup, done: the fixture's organisation stands, QR codes carry a public address.
+    await savePublicUrl(handle.db, "https://taphuan.xatrieuson.thanhhoa.gov.vn", { id: admin.id });
+    await markSetupDone(handle.db, admin.id);
     const fx = await buildDocumentsFixture(handle.db, admin.id);
     const app = createApp({ handle, dataDir, sessionSecret: "samples-secret-samples-secret-samples!", pruneSessions: false, loginIpLimit: 1000 });
     const agent = request.agent(app);
