@@ -75,6 +75,11 @@ export const users = pgTable(
     ethnicityCode: varchar("ethnicity_code", { length: 8 }).references(() => ethnicities.code),
     position: text("position"),
     unitCode: varchar("unit_code", { length: 32 }).references(() => units.code),
+    /**
+     * The unit name as typed in an imported roster when it named no known unit (unit_code then null):
+     * flagged in the data checks until a unit is set through the user form, which clears it.
+     */
+    unitAsImported: text("unit_as_imported"),
     categoryId: integer("category_id").references(() => participantCategories.id),
     /** Citizen id (12 digits): personal data, shown to admins only. */
     cccd: varchar("cccd", { length: 12 }),

@@ -95,6 +95,7 @@ export const t = {
     ethnicity: "Dân tộc",
     position: "Chức vụ",
     unit: "Đơn vị công tác",
+    unitAsImported: (name: string) => `Đơn vị ghi trong danh sách đã nhập: “${name}” (chưa có trong danh mục). Chọn đơn vị đúng rồi lưu.`,
     category: "Đối tượng",
     cccd: "Số CCCD",
     created: "Đã thêm người dùng.",

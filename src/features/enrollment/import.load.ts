@@ -27,7 +27,11 @@ export async function loadLookups(db: Db, fileUnits: { alias: string; unitCode: 
   return buildLookups({ units: unitRows, unitAliases: [...aliasRows, ...fileUnits], ethnicities: ethRows, categories: catRows, today: todayIso() });
 }
 
-/** Remembers the unit names mapped in a preview as aliases for later imports (the newest choice wins). */
+/**
+ * Remembers the unit names mapped in a preview as aliases for later imports (the newest choice wins).
+ * People imported earlier with that name left unmapped are NOT fixed here: they keep unit_code null and
+ * their unit_as_imported, and stay in the data checks until an admin sets their unit in the user form.
+ */
 export async function saveUnitAliases(db: Db, mapped: { alias: string; unitCode: string }[]): Promise<void> {
   if (!mapped.length) return;
   const known = new Set((await db.select({ code: units.code }).from(units).where(inArray(units.code, mapped.map((a) => a.unitCode)))).map((u) => u.code));

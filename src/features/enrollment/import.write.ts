@@ -22,18 +22,22 @@ export interface ImportHooks {
  * 1,000-row multi-VALUES insert (16,000 parameters) takes ~0.6 s, the JSON form ~0.06 s.
  */
 
-/** New trainee records (ids allocated by the caller): no login, no password. */
+/**
+ * New trainee records (ids allocated by the caller): no login, no password. A unit name that named no
+ * unit (left unmapped in the preview) is kept as typed in unit_as_imported, for the data checks.
+ */
 export async function insertPeople(tx: Db, rows: { id: number; row: CheckedRow }[], hooks: ImportHooks): Promise<void> {
   for (const part of chunks(rows)) {
-    const json = JSON.stringify(part.map(({ id, row: { person: p } }) => ({
+    const json = JSON.stringify(part.map(({ id, row: { person: p, unknownUnit } }) => ({
       id, ho: p.ho, ten_dem: p.tenDem, ten: p.ten, full_name: p.fullName, email: p.email, phone: p.phone, date_of_birth: p.dateOfBirth, birth_year: p.birthYear, gender: p.gender,
       ethnicity_code: p.ethnicityCode, position: p.position, unit_code: p.unitCode, category_id: p.categoryId, cccd: p.cccd,
+      unit_as_imported: unknownUnit,
     })));
     await tx.execute(sql`
-      insert into ${users} (id, ho, ten_dem, ten, full_name, login, password_hash, role, email, phone, date_of_birth, birth_year, gender, ethnicity_code, position, unit_code, category_id, cccd)
-      select id, ho, ten_dem, ten, full_name, null, null, 'trainee', email, phone, date_of_birth, birth_year, gender, ethnicity_code, position, unit_code, category_id, cccd
+      insert into ${users} (id, ho, ten_dem, ten, full_name, login, password_hash, role, email, phone, date_of_birth, birth_year, gender, ethnicity_code, position, unit_code, category_id, cccd, unit_as_imported)
+      select id, ho, ten_dem, ten, full_name, null, null, 'trainee', email, phone, date_of_birth, birth_year, gender, ethnicity_code, position, unit_code, category_id, cccd, unit_as_imported
       from json_to_recordset(${json}::json) as x(id int, ho text, ten_dem text, ten text, full_name text, email text, phone text, date_of_birth date,
-        birth_year int, gender text, ethnicity_code text, position text, unit_code text, category_id int, cccd text)`);
+        birth_year int, gender text, ethnicity_code text, position text, unit_code text, category_id int, cccd text, unit_as_imported text)`);
     await hooks.afterBatch?.();
   }
 }

@@ -42,14 +42,43 @@ async function duplicateCandidates(db: Db, ids: number[]): Promise<DuplicateCand
   return rows.map((r) => ({ id: Number(r.id), fullName: String(r.full_name), dateOfBirth: r.dob == null ? null : String(r.dob), cccd: r.cccd == null ? null : String(r.cccd) }));
 }
 
-/** The four checks for a plan's report over a period, from its facts; `total` counts the problems. */
+export interface UnknownUnitPerson {
+  id: number;
+  fullName: string;
+  /** The unit name as typed in the imported roster. */
+  unitAsImported: string;
+}
+
+/**
+ * People imported with a unit name that named no unit (left unmapped in the preview): report participants
+ * and people enrolled or waitlisted in the plan's non-cancelled courses (any period: it is the person's
+ * record that is wrong). Setting the unit in the user form clears unit_as_imported, so they leave the list.
+ */
+async function unknownImportedUnits(db: Db, planId: number, participantIds: number[]): Promise<UnknownUnitPerson[]> {
+  const rows = rowsOf(await db.execute(sql`
+    select u.id, u.full_name, u.unit_as_imported from users u
+    where u.unit_code is null and u.unit_as_imported is not null
+      and (u.id = any(${intArray(participantIds)}::int[]) or exists (
+        select 1 from enrollments e
+        join courses c on c.id = e.course_id and c.status <> 'cancelled'
+        join plan_tasks pt on pt.id = c.plan_task_id and pt.plan_id = ${planId}
+        where e.user_id = u.id and e.status in ('enrolled', 'waitlisted')))
+    order by u.unit_as_imported, u.ten, u.ho, u.id`));
+  return rows.map((r) => ({ id: Number(r.id), fullName: String(r.full_name), unitAsImported: String(r.unit_as_imported) }));
+}
+
+/** The five checks for a plan's report over a period, from its facts; `total` counts the problems. */
 export async function qualityChecks(db: Db, planId: number, period: Period, facts: Facts, today = todayIso()) {
   const people = reportParticipants(facts);
-  const [sessions, candidates] = await Promise.all([sessionsWithoutAttendance(db, planId, period, today), duplicateCandidates(db, people.map((p) => p.id))]);
+  const ids = people.map((p) => p.id);
+  const [sessions, candidates, unknownUnits] = await Promise.all([
+    sessionsWithoutAttendance(db, planId, period, today), duplicateCandidates(db, ids), unknownImportedUnits(db, planId, ids),
+  ]);
   const missing = missingFields(people);
   const certificates = unearnedCertificates(facts);
   const duplicates = duplicateGroups(candidates, new Set(people.map((p) => p.id)));
-  return { sessions, missing, certificates, duplicates, total: sessions.length + missing.length + certificates.length + duplicates.length };
+  const total = sessions.length + missing.length + unknownUnits.length + certificates.length + duplicates.length;
+  return { sessions, missing, unknownUnits, certificates, duplicates, total };
 }
 
 export type QualityChecks = Awaited<ReturnType<typeof qualityChecks>>;

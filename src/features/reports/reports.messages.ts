@@ -204,11 +204,13 @@ export const reportsMessages = {
   quality: {
     sessions: "Buổi đã qua nhưng chưa điểm danh",
     missing: "Người tham gia thiếu thông tin (đối tượng, đơn vị, giới tính, ngày sinh, dân tộc, CCCD)",
+    unknownUnits: "Đơn vị chưa xác định khi nhập danh sách",
     certificates: "Giấy chứng nhận đã cấp nhưng chưa đạt quy định hoàn thành",
     duplicates: "Có thể trùng người (cùng CCCD, hoặc cùng họ tên và ngày sinh)",
   } as Record<string, string>,
   missingFields: { categoryId: "đối tượng", unitCode: "đơn vị", gender: "giới tính", dateOfBirth: "ngày sinh", ethnicityCode: "dân tộc", cccd: "CCCD" } as Record<string, string>,
   missingCol: "Thiếu",
+  unitAsImportedCol: "Đơn vị ghi trong danh sách",
   sessionCol: "Buổi",
   reasonCol: "Lý do",
   duplicateReason: { cccd: "Cùng số CCCD", name: "Cùng họ tên và ngày sinh" } as Record<string, string>,

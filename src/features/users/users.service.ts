@@ -97,7 +97,9 @@ export async function updateUser(db: Db, id: number, input: UserInput, actor: Ac
   if (id === actor.id && before.role === "admin" && input.role !== "admin") throw new ValidationError({ role: t.users.cannotDemoteSelf });
   if (await loginTaken(db, values.login, id)) throw new ValidationError({ login: t.users.loginTaken });
   await db.transaction(async (tx) => {
-    await tx.update(users).set({ ...values, updatedAt: new Date() }).where(eq(users.id, id));
+    // A unit set by hand settles the unit name kept from an import (the person leaves the data checks).
+    const settled = values.unitCode ? { unitAsImported: null } : {};
+    await tx.update(users).set({ ...values, ...settled, updatedAt: new Date() }).where(eq(users.id, id));
     await audit(tx, { actorId: actor.id, action: "user.update", targetType: "user", targetId: id, ip: actor.ip });
     if (before.role !== input.role) {
       await audit(tx, { actorId: actor.id, action: "user.role", targetType: "user", targetId: id, details: { from: before.role, to: input.role }, ip: actor.ip });
