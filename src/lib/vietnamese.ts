@@ -222,9 +222,7 @@ export function formatBirth(p: { dateOfBirth?: DateInput; birthYear?: number | n
 }
 
 /** Whether a person's birth is known well enough for documents: a full date or the year. */
-export function birthKnown(p: { dateOfBirth?: DateInput; birthYear?: number | null }): boolean {
-  return !!(p.dateOfBirth || p.birthYear);
-}
+export const birthKnown = (p: { dateOfBirth?: DateInput; birthYear?: number | null }): boolean => !!(p.dateOfBirth || p.birthYear);
 
 /** "ngày 05 tháng 3 năm 2024": NĐ 30 pads days below 10 and months 1–2 only. "" for null. */
 export function formatDateProse(d: DateInput): string {
