@@ -221,6 +221,9 @@ export function formatBirth(p: { dateOfBirth?: DateInput; birthYear?: number | n
   return p.birthYear ? `Sinh năm ${p.birthYear}` : "";
 }
 
+/** Whether a person's birth is known well enough for documents: a full date or the year. */
+export const birthKnown = (p: { dateOfBirth?: DateInput; birthYear?: number | null }): boolean => !!(p.dateOfBirth || p.birthYear);
+
 /** "ngày 05 tháng 3 năm 2024": NĐ 30 pads days below 10 and months 1–2 only. "" for null. */
 export function formatDateProse(d: DateInput): string {
   const p = dateParts(d);

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { snapshotPdf } from "../../src/features/certificates/issue.service";
-import { buildSnapshot, type CertificateSnapshot, type SnapshotInput } from "../../src/features/certificates/snapshot";
+import { buildSnapshot, toCertificateData, type CertificateSnapshot, type SnapshotInput } from "../../src/features/certificates/snapshot";
 import { courseLabel, periodText } from "../../src/lib/pdf";
 import { popplerTest } from "../helpers/pdf";
 
@@ -63,5 +63,21 @@ describe("certificate wording", () => {
     expect(text).toContain("Đã hoàn thành lớp bồi dưỡng: Lớp bồi dưỡng");
     expect(text).toContain("từ ngày 03/12/2026 đến ngày 03/12/2026");
     expect(Buffer.compare(Buffer.from(bytes), Buffer.from(await snapshotPdf(JSON.parse(JSON.stringify(old)))))).toBe(0);
+  });
+  withPoppler("a year-only birth prints 'Sinh năm 1978', never an invented 01/01", async () => {
+    const s = buildSnapshot(input({ person: { ...input().person, dateOfBirth: null, birthYear: 1978 } }));
+    expect(s.person).toMatchObject({ dateOfBirth: "", birthYear: 1978 });
+    const text = textOf(await snapshotPdf(JSON.parse(JSON.stringify(s))), "taphuan-cert-wording-birth-year");
+    expect(text).toContain("Sinh năm 1978");
+    expect(text).not.toContain("Sinh ngày");
+    expect(text).not.toContain("01/01/1978");
+  });
+
+  it("a full date wins over the year, and a full-date snapshot gains no field (older reprints stay byte for byte)", () => {
+    const s = buildSnapshot(input({ person: { ...input().person, birthYear: 1990 } }));
+    expect(s.person.dateOfBirth).toBe("1990-03-05");
+    expect("birthYear" in s.person).toBe(false);
+    expect("birthYear" in toCertificateData(s)).toBe(false);
+    expect(() => buildSnapshot(input({ person: { ...input().person, dateOfBirth: null, birthYear: null } }))).toThrow(/birth/);
   });
 });

@@ -12,6 +12,7 @@ import {
 } from "../../db/schema";
 import { audit } from "../../lib/audit";
 import { NotFound, ValidationError } from "../../lib/errors";
+import { birthKnown } from "../../lib/vietnamese";
 import { attendanceRate, type AttendanceRate } from "../attendance/attendance-rate";
 import { attendanceByUser } from "../attendance/attendance.summary";
 import { inClass } from "../enrollment/class-members";
@@ -162,7 +163,7 @@ export const awaitsCertificate = (r: Pick<ClassCompletionRow, "result" | "certif
 /**
  * Every enrolled trainee of a course in roster order, with attendance, quiz grade, approval, the verdict
  * explained in words, and their newest certificate. `canIssue`: eligible, never issued one, birth date
- * known; `revoked`: their certificate was revoked (and none is valid). Throws NotFound for an unknown course.
+ * or year known; `revoked`: their certificate was revoked (and none is valid). Throws NotFound for an unknown course.
  */
 export async function classCompletion(db: Db, course: CourseRuleRow): Promise<{ rule: Awaited<ReturnType<typeof ruleOf>>; rows: ClassCompletionRow[] }> {
   const rule = await ruleOf(db, course);
@@ -181,7 +182,7 @@ export async function classCompletion(db: Db, course: CourseRuleRow): Promise<{ 
     const result = evaluateCompletion({ rule, attendance: att, quizPercent, approved });
     const mine = certs.filter((c) => c.userId === p.userId);
     const certificate = mine.find((c) => c.status === "valid") ?? mine[mine.length - 1] ?? null;
-    const canIssue = course.kind === "training" && awaitsCertificate({ result, certificate }) && !!p.dateOfBirth;
+    const canIssue = course.kind === "training" && awaitsCertificate({ result, certificate }) && birthKnown(p);
     return { ...p, attendance: att, quizPercent, approved, result, certificate, canIssue, revoked: certificate?.status === "revoked" };
   });
   return { rule, rows };

@@ -17,6 +17,7 @@ import { checkPublicUrl, joinUrl, PUBLIC_URL_FORM } from "../../lib/public-url";
 import { requireSetupDone } from "../../lib/setup-state";
 import { renderCertificates } from "../../lib/pdf";
 import { todayIso } from "../../lib/time";
+import { birthKnown } from "../../lib/vietnamese";
 import { orgSettingsOn } from "../settings/settings.service";
 import { getCertificateSettings, readSeal, type CertificateSettings } from "./certificate-settings";
 import { certificatesMessages as m } from "./certificates.messages";
@@ -88,14 +89,14 @@ async function prepare(db: Db, env: IssueEnv): Promise<{ settings: CertificateSe
 
 async function personRow(tx: Db, userId: number) {
   const [p] = await tx
-    .select({ fullName: users.fullName, ho: users.ho, tenDem: users.tenDem, ten: users.ten, dateOfBirth: users.dateOfBirth, gender: users.gender, position: users.position, unit: units.name, ethnicity: ethnicities.name })
+    .select({ fullName: users.fullName, ho: users.ho, tenDem: users.tenDem, ten: users.ten, dateOfBirth: users.dateOfBirth, birthYear: users.birthYear, gender: users.gender, position: users.position, unit: units.name, ethnicity: ethnicities.name })
     .from(users)
     .leftJoin(units, eq(units.code, users.unitCode))
     .leftJoin(ethnicities, eq(ethnicities.code, users.ethnicityCode))
     .where(eq(users.id, userId));
   if (!p) throw new NotFound();
-  if (!p.dateOfBirth) throw new Conflict(m.missingBirthDate);
-  return { ...p, dateOfBirth: p.dateOfBirth };
+  if (!birthKnown(p)) throw new Conflict(m.missingBirthDate);
+  return p;
 }
 
 async function liveSessions(tx: Db, courseId: number) {
@@ -135,7 +136,7 @@ async function compose(
  * stored as the new certificate's reissue reason and audited.
  * @throws NotFound (course, or the person is not enrolled), Conflict (not a training course, not
  * eligible — with the explanation —, already holding a valid certificate, revoked without a reason,
- * no birth date, bad pattern).
+ * neither a birth date nor a birth year, bad pattern).
  */
 export async function issueCertificate(db: Db, courseId: number, userId: number, actor: Actor, env: IssueEnv, afterRevocation?: { reason: string }): Promise<Issued> {
   const prep = await prepare(db, env);

@@ -6,7 +6,7 @@
 import { asc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { certificates } from "../../db/schema";
-import { formatDate } from "../../lib/vietnamese";
+import { formatBirth, formatDate } from "../../lib/vietnamese";
 import { certificatesMessages as m } from "./certificates.messages";
 import { vnDay, type CertificateSnapshot } from "./snapshot";
 import { tableWorkbook, type ColumnKind } from "../../lib/spreadsheet";
@@ -54,7 +54,7 @@ export async function registerEntries(db: Db, year: number): Promise<RegisterEnt
       reissue: r.previousId !== null,
       number: r.number,
       fullName: s.person.fullName,
-      dateOfBirth: formatDate(s.person.dateOfBirth),
+      dateOfBirth: formatBirth(s.person),
       gender: s.person.gender ?? "",
       ethnicity: s.person.ethnicity ?? "",
       unit: s.person.unit,

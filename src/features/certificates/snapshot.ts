@@ -6,7 +6,7 @@
  */
 import { courseLabel, periodText, type CertificateData } from "../../lib/pdf";
 import { todayIso } from "../../lib/time";
-import { compareRosterNames, formatDate, formatPercent, nfc } from "../../lib/vietnamese";
+import { birthKnown, compareRosterNames, formatDate, formatPercent, nfc } from "../../lib/vietnamese";
 import { certificatesMessages as m } from "./certificates.messages";
 
 /**
@@ -36,7 +36,10 @@ export interface CertificateSnapshot {
     ten: string;
     /** "Ông", "Bà" or "Ông/Bà" (gender unknown). */
     honorific: string;
+    /** ISO date of birth; "" when only the year is known (then `birthYear` is set). */
     dateOfBirth: string;
+    /** Set only when the full date is unknown: printed "Sinh năm 1978" (absent in older snapshots). */
+    birthYear?: number;
     gender: string | null;
     ethnicity: string | null;
     unit: string;
@@ -75,7 +78,8 @@ export interface SnapshotInput {
     ho: string;
     tenDem: string | null;
     ten: string;
-    dateOfBirth: string;
+    dateOfBirth: string | null;
+    birthYear?: number | null;
     gender: string | null;
     ethnicity: string | null;
     unit: string | null;
@@ -129,12 +133,12 @@ export function resultText(quizPercent: number | null): string {
 /**
  * Builds the snapshot. Course dates are the first and last non-cancelled session; the venue is the
  * course's, else the first session's. Text is NFC.
- * @throws Error when there is no session (no dates to print) or no date of birth.
+ * @throws Error when there is no session (no dates to print) or neither a date nor a year of birth.
  */
 export function buildSnapshot(input: SnapshotInput): CertificateSnapshot {
   const sessions = [...input.sessions].sort((a, b) => a.date.localeCompare(b.date));
   if (!sessions.length) throw new Error("a certificate needs at least one scheduled session");
-  if (!input.person.dateOfBirth) throw new Error("a certificate needs a date of birth");
+  if (!birthKnown(input.person)) throw new Error("a certificate needs a date or year of birth");
   const dates = sessions.map((s) => s.date);
   const venue = input.course.venue || sessions.find((s) => s.venue)?.venue || "";
   const p = input.person;
@@ -153,7 +157,9 @@ export function buildSnapshot(input: SnapshotInput): CertificateSnapshot {
       tenDem: nfc(p.tenDem ?? ""),
       ten: nfc(p.ten),
       honorific: honorificFor(p.gender),
-      dateOfBirth: p.dateOfBirth,
+      dateOfBirth: p.dateOfBirth ?? "",
+      // Only a year-only birth adds the field, so a full-date snapshot is as before.
+      ...(!p.dateOfBirth && p.birthYear ? { birthYear: p.birthYear } : {}),
       gender: p.gender,
       ethnicity: p.ethnicity,
       unit: nfc(p.unit ?? ""),
@@ -188,6 +194,7 @@ export function toCertificateData(s: CertificateSnapshot, sealPng?: Uint8Array, 
     honorific: s.person.honorific,
     fullName: s.person.fullName,
     dateOfBirth: s.person.dateOfBirth,
+    ...(!s.person.dateOfBirth && s.person.birthYear ? { birthYear: s.person.birthYear } : {}),
     unit: s.person.unit,
     courseTitle: s.course.title,
     ...(s.schema >= 2 ? { courseLabel: courseLabel(s.course.title), period: periodText(s.course.startDate, s.course.endDate) } : {}),

@@ -18,8 +18,10 @@ export interface CertificateData {
   /** "Ông" / "Bà"; default prints "Ông/Bà". */
   honorific?: string;
   fullName: string;
-  /** ISO date of birth. */
+  /** ISO date of birth ("" when only the year is known). */
   dateOfBirth: string;
+  /** The year of birth when the date is unknown: printed "Sinh năm 1978" (never an invented 01/01). */
+  birthYear?: number;
   unit: string;
   courseTitle: string;
   /** ISO dates of the course. */
@@ -155,7 +157,7 @@ export async function renderCertificate(doc: PDFDocument, data: CertificateData)
   const bx = mm(62);
   const bw = W - 2 * bx;
   const lines: [string, string][] = [
-    ["Sinh ngày: ", formatDmy(data.dateOfBirth)],
+    data.dateOfBirth || !data.birthYear ? ["Sinh ngày: ", formatDmy(data.dateOfBirth)] : ["Sinh năm ", String(data.birthYear)],
     ["Đơn vị công tác: ", data.unit],
     [data.courseLabel ?? "Đã hoàn thành lớp bồi dưỡng: ", data.courseTitle],
     ["Thời gian: ", data.period ?? `từ ngày ${formatDmy(data.startDate)} đến ngày ${formatDmy(data.endDate)}`],
