@@ -10,13 +10,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { PGlite } from "@electric-sql/pglite";
 import ExcelJS from "exceljs";
 import { eq } from "drizzle-orm";
 import request from "supertest";
 import { createApp } from "../src/app";
-import { fromPglite } from "../src/db/client";
-import { seedReferenceData } from "../src/db/reference-data";
+import { openScratchDb } from "../scripts/scratch-db";
 import { enrollments, users } from "../src/db/schema";
 import { createCourse } from "../src/features/courses/courses.service";
 import { createUser } from "../src/features/users/users.service";
@@ -62,10 +60,8 @@ async function roster(): Promise<Buffer> {
 
 async function main() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "taphuan-bench-import-"));
-  const handle = fromPglite(await PGlite.create());
+  const handle = await openScratchDb();
   try {
-    await handle.migrate();
-    await seedReferenceData(handle.db);
     const db = handle.db;
     const password = "mat-khau-bench-import";
     const admin = await createUser(db, {

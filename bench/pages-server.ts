@@ -17,6 +17,8 @@ import type * as Courses from "../src/features/courses/courses.service";
 import type * as Sessions from "../src/features/courses/sessions.service";
 import type * as Enrollment from "../src/features/enrollment/enrollment.service";
 import type * as Users from "../src/features/users/users.service";
+import type * as PublicUrl from "../src/lib/public-url";
+import type * as SetupState from "../src/lib/setup-state";
 
 const { createApp } = require("../dist/app") as typeof App;
 const { openDb } = require("../dist/db/client") as typeof Client;
@@ -25,6 +27,8 @@ const { createCourse, getCourse } = require("../dist/features/courses/courses.se
 const { addSessions } = require("../dist/features/courses/sessions.service") as typeof Sessions;
 const { addParticipant } = require("../dist/features/enrollment/enrollment.service") as typeof Enrollment;
 const { createUser } = require("../dist/features/users/users.service") as typeof Users;
+const { savePublicUrl } = require("../dist/lib/public-url") as typeof PublicUrl;
+const { markSetupDone } = require("../dist/lib/setup-state") as typeof SetupState;
 
 async function main() {
   const mode = process.argv[2];
@@ -45,6 +49,9 @@ async function main() {
   });
   const admin = await createUser(db, person(0, "admin"), null);
   const trainer = await createUser(db, person(0, "trainer"), null);
+  // The first-run setup, done (else every page leads to it).
+  await savePublicUrl(db, "https://taphuan.bench.vn", { id: admin.id });
+  await markSetupDone(db, admin.id);
   const trainees: Awaited<ReturnType<typeof createUser>>[] = [];
   for (let i = 1; i <= 50; i++) trainees.push(await createUser(db, person(i, "trainee"), null));
   const courseIds: number[] = [];
@@ -60,7 +67,16 @@ async function main() {
   }
   const app = createApp({ handle, dataDir, sessionSecret: "bench-secret-bench-secret-bench-secret", pruneSessions: false, loginIpLimit: 100000, logger: pino({ level: "silent" }) });
   const server = app.listen(0, "127.0.0.1", () => {
-    console.log(`READY ${(server.address() as { port: number }).port} ${JSON.stringify({ courseIds, trainees: trainees.map((x) => x.login), admin: admin.login })}`);
+    const info = { courseIds, trainees: trainees.map((x) => x.login), admin: admin.login, dbPid: handle.server?.pid ?? null };
+    console.log(`READY ${(server.address() as { port: number }).port} ${JSON.stringify(info)}`);
+  });
+  // Stopped with SIGTERM: the embedded database server stops too, and its folder goes.
+  process.on("SIGTERM", () => {
+    server.close();
+    void handle.close().finally(() => {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      process.exit(0);
+    });
   });
 }
 

@@ -7,6 +7,7 @@
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import http from "node:http";
 import path from "node:path";
+import { memorySampler } from "./memory";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const USERS = 50;
@@ -77,11 +78,6 @@ async function load(port: number, users: { cookie: string; paths: string[] }[]):
   return { rps: Math.round(latencies.length / SECONDS), p95: q(0.95), p50: q(0.5), errors, requests: latencies.length };
 }
 
-function rssMb(pid: number): number {
-  const status = require("node:fs").readFileSync(`/proc/${pid}/status`, "utf8") as string;
-  return Math.round(Number(status.match(/VmRSS:\s+(\d+)/)![1]) / 1024);
-}
-
 async function measureApp(label: string, env: Record<string, string>) {
   const server = await start(["app"], env);
   try {
@@ -100,14 +96,15 @@ async function measureApp(label: string, env: Record<string, string>) {
     // Warm-up: every user sees each of their pages once (a steady state of people browsing, measured
     // below, not the first view after a start).
     await Promise.all(users.map(async (u) => { for (const p of u.paths) await send(server.port, "GET", p, { cookie: u.cookie }); }));
-    let peak = 0;
-    const timer = setInterval(() => (peak = Math.max(peak, rssMb(server.child.pid!))), 200);
+    const memory = memorySampler(server.child.pid!, server.info.dbPid);
     const r = await load(server.port, users);
-    clearInterval(timer);
-    console.log(`${label}: ${r.rps} req/s, p50 ${r.p50} ms, p95 ${r.p95} ms, ${r.errors} errors, RSS peak ${peak} MB${dash.status === 200 ? "" : " (no /dashboard yet)"}`);
-    return { ...r, rssMb: peak };
+    const peaks = memory.stop();
+    console.log(`${label}: ${r.rps} req/s, p50 ${r.p50} ms, p95 ${r.p95} ms, ${r.errors} errors, memory peaks ${JSON.stringify(peaks)}${dash.status === 200 ? "" : " (no /dashboard yet)"}`);
+    return { ...r, ...peaks };
   } finally {
-    server.child.kill("SIGKILL");
+    // SIGTERM: the child stops its embedded database server (a SIGKILL would leave it running).
+    server.child.kill("SIGTERM");
+    await new Promise((r) => server.child.once("exit", r));
   }
 }
 
@@ -118,7 +115,7 @@ async function main() {
   const bare = await load(hello.port, Array.from({ length: USERS }, () => ({ cookie: "", paths: ["/"] })));
   hello.child.kill("SIGKILL");
   console.log(`bare express: ${bare.rps} req/s, p95 ${bare.p95} ms`);
-  const pglite = await measureApp("pglite", {});
+  const embedded = await measureApp("embedded", {});
   const dbName = `taphuan_bench_${process.pid}`;
   let postgres = null;
   try {
@@ -134,7 +131,7 @@ async function main() {
     }
   }
   const ratio = (x: { rps: number } | null) => (x ? Math.round((x.rps / bare.rps) * 1000) / 1000 : null);
-  console.log(JSON.stringify({ seconds: SECONDS, users: USERS, bareRps: bare.rps, pglite, pgliteRatio: ratio(pglite), postgres, postgresRatio: ratio(postgres) }));
+  console.log(JSON.stringify({ seconds: SECONDS, users: USERS, bareRps: bare.rps, embedded, embeddedRatio: ratio(embedded), postgres, postgresRatio: ratio(postgres) }));
   agent.destroy();
 }
 

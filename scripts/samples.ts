@@ -11,11 +11,9 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
 import request from "supertest";
 import { createApp } from "../src/app";
-import { fromPglite } from "../src/db/client";
-import { seedReferenceData } from "../src/db/reference-data";
+import { openScratchDb } from "./scratch-db";
 import { certificates } from "../src/db/schema";
 import { createUser } from "../src/features/users/users.service";
 import { savePublicUrl } from "../src/lib/public-url";
@@ -39,10 +37,8 @@ async function main(): Promise<void> {
   fs.rmSync(out, { recursive: true, force: true });
   fs.mkdirSync(out, { recursive: true });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "taphuan-samples-"));
-  const handle = fromPglite(await PGlite.create());
+  const handle = await openScratchDb();
   try {
-    await handle.migrate();
-    await seedReferenceData(handle.db);
     const password = "mat-khau-mau-tai-lieu-2026";
     const admin = await createUser(handle.db, {
       ho: "Nguyễn", tenDem: "Văn", ten: "Quản", login: "admin.mau", email: null, phone: null, role: "admin", dateOfBirth: null, gender: null,

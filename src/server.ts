@@ -3,12 +3,14 @@ import pino from "pino";
 import { createApp } from "./app";
 import { ConfigError, loadConfig, parseEnv } from "./config";
 import { openDb } from "./db/client";
+import { EmbeddedServerError } from "./db/embedded-server";
 import { DataDirLockedError, lockDataDir } from "./db/lock";
 import { seedReferenceData } from "./db/reference-data";
 import { ensureFirstAdmin } from "./features/users/users.service";
 import { startBackupService } from "./features/backup/backup.schedule";
 import { cleanImportFiles } from "./features/enrollment/import.service";
 import { cleanMaterialFiles } from "./features/courses/materials.service";
+import { upgradeFromPglite } from "./pglite-upgrade";
 
 async function main(): Promise<void> {
   const early = parseEnv(process.env);
@@ -19,7 +21,13 @@ async function main(): Promise<void> {
   cleanImportFiles(config.dataDir);
   const logger = pino({ level: config.logLevel });
   const handle = await openDb(config);
+  // If the app dies without stopping it, the embedded server keeps running: ask it to stop on any exit.
+  process.on("exit", () => handle.server?.stopNow());
   await handle.migrate();
+  if (handle.kind === "embedded") {
+    const upgraded = await upgradeFromPglite(handle, config.dataDir);
+    if (upgraded) console.log(upgraded);
+  }
   await seedReferenceData(handle.db);
   await cleanMaterialFiles(handle.db, config.dataDir);
   const admin = await ensureFirstAdmin(handle.db, { email: config.adminEmail, password: config.adminPassword });
@@ -32,7 +40,7 @@ async function main(): Promise<void> {
   const app = createApp({ handle, dataDir: config.dataDir, sessionSecret: config.sessionSecret, trustProxy: config.trustProxy, loginIpLimit: config.loginIpLimit, publicUrl: config.publicUrl, logger });
   const stopBackups = startBackupService(handle, config.dataDir, { dailyAt: config.backupDailyAt, keep: config.backupKeep }, logger);
   const listening = () =>
-    console.log(`taphuan đang chạy tại http://${config.host ?? "localhost"}:${config.port} (cơ sở dữ liệu: ${handle.kind === "pglite" ? `PGlite trong ${config.dataDir}` : "PostgreSQL"})`);
+    console.log(`taphuan đang chạy tại http://${config.host ?? "localhost"}:${config.port} (cơ sở dữ liệu: ${handle.kind === "embedded" ? `PostgreSQL nhúng trong ${config.dataDir}/postgres` : "PostgreSQL"})`);
   // Without HOST, Node listens on every interface (IPv6 and IPv4).
   const server = config.host ? app.listen(config.port, config.host, listening) : app.listen(config.port, listening);
   const stop = () => {
@@ -48,7 +56,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  if (err instanceof ConfigError || err instanceof DataDirLockedError) {
+  if (err instanceof ConfigError || err instanceof DataDirLockedError || err instanceof EmbeddedServerError) {
     console.error(err.message);
   } else {
     console.error("Không khởi động được taphuan:", err);

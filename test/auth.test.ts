@@ -129,7 +129,7 @@ test("a user changes their own password", async () => {
 test("GET /healthz reports the database in use", async () => {
   const res = await request(ctx.app).get("/healthz");
   expect(res.status).toBe(200);
-  expect(res.body).toEqual({ status: "ok", database: process.env.TEST_DATABASE_URL ? "postgres" : "pglite" });
+  expect(res.body).toEqual({ status: "ok", database: "postgres" });
 });
 
 test("a request that renders no page creates no session (health checks do not fill the session table)", async () => {

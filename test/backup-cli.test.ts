@@ -18,7 +18,6 @@ const cli = (script: string, args: string[], dataDir: string) =>
   run(process.execPath, ["--import", "tsx", `src/cli/${script}.ts`, ...args], { cwd: root, env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, LOG_LEVEL: "silent" } });
 
 test("backup through a running server (SIGUSR2), then restore into a fresh data directory", async () => {
-  if (process.env.TEST_DATABASE_URL) console.log("(this test uses the embedded database; PostgreSQL restore is covered by backup.test.ts)");
   const dataDir = path.join(tmp, "a");
   const port = 40000 + Math.floor(Math.random() * 1000);
   const server = startServer({ DATA_DIR: dataDir, PORT: String(port), TAPHUAN_ADMIN_EMAIL: "admin@vd.vn", TAPHUAN_ADMIN_PASSWORD: "mat-khau-quan-tri" });

@@ -1,5 +1,5 @@
 /**
- * Backup, change, restore: the data (rows, sequences, files) is exactly as at backup, on PGlite and PostgreSQL.
+ * Backup, change, restore: the data (rows, sequences, files) is exactly as at backup.
  * Backups are private (0600 in 0700) and never carry the session secret or sessions.
  */
 import fs from "node:fs";

@@ -1,13 +1,12 @@
 /**
  * Register numbers under concurrency (50 simultaneous issue requests → 50 distinct consecutive numbers),
- * and issuing a whole class as a background job with progress. Runs on PGlite, and on PostgreSQL when
- * TEST_DATABASE_URL is set (there the requests really run in parallel on a pool of connections).
+ * and issuing a whole class as a background job with progress. The requests really run in parallel on a
+ * pool of connections.
  */
 import { eq } from "drizzle-orm";
 import { attendanceMarks, certificateCounters, certificates, courseSessions, enrollments, users } from "../src/db/schema";
 import { joinFullName } from "../src/lib/vietnamese";
 import { createTestApp, loginAs, type TestContext } from "./helpers/app";
-import { usingPostgres } from "./helpers/db";
 import { makeCourse } from "./helpers/courses";
 
 jest.setTimeout(240000);
@@ -40,7 +39,7 @@ async function eligibleClass(n: number, title: string, absentEvery = 0) {
   return { course, userIds: rows.map((r) => r.id) };
 }
 
-test(`50 concurrent issue requests give 50 distinct consecutive numbers (${usingPostgres ? "PostgreSQL" : "PGlite"})`, async () => {
+test("50 concurrent issue requests give 50 distinct consecutive numbers", async () => {
   const db = ctx.handle.db;
   const { course, userIds } = await eligibleClass(50, "Lớp bồi dưỡng kỹ năng thông tin đối ngoại trên mạng xã hội");
   const year = new Date().getFullYear();

@@ -1,9 +1,11 @@
 /**
- * Crash safety of the bulk jobs: a child process (helpers/crash-child.ts) runs a roster import or a
- * class's certificate issue on the same database (a PGlite data directory, or a PostgreSQL database),
- * is SIGKILLed while its transaction is half written, and the test then starts again as the server
- * does (lock taken over, start-up clean-up, database opened) and checks that nothing half-done is left
- * and that the job runs again to completion.
+ * Crash safety of the bulk jobs, as after a power cut: a child process (helpers/crash-child.ts) runs a
+ * roster import or a class's certificate issue on the product's own embedded PostgreSQL server (its
+ * cluster in a DATA_DIR of this test, flushing to disk as in production), and while its transaction is
+ * half written the child AND every process of its database server are SIGKILLed. The test then starts
+ * again as the server does (lock taken over, start-up clean-up, the embedded server started: it recovers
+ * from its write-ahead log) and checks that everything the job reported committed is there, that nothing
+ * half-done is left, and that the job runs again to completion.
  * - Import: one transaction, so all or nothing: no person, enrollment or audit row of the roster.
  * - Certificates: one transaction per certificate (the job resumes): every certificate is whole (row,
  *   register number, counter, audit, PDF hash) or absent, numbers have no gap, no file is written.
@@ -12,12 +14,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createHash } from "node:crypto";
-import { PGlite } from "@electric-sql/pglite";
 import ExcelJS from "exceljs";
 import { and, count, eq } from "drizzle-orm";
-import pg from "pg";
 import { openDb, type Db, type DbHandle } from "../src/db/client";
 import { lockDataDir } from "../src/db/lock";
+import { seedReferenceData } from "../src/db/reference-data";
 import { attendanceMarks, auditLog, certificateCounters, certificates, courseSessions, enrollments, users } from "../src/db/schema";
 import { IssueJobs } from "../src/features/certificates/issue-jobs";
 import { snapshotPdf } from "../src/features/certificates/issue.service";
@@ -26,18 +27,14 @@ import { createCourse, getCourse } from "../src/features/courses/courses.service
 import { cleanImportFiles, importRoster, readUpload, removeUpload, storeUpload } from "../src/features/enrollment/import.service";
 import { joinFullName } from "../src/lib/vietnamese";
 import { completeTestSetup } from "./helpers/app";
-import { cloneTemplateDatabase, usingPostgres } from "./helpers/db";
 import { startScript, type ServerProcess } from "./helpers/server-process";
 
 jest.setTimeout(180000);
-const DB = usingPostgres ? "PostgreSQL" : "PGlite";
 const ROWS = 3000;
 const CERTIFICATES = 30;
 const STOP_AT = 15;
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "taphuan-crash-"));
-let databaseUrl: string | undefined;
-let dropDatabase: () => Promise<void> = async () => undefined;
 let handle: DbHandle | null = null;
 let release: () => void = () => undefined;
 let adminId: number;
@@ -45,11 +42,9 @@ const children: ServerProcess[] = [];
 
 /** As server.ts starts: the data-directory lock (a killed process's is taken over), the start-up clean-up, the database. */
 async function start(): Promise<Db> {
-  release = databaseUrl ? () => undefined : lockDataDir(dataDir);
+  release = lockDataDir(dataDir);
   cleanImportFiles(dataDir);
-  handle = await openDb({ databaseUrl, dataDir });
-  // As in helpers/db.ts: the final DROP … WITH (FORCE) may end clients pool.end() has not closed yet.
-  if (databaseUrl) (handle.client as unknown as pg.Pool).on("error", () => undefined);
+  handle = await openDb({ dataDir });
   return handle.db;
 }
 
@@ -59,36 +54,54 @@ async function stop(): Promise<void> {
   release();
 }
 
-/** Runs the child on the same database and SIGKILLs it once it says its transaction is half written. */
-async function killMidway(args: string[]): Promise<void> {
-  const child = startScript("test/helpers/crash-child.ts", args, { DATA_DIR: dataDir, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) });
+/** The pid of the embedded server running on the test's cluster. */
+const postmasterPid = () => Number(fs.readFileSync(path.join(dataDir, "postgres", "data", "postmaster.pid"), "utf8").split("\n")[0]);
+
+/**
+ * Runs the child on the same database and, once it says its transaction is half written, SIGKILLs it and
+ * its database server's whole process group (postmaster and backends: nothing gets to shut down). Returns
+ * what the child printed.
+ */
+async function killMidway(args: string[]): Promise<string> {
+  const child = startScript("test/helpers/crash-child.ts", args, { DATA_DIR: dataDir });
   children.push(child);
   await child.waitFor("MIDWAY", 120000);
+  const server = postmasterPid();
+  process.kill(-server, "SIGKILL");
   child.child.kill("SIGKILL");
   await child.exited;
   expect(child.child.signalCode).toBe("SIGKILL");
-  // On PGlite the killed process's lock is left behind (start() must take it over).
-  if (!databaseUrl) expect(fs.readFileSync(path.join(dataDir, "taphuan.lock"), "utf8").trim()).toBe(String(child.child.pid));
+  await waitForExit(server);
+  // The killed process's lock is left behind (start() must take it over), and so is the server's pid file.
+  expect(fs.readFileSync(path.join(dataDir, "taphuan.lock"), "utf8").trim()).toBe(String(child.child.pid));
+  expect(postmasterPid()).toBe(server);
+  return child.output();
 }
 
-/** Files under DATA_DIR other than the embedded database's own. */
+async function waitForExit(pid: number): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`the database server ${pid} did not die`);
+}
+
+/** Files under DATA_DIR other than the embedded database's own and the process lock. */
 function dataFiles(dir = ""): string[] {
   return fs.readdirSync(path.join(dataDir, dir), { withFileTypes: true })
-    .filter((e) => !(dir === "" && e.name === "pgdata"))
+    .filter((e) => !(dir === "" && ["postgres", "taphuan.lock"].includes(e.name)))
     .flatMap((e) => (e.isDirectory() ? dataFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]))
     .sort();
 }
 
 beforeAll(async () => {
-  if (usingPostgres) {
-    const clone = await cloneTemplateDatabase();
-    databaseUrl = clone.url;
-    dropDatabase = clone.drop;
-  } else {
-    const template = new Blob([fs.readFileSync(process.env.TAPHUAN_TEST_TEMPLATE_FILE!)]);
-    await (await PGlite.create(path.join(dataDir, "pgdata"), { loadDataDir: template })).close();
-  }
   const db = await start();
+  await handle!.migrate();
+  await seedReferenceData(db);
   const [admin] = await db.insert(users).values({ ho: "Quản", tenDem: "Trị", ten: "Viên", fullName: "Quản Trị Viên", role: "admin", login: "crash.admin" }).returning();
   adminId = admin.id;
   await completeTestSetup(db);
@@ -99,7 +112,6 @@ afterAll(async () => {
   for (const c of children) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill("SIGKILL");
   await Promise.all(children.map((c) => c.exited));
   await stop();
-  await dropDatabase();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -129,7 +141,7 @@ async function roster(): Promise<Buffer> {
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
-test(`a roster import killed midway leaves nothing behind; confirmed again it imports every row (${DB})`, async () => {
+test(`a roster import killed midway leaves nothing behind; confirmed again it imports every row (embedded PostgreSQL, server killed too)`, async () => {
   let db = await start();
   const course = await newCourse(db, "Hội nghị phổ biến công tác thông tin đối ngoại");
   const peopleBefore = (await db.select({ n: count() }).from(users))[0].n;
@@ -161,7 +173,7 @@ test(`a roster import killed midway leaves nothing behind; confirmed again it im
   await stop();
 });
 
-test(`a certificate issue killed midway leaves whole certificates only, without gaps; started again it issues the rest (${DB})`, async () => {
+test(`a certificate issue killed midway leaves whole certificates only, without gaps; started again it issues the rest (embedded PostgreSQL, server killed too)`, async () => {
   let db = await start();
   const course = await newCourse(db, "Lớp bồi dưỡng kỹ năng thông tin đối ngoại trên mạng xã hội");
   const sessions = await db.insert(courseSessions).values([
@@ -179,7 +191,10 @@ test(`a certificate issue killed midway leaves whole certificates only, without 
   const filesBefore = dataFiles();
   await stop();
 
-  await killMidway(["certificates", String(course.id), String(adminId), String(STOP_AT)]);
+  const output = await killMidway(["certificates", String(course.id), String(adminId), String(STOP_AT)]);
+  // What the job had reported committed when the power went.
+  const reported = Number(/COMMITTED (\d+)\s*MIDWAY/.exec(output)?.[1]);
+  expect(reported).toBe(STOP_AT - 1);
 
   db = await start();
   const certs = () => db.select().from(certificates).where(eq(certificates.courseId, course.id));

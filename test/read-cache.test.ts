@@ -8,11 +8,13 @@ import { addSessions } from "../src/features/courses/sessions.service";
 import { getCourse } from "../src/features/courses/courses.service";
 import { addParticipant } from "../src/features/enrollment/enrollment.service";
 import { createTestApp, loginAs, type TestContext } from "./helpers/app";
+import { createPrivateDb } from "./helpers/db";
 import { makeCourse } from "./helpers/courses";
 
 let ctx: TestContext;
 beforeAll(async () => {
-  ctx = await createTestApp();
+  // A server of its own: the cache's key is cluster-wide (see createPrivateDb).
+  ctx = await createTestApp({ handle: await createPrivateDb() });
 });
 afterAll(async () => ctx.close());
 

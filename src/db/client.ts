@@ -1,25 +1,22 @@
 /**
- * Opens the database: embedded PGlite in DATA_DIR by default, a PostgreSQL server when DATABASE_URL is set.
- * Both give the same Drizzle API (type Db), the same migrations and a `query` function for raw SQL users
- * such as the session store.
+ * Opens the database: the embedded PostgreSQL server in DATA_DIR by default (embedded-server.ts), a
+ * PostgreSQL server when DATABASE_URL is set. Either way the app talks to it through a node-postgres pool:
+ * the same Drizzle API (type Db), the same migrations and a `query` function for raw SQL users such as
+ * the session store.
  */
-import { execFileSync } from "node:child_process";
-import fs from "node:fs";
-import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
-import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
-import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
-import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
+import { drizzle } from "drizzle-orm/node-postgres";
+import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
 import { MIGRATIONS_DIR } from "../paths";
+import { startEmbeddedServer, type EmbeddedServer } from "./embedded-server";
 import { schema } from "./schema";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
-export type DbKind = "pglite" | "postgres";
+/** "embedded": the server taphuan started itself; "postgres": a server named by DATABASE_URL. */
+export type DbKind = "embedded" | "postgres";
 
-/** The smallest client interface connect-pg-simple needs; both PGlite and pg.Pool provide it. */
+/** The smallest client interface connect-pg-simple needs; pg.Pool provides it. */
 export interface QueryClient {
   query(text: string, params?: unknown[]): Promise<{ rows: any[] }>;
 }
@@ -30,57 +27,62 @@ export interface DbHandle {
   client: QueryClient;
   migrate(): Promise<void>;
   close(): Promise<void>;
-}
-
-/** Wraps an open PGlite instance (tests pass clones of a migrated template). */
-export function fromPglite(pglite: PGlite): DbHandle {
-  const db = drizzlePglite(pglite, { schema }) as unknown as Db;
-  return {
-    db,
-    kind: "pglite",
-    client: pglite as unknown as QueryClient,
-    migrate: () => migratePglite(db as any, { migrationsFolder: MIGRATIONS_DIR }),
-    close: () => pglite.close(),
-  };
+  /** The embedded server, when this handle started one. */
+  server?: EmbeddedServer;
 }
 
 /** Wraps a node-postgres pool. */
-export function fromPool(pool: pg.Pool): DbHandle {
-  const db = drizzlePg(pool, { schema }) as unknown as Db;
+export function fromPool(pool: pg.Pool, kind: DbKind = "postgres"): DbHandle {
+  const db = drizzle(pool, { schema }) as unknown as Db;
   return {
     db,
-    kind: "postgres",
+    kind,
     client: pool,
-    migrate: () => migratePg(db as any, { migrationsFolder: MIGRATIONS_DIR }),
+    migrate: () => migrate(db as any, { migrationsFolder: MIGRATIONS_DIR }),
     close: () => pool.end(),
   };
 }
 
-/** Opens the configured database (not yet migrated). */
+const POOL_SIZE = 10;
+
+/** Opens the configured database (not yet migrated); checks that it does not trade durability for speed. */
 export async function openDb(opts: { databaseUrl?: string; dataDir: string }): Promise<DbHandle> {
   if (opts.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
-    await pool.query("select 1");
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: POOL_SIZE });
+    await warnIfNotDurable(pool);
     return fromPool(pool);
   }
-  const dir = path.join(opts.dataDir, "pgdata");
-  fs.mkdirSync(dir, { recursive: true });
-  if (!fs.existsSync(path.join(dir, "PG_VERSION"))) initPgliteDir(dir);
-  return fromPglite(await PGlite.create(dir, { startParams: PGLITE_START_PARAMS }));
+  const server = await startEmbeddedServer(opts.dataDir);
+  const pool = new pg.Pool({ ...server.connection, max: POOL_SIZE });
+  // The embedded server stops with the app; a connection it ends then must not crash the process.
+  pool.on("error", () => undefined);
+  const handle = fromPool(pool, "embedded");
+  const off = await settingsOff(pool);
+  if (off.length) {
+    await handle.close();
+    await server.stop();
+    throw new Error(`Máy chủ PostgreSQL nhúng đang tắt ${off.join(", ")}: không chạy được khi dữ liệu có thể mất lúc mất điện.`);
+  }
+  return {
+    ...handle,
+    server,
+    close: async () => {
+      await handle.close();
+      await server.stop();
+    },
+  };
 }
 
-/**
- * PostgreSQL settings of the embedded database. shared_buffers 32 MB instead of PGlite's 128 MB: the
- * server's memory (RSS) starts at ~250 MB instead of ~370 MB; the operating system's file cache still
- * holds the data files.
- */
-export const PGLITE_START_PARAMS = [...(PGlite as unknown as { defaultStartParams: string[] }).defaultStartParams, "-c", "shared_buffers=32MB"];
+export const DURABILITY_SETTINGS = ["fsync", "synchronous_commit", "full_page_writes"] as const;
 
-/**
- * Creates a new embedded database cluster (initdb) in a child process: inside WebAssembly, initdb leaves
- * ~870 MB of memory that is never given back, so the server would carry it for as long as it runs.
- */
-function initPgliteDir(dir: string): void {
-  const script = `require(${JSON.stringify(require.resolve("@electric-sql/pglite"))}).PGlite.create(process.argv[1]).then((db) => db.close()).catch((e) => { console.error(e); process.exit(1); });`;
-  execFileSync(process.execPath, ["-e", script, dir], { stdio: ["ignore", "ignore", "inherit"] });
+/** The durability settings that are off on this server (each must be "on" for a commit to survive a power cut). */
+export async function settingsOff(client: QueryClient): Promise<string[]> {
+  const { rows } = await client.query("select name, setting from pg_settings where name = any($1)", [DURABILITY_SETTINGS]);
+  return rows.filter((r) => r.setting !== "on").map((r) => `${r.name}=${r.setting}`);
+}
+
+/** A server named by DATABASE_URL is the office's to configure: say loudly when it may lose commits. */
+async function warnIfNotDurable(pool: pg.Pool): Promise<void> {
+  const off = await settingsOff(pool);
+  if (off.length) console.warn(`CẢNH BÁO: máy chủ PostgreSQL đang tắt ${off.join(", ")}: khi mất điện có thể mất dữ liệu vừa ghi. Hãy bật lại (on).`);
 }

@@ -1,6 +1,8 @@
 /**
- * PGlite has no lock of its own: two processes on one data directory would both write and corrupt it.
- * We hold a lock file with our pid; a lock whose pid no longer runs (killed server) is taken over.
+ * One taphuan process per DATA_DIR: it owns the embedded server, the session secret and the uploaded files
+ * there. We hold a lock file with our pid; a lock whose pid no longer runs (killed server) is taken over.
+ * Holding it also tells the embedded server's start (embedded-server.ts) that a PostgreSQL still running
+ * on this cluster was left by a killed app, not started by a living one.
  */
 import fs from "node:fs";
 import path from "node:path";

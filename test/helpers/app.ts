@@ -34,10 +34,11 @@ export async function completeTestSetup(db: Db, publicUrl = TEST_PUBLIC_URL): Pr
 
 /**
  * A fresh app on a fresh database. The first-run setup is completed (as {@link completeTestSetup}) unless
- * `setup: false` (tests of the setup itself); `publicUrl` is the PUBLIC_URL default.
+ * `setup: false` (tests of the setup itself); `publicUrl` is the PUBLIC_URL default; `handle` replaces the
+ * cloned test database (e.g. helpers/db.ts createPrivateDb).
  */
-export async function createTestApp(opts: { loginIpLimit?: number; setup?: boolean; publicUrl?: string } = {}): Promise<TestContext> {
-  const handle = await createTestDb();
+export async function createTestApp(opts: { loginIpLimit?: number; setup?: boolean; publicUrl?: string; handle?: DbHandle } = {}): Promise<TestContext> {
+  const handle = opts.handle ?? (await createTestDb());
   if (opts.setup !== false) await completeTestSetup(handle.db);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "taphuan-data-"));
   const app = createApp({ handle, dataDir, sessionSecret: "test-secret-test-secret-test-secret!", pruneSessions: false, loginIpLimit: opts.loginIpLimit ?? 1000, publicUrl: opts.publicUrl });

@@ -1,6 +1,6 @@
 /**
  * The process test/crash-safety.test.ts kills. It opens the database the test prepared (DATA_DIR, taking
- * the data-directory lock as the server does, or DATABASE_URL), runs one bulk job through the real
+ * the data-directory lock and starting the embedded server as the app does), runs one bulk job through the real
  * service and, when the job's transaction has written part of its rows, prints "MIDWAY" and waits there
  * for its SIGKILL. It never closes anything: a kill does not either.
  *
@@ -9,7 +9,8 @@
  *
  * import: confirms the roster stored in DATA_DIR/imports (as the confirm route does) and stops after its
  * first batch of rows. certificates: starts the class's bulk issue job and stops inside the STOP_AT-th
- * certificate's transaction, after its rows are written (the earlier ones are committed).
+ * certificate's transaction, after its rows are written (the earlier ones are committed: it prints
+ * "COMMITTED n" first).
  */
 import { openDb } from "../../src/db/client";
 import { lockDataDir } from "../../src/db/lock";
@@ -29,9 +30,8 @@ function stopHere(): Promise<never> {
 async function main(): Promise<void> {
   const [job, courseArg, actorArg, ...rest] = process.argv.slice(2);
   const dataDir = process.env.DATA_DIR!;
-  const databaseUrl = process.env.DATABASE_URL || undefined;
-  if (!databaseUrl) lockDataDir(dataDir);
-  const { db } = await openDb({ databaseUrl, dataDir });
+  lockDataDir(dataDir);
+  const { db } = await openDb({ dataDir });
   const courseId = Number(courseArg);
   const actor = { id: Number(actorArg) };
   if (job === "import") {
@@ -43,7 +43,11 @@ async function main(): Promise<void> {
     let n = 0;
     const jobs = new IssueJobs();
     const course = await getCourse(db, courseId);
-    const beforeCommit = () => (++n === stopAt ? stopHere() : undefined);
+    const beforeCommit = () => {
+      if (++n !== stopAt) return undefined;
+      process.stdout.write(`COMMITTED ${n - 1}\n`);
+      return stopHere();
+    };
     await jobs.start(db, course, actor, { baseUrl: "http://taphuan.test", dataDir, beforeCommit }, (err) => console.error(err));
     await jobs.settled(courseId);
   } else {

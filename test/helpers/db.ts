@@ -1,14 +1,15 @@
 /** A fresh database per test file, cloned from the template global-setup migrated. */
 import crypto from "node:crypto";
 import fs from "node:fs";
-import { PGlite } from "@electric-sql/pglite";
+import os from "node:os";
+import path from "node:path";
 import pg from "pg";
-import { fromPglite, fromPool, type DbHandle } from "../../src/db/client";
-import { withDatabase } from "./global-setup";
+import { fromPool, type DbHandle } from "../../src/db/client";
+import { startEmbeddedServer } from "../../src/db/embedded-server";
+import { seedReferenceData } from "../../src/db/reference-data";
+import { TEST_SETTINGS, withDatabase } from "./global-setup";
 
-export const usingPostgres = !!process.env.TEST_DATABASE_URL;
-
-/** PostgreSQL (TEST_DATABASE_URL): a new database cloned from the template, its URL and how to drop it. */
+/** A new database cloned from the template (global-setup.ts), its URL and how to drop it. */
 export async function cloneTemplateDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const url = process.env.TEST_DATABASE_URL!;
   const tpl = process.env.TAPHUAN_TEST_TEMPLATE_DB!;
@@ -30,22 +31,40 @@ export async function cloneTemplateDatabase(): Promise<{ url: string; drop(): Pr
 }
 
 export async function createTestDb(): Promise<DbHandle> {
-  if (process.env.TEST_DATABASE_URL) {
-    const clone = await cloneTemplateDatabase();
-    const pool = new pg.Pool({ connectionString: clone.url, max: 10 });
-    // pool.end() resolves before its clients have closed; the DROP … WITH (FORCE) below then kills them,
-    // and an unheard pool error would crash the test file.
-    pool.on("error", () => undefined);
-    const handle = fromPool(pool);
-    return {
-      ...handle,
-      close: async () => {
-        await handle.close();
-        await clone.drop();
-      },
-    };
-  }
-  const file = process.env.TAPHUAN_TEST_TEMPLATE_FILE!;
-  const blob = new Blob([fs.readFileSync(file)]);
-  return fromPglite(await PGlite.create({ loadDataDir: blob }));
+  const clone = await cloneTemplateDatabase();
+  const pool = new pg.Pool({ connectionString: clone.url, max: 10 });
+  // pool.end() resolves before its clients have closed; the DROP … WITH (FORCE) below then kills them,
+  // and an unheard pool error would crash the test file.
+  pool.on("error", () => undefined);
+  const handle = fromPool(pool);
+  return {
+    ...handle,
+    close: async () => {
+      await handle.close();
+      await clone.drop();
+    },
+  };
+}
+
+/**
+ * A database on an embedded server of its own (a few seconds to create), for the tests whose subject is
+ * cluster-wide: the read cache's key (pg_current_snapshot()) moves with any write in any database of the
+ * server, so other test files running beside would make its cache misses unpredictable.
+ */
+export async function createPrivateDb(): Promise<DbHandle> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "taphuan-private-db-"));
+  const server = await startEmbeddedServer(dir, { settings: TEST_SETTINGS });
+  const pool = new pg.Pool({ ...server.connection, max: 10 });
+  pool.on("error", () => undefined); // the server's shutdown ends connections pool.end() has not closed yet
+  const handle = fromPool(pool);
+  await handle.migrate();
+  await seedReferenceData(handle.db);
+  return {
+    ...handle,
+    close: async () => {
+      await handle.close();
+      await server.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -1,17 +1,11 @@
 /** A migrated database WITHOUT reference data (restore targets must be empty). */
 import crypto from "node:crypto";
-import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
-import { fromPglite, fromPool, type DbHandle } from "../../src/db/client";
+import { fromPool, type DbHandle } from "../../src/db/client";
 import { withDatabase } from "./global-setup";
 
 export async function createEmptyDb(): Promise<DbHandle> {
-  const url = process.env.TEST_DATABASE_URL;
-  if (!url) {
-    const handle = fromPglite(await PGlite.create());
-    await handle.migrate();
-    return handle;
-  }
+  const url = process.env.TEST_DATABASE_URL!;
   const name = `taphuan_t_${process.env.TAPHUAN_TEST_TEMPLATE_DB!.split("_").pop()}_e${crypto.randomBytes(4).toString("hex")}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();

@@ -1,42 +1,47 @@
 /**
- * Runs once per `jest` run: migrates ONE template database and seeds reference data, so each test
- * file only clones it (PGlite: ~0.5 s instead of ~3 s; PostgreSQL: CREATE DATABASE … TEMPLATE).
+ * Runs once per `jest` run. Without TEST_DATABASE_URL it starts ONE embedded PostgreSQL server for the
+ * whole run (the product's own, src/db/embedded-server.ts, in a temporary folder) and points
+ * TEST_DATABASE_URL at it; then it migrates ONE template database and seeds reference data, so each test
+ * file only clones it (CREATE DATABASE … TEMPLATE).
  */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
-import { fromPglite, fromPool } from "../../src/db/client";
+import { fromPool } from "../../src/db/client";
+import { startEmbeddedServer, type EmbeddedServer } from "../../src/db/embedded-server";
 import { seedReferenceData } from "../../src/db/reference-data";
 
+/** Where the run's embedded server lives; global-teardown stops it. */
+export const testServerState = globalThis as unknown as { taphuanTestServer?: { server: EmbeddedServer; dir: string } };
+
+/**
+ * The test cluster is thrown away after the run: it may skip flushing to disk (each test file commits
+ * thousands of times). The product's own server always flushes (src/db/embedded-server.ts), and the tests
+ * that start the real app (server.test.ts, crash-safety.test.ts…) run it with its own cluster.
+ */
+export const TEST_SETTINGS = { fsync: "off", synchronous_commit: "off", full_page_writes: "off" };
+
 export default async function globalSetup(): Promise<void> {
-  const url = process.env.TEST_DATABASE_URL;
-  if (url) {
-    const name = `taphuan_tpl_${process.pid}`;
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`drop database if exists ${name}`);
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const tplUrl = withDatabase(url, name);
-    const pool = new pg.Pool({ connectionString: tplUrl, max: 2 });
-    const handle = fromPool(pool);
-    await handle.migrate();
-    await seedReferenceData(handle.db);
-    await handle.close();
-    process.env.TAPHUAN_TEST_TEMPLATE_DB = name;
-    return;
+  if (!process.env.TEST_DATABASE_URL) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "taphuan-test-db-"));
+    const server = await startEmbeddedServer(dir, { settings: TEST_SETTINGS, createDatabase: false });
+    testServerState.taphuanTestServer = { server, dir };
+    process.env.TEST_DATABASE_URL = server.url("postgres");
   }
-  const pglite = await PGlite.create();
-  const handle = fromPglite(pglite);
+  const url = process.env.TEST_DATABASE_URL;
+  const name = `taphuan_tpl_${process.pid}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`drop database if exists ${name}`);
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const pool = new pg.Pool({ connectionString: withDatabase(url, name), max: 2 });
+  const handle = fromPool(pool);
   await handle.migrate();
   await seedReferenceData(handle.db);
-  const dump = await pglite.dumpDataDir("none");
-  const file = path.join(os.tmpdir(), `taphuan-template-${process.pid}.tar`);
-  fs.writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
-  await pglite.close();
-  process.env.TAPHUAN_TEST_TEMPLATE_FILE = file;
+  await handle.close();
+  process.env.TAPHUAN_TEST_TEMPLATE_DB = name;
 }
 
 export function withDatabase(url: string, db: string): string {

@@ -1,9 +1,14 @@
 import fs from "node:fs";
 import pg from "pg";
+import { testServerState } from "./global-setup";
 
 export default async function globalTeardown(): Promise<void> {
-  const file = process.env.TAPHUAN_TEST_TEMPLATE_FILE;
-  if (file) fs.rmSync(file, { force: true });
+  const own = testServerState.taphuanTestServer;
+  if (own) {
+    await own.server.stop();
+    fs.rmSync(own.dir, { recursive: true, force: true });
+    return;
+  }
   const tpl = process.env.TAPHUAN_TEST_TEMPLATE_DB;
   const url = process.env.TEST_DATABASE_URL;
   if (tpl && url) {

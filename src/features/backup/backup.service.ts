@@ -1,7 +1,8 @@
 /**
  * Backup and restore: one gzip'd JSON-lines file holding every table (in foreign-key order) and every file
- * under DATA_DIR (uploads, settings). The same format serves PGlite and PostgreSQL, so a backup of the
- * embedded database can be restored onto a server and back.
+ * under DATA_DIR (uploads, settings). The same format serves the embedded server and any PostgreSQL server,
+ * so a backup of the embedded database can be restored onto a server and back (and it moved the data of
+ * the versions that used PGlite: src/pglite-upgrade.ts).
  *
  * A backup never holds what would let its reader act as a logged-in user: not the session secret (cookies
  * are signed with it) nor the session rows. People log in again after a restore. Backup files are
@@ -20,8 +21,11 @@ import type { Db, DbHandle } from "../../db/client";
 
 export const BACKUP_FORMAT = "taphuan-backup";
 const BATCH = 1000;
-/** Never copied: the database files themselves, other backups, the process lock, the session secret. */
-const SKIPPED = new Set(["pgdata", "backups", "taphuan.lock", "session-secret"]);
+/**
+ * Never copied: the embedded server's folder (cluster, password, socket), the old PGlite folders, other
+ * backups, the process lock, the session secret.
+ */
+const SKIPPED = new Set(["postgres", "pgdata", "pglite-cu", "backups", "taphuan.lock", "session-secret"]);
 /** Tables never backed up nor restored: logged-in sessions. */
 const SKIPPED_TABLES = new Set(["session"]);
 /** Backup files and the folders they are created in: the owner alone may read them. */
@@ -152,19 +156,30 @@ export async function writeBackup(handle: DbHandle, dataDir: string, outFile: st
 
 export class RestoreError extends Error {}
 
+async function firstTableWithRows(db: Db, order: string[]): Promise<string | null> {
+  for (const table of order) {
+    if (SKIPPED_TABLES.has(table)) continue;
+    const n = rowsOf(await db.execute(sql.raw(`select count(*)::int as n from "${table}"`)))[0].n;
+    if (Number(n) > 0) return table;
+  }
+  return null;
+}
+
+/** True when no application table holds a row (sessions aside). */
+export async function databaseIsEmpty(db: Db): Promise<boolean> {
+  return (await firstTableWithRows(db, await tablesInOrder(db))) === null;
+}
+
 /**
  * Restores a backup into an EMPTY migrated database and DATA_DIR (refuses otherwise, so nothing is ever
  * overwritten). Rows are inserted in one transaction; serial sequences are moved past the restored ids.
  * Sessions and the session secret found in a backup made by an older version are left out.
  */
-export async function restoreBackup(handle: DbHandle, dataDir: string, file: string): Promise<{ rows: number; files: number }> {
+export async function restoreBackup(handle: DbHandle, dataDir: string, file: string, opts: { files?: boolean } = {}): Promise<{ rows: number; files: number }> {
   const db = handle.db;
   const order = await tablesInOrder(db);
-  for (const table of order) {
-    if (SKIPPED_TABLES.has(table)) continue;
-    const n = rowsOf(await db.execute(sql.raw(`select count(*)::int as n from "${table}"`)))[0].n;
-    if (Number(n) > 0) throw new RestoreError(`Cơ sở dữ liệu đích không trống (bảng ${table} có dữ liệu). Chỉ khôi phục vào cơ sở dữ liệu mới.`);
-  }
+  const full = await firstTableWithRows(db, order);
+  if (full) throw new RestoreError(`Cơ sở dữ liệu đích không trống (bảng ${full} có dữ liệu). Chỉ khôi phục vào cơ sở dữ liệu mới.`);
   const rl = readline.createInterface({ input: fs.createReadStream(file).pipe(zlib.createGunzip()), crlfDelay: Infinity });
   // Take the iterator now: readline emits lines as soon as data flows, and lines emitted before an
   // iterator exists are lost (seen while a PostgreSQL transaction was still being opened).
@@ -193,7 +208,7 @@ export async function restoreBackup(handle: DbHandle, dataDir: string, file: str
         await tx.execute(sql`insert into ${sql.identifier(current!)} select * from json_populate_recordset(null::${sql.identifier(current!)}, ${JSON.stringify(obj.rows)}::json)`);
         rows += obj.rows.length;
       } else if (obj.file) {
-        if (!SKIPPED.has(String(obj.file).split(/[\\/]/)[0])) files.push(obj);
+        if (opts.files !== false && !SKIPPED.has(String(obj.file).split(/[\\/]/)[0])) files.push(obj);
       } else if (obj.end) {
         ended = true;
       }
