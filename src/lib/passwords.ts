@@ -1,9 +1,18 @@
 import crypto from "node:crypto";
 import { hash, verify, Algorithm } from "@node-rs/argon2";
 
+/**
+ * The cost of a new hash: @node-rs/argon2's defaults (argon2id, 19 MiB, 2 passes: OWASP's recommendation).
+ * Inside Jest (its workers, and the servers they start, have JEST_WORKER_ID) a cheap one: hashing was a
+ * large share of many tests' time and what they test is not the cost. No production process has that
+ * variable; test/unit/passwords.test.ts checks that a process without it hashes with the defaults.
+ * Verifying reads the cost from the hash itself, so hashes of either kind verify anywhere.
+ */
+export const HASH_COST = process.env.JEST_WORKER_ID ? { memoryCost: 256, timeCost: 1 } : {};
+
 /** argon2id hash of a password. */
 export function hashPassword(password: string): Promise<string> {
-  return hash(password.normalize("NFC"), { algorithm: Algorithm.Argon2id });
+  return hash(password.normalize("NFC"), { algorithm: Algorithm.Argon2id, ...HASH_COST });
 }
 
 // A hash of a random password, made once: what an account without a password is checked against.
