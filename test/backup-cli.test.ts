@@ -12,6 +12,9 @@ jest.setTimeout(300000);
 const run = promisify(execFile);
 const root = path.resolve(__dirname, "..");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "taphuan-cli-"));
+// The data directories are inside: when the tests run as root, the embedded server's "postgres" user must
+// be able to pass through this folder (the app opens up DATA_DIR itself, never its parents).
+fs.chmodSync(tmp, 0o711);
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 const cli = (script: string, args: string[], dataDir: string) =>
