@@ -14,7 +14,7 @@ import { currentUser, requireLogin, requireRole } from "../../lib/auth";
 import { flash } from "../../lib/flash";
 import { parseForm } from "../../lib/forms";
 import { joinUrl, type PublicAddress } from "../../lib/public-url";
-import { t } from "../../lib/messages";
+import { t } from "../../messages";
 import { idParam } from "../../lib/params";
 import { formatDate, formatDateTime } from "../../lib/vietnamese";
 import { getManagedCourse } from "../courses/courses.service";

@@ -12,7 +12,7 @@ import type { Db } from "../../db/client";
 import { certificateCounters, certificates, courseSessions, courses, enrollments, ethnicities, units, users } from "../../db/schema";
 import { audit } from "../../lib/audit";
 import { Conflict, NotFound } from "../../lib/errors";
-import { t } from "../../lib/messages";
+import { t } from "../../messages";
 import { checkPublicUrl, joinUrl, PUBLIC_URL_FORM } from "../../lib/public-url";
 import { requireSetupDone } from "../../lib/setup-state";
 import { renderCertificates } from "../../lib/pdf";

@@ -4,7 +4,7 @@ import { currentUser, requireLogin, requireRole } from "../../lib/auth";
 import { NotFound, ValidationError } from "../../lib/errors";
 import { flash } from "../../lib/flash";
 import { parseForm } from "../../lib/forms";
-import { t } from "../../lib/messages";
+import { t } from "../../messages";
 import { idParam } from "../../lib/params";
 import { cachedHtml, cachedRead, readerFor } from "../../lib/read-cache";
 import { formatDate } from "../../lib/vietnamese";

@@ -2,7 +2,7 @@ import { Router, type Request, type RequestHandler } from "express";
 import type { Db } from "../../db/client";
 import { currentUser, requireLogin } from "../../lib/auth";
 import { flash } from "../../lib/flash";
-import { t } from "../../lib/messages";
+import { t } from "../../messages";
 import { idParam } from "../../lib/params";
 import { uploadSingle } from "../../lib/upload";
 import { stripDiacritics } from "../../lib/vietnamese";

@@ -11,7 +11,7 @@ import { enrollments, materials, users, type EnrollmentStatus } from "../../db/s
 import { audit } from "../../lib/audit";
 import type { SessionUser } from "../../lib/auth";
 import { Forbidden, NotFound } from "../../lib/errors";
-import { t } from "../../lib/messages";
+import { t } from "../../messages";
 import { isTempFileName, storeFile, type CheckedFile } from "../../lib/upload";
 import { formatDecimal } from "../../lib/vietnamese";
 import { canManageCourse, type CourseAccess } from "./courses.policy";

@@ -5,7 +5,7 @@ import { enrollments } from "../../db/schema";
 import { currentUser, requireLogin, requireRole } from "../../lib/auth";
 import { flash } from "../../lib/flash";
 import { parseForm } from "../../lib/forms";
-import { t } from "../../lib/messages";
+import { t } from "../../messages";
 import { idParam } from "../../lib/params";
 import { cachedHtml } from "../../lib/read-cache";
 import { getManagedCourse, getVisibleCourse, type CourseDetail } from "../courses/courses.service";

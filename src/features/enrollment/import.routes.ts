@@ -4,7 +4,7 @@ import { currentUser, requireRole } from "../../lib/auth";
 import { HttpError } from "../../lib/errors";
 import { flash } from "../../lib/flash";
 import { parseForm } from "../../lib/forms";
-import { t } from "../../lib/messages";
+import { t } from "../../messages";
 import { idParam } from "../../lib/params";
 import { uploadSingle } from "../../lib/upload";
 import { getManagedCourse, type CourseDetail } from "../courses/courses.service";

@@ -11,7 +11,7 @@ import {
 import { audit } from "../../lib/audit";
 import { Conflict, NotFound, ValidationError } from "../../lib/errors";
 import { optionalPhone, requiredText } from "../../lib/forms";
-import { t } from "../../lib/messages";
+import { t } from "../../messages";
 import { todayIso } from "../../lib/time";
 import { joinFullName, splitFullName } from "../../lib/vietnamese";
 import { listUnits } from "../units/units.service";

@@ -3,7 +3,7 @@ import { Router } from "express";
 import type { Db } from "../../db/client";
 import { currentUser, requireRole } from "../../lib/auth";
 import { flash } from "../../lib/flash";
-import { t } from "../../lib/messages";
+import { t } from "../../messages";
 import { idParam } from "../../lib/params";
 import type { PublicAddress } from "../../lib/public-url";
 import { getManagedCourse } from "../courses/courses.service";
