@@ -10,7 +10,7 @@ import { renderCertificates } from "../../lib/pdf";
 import { todayIso } from "../../lib/time";
 import { uploadSingle } from "../../lib/upload";
 import { documentOrgOn } from "../settings/settings.service";
-import { attachmentHeader } from "../courses/materials.routes";
+import { PDF_MIME, sendDownload } from "../../lib/download";
 import { getCertificateSettings, readSeal, removeSeal, saveCertificateSettings, saveSeal, SEAL_MAX_BYTES } from "./certificate-settings";
 import { certificatesMessages as m } from "./certificates.messages";
 import { settingsSchema } from "./certificates.schema";
@@ -90,8 +90,7 @@ export function settingsRouter({ db, dataDir, site }: { db: Db; dataDir: string;
     });
     const seal = settings.sealSha256 ? readSeal(dataDir, settings.sealSha256) : undefined;
     const bytes = await renderCertificates([toCertificateData(snapshot, seal)]);
-    res.setHeader("Content-Disposition", attachmentHeader("GCN in thử.pdf"));
-    res.type("application/pdf").send(Buffer.from(bytes));
+    sendDownload(res, { body: bytes, fileName: "GCN in thử.pdf", type: PDF_MIME });
   });
 
   return router;
