@@ -5,7 +5,7 @@ import { ValidationError } from "../../lib/errors";
 import { flash } from "../../lib/flash";
 import { parseForm } from "../../lib/forms";
 import { idParam } from "../../lib/params";
-import { getManagedCourse, type CourseDetail } from "../courses/courses.service";
+import { getManagedCourse, type CourseDetail } from "../courses";
 import { PDF_MIME, XLSX_MIME, sendDownload } from "../../lib/download";
 import { marksWorkbook, signInSheetPdf } from "./attendance.export";
 import { attendanceMessages as m } from "./attendance.messages";

@@ -17,7 +17,7 @@ import { joinUrl, type PublicAddress } from "../../lib/public-url";
 import { t } from "../../messages";
 import { idParam } from "../../lib/params";
 import { formatDate, formatDateTime } from "../../lib/vietnamese";
-import { getManagedCourse } from "../courses/courses.service";
+import { getManagedCourse } from "../courses";
 import { attendanceMessages as m } from "./attendance.messages";
 import { codeCheckinSchema } from "./attendance.schema";
 import { openSessionsFor } from "./attendance.service";

@@ -3,7 +3,7 @@ import type { Db } from "../../db/client";
 import { currentUser, requireRole } from "../../lib/auth";
 import { idParam } from "../../lib/params";
 import { todayIso } from "../../lib/time";
-import { getManagedCourse } from "../courses/courses.service";
+import { getManagedCourse } from "../courses";
 import { PDF_MIME, XLSX_MIME, sendDownload } from "../../lib/download";
 import { certificatesMessages as m } from "./certificates.messages";
 import { yearQuery } from "./certificates.schema";

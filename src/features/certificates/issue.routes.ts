@@ -7,7 +7,7 @@ import { requireSetupDone } from "../../lib/setup-state";
 import { flash } from "../../lib/flash";
 import { parseForm } from "../../lib/forms";
 import { idParam } from "../../lib/params";
-import { getCourse } from "../courses/courses.service";
+import { getCourse } from "../courses";
 import { PDF_MIME, sendDownload } from "../../lib/download";
 import { getCertificateSettings } from "./certificate-settings";
 import { certificatesMessages as m } from "./certificates.messages";

@@ -18,7 +18,7 @@ import { requireSetupDone } from "../../lib/setup-state";
 import { renderCertificates } from "../../lib/pdf";
 import { todayIso } from "../../lib/time";
 import { birthKnown } from "../../lib/vietnamese";
-import { orgSettingsOn } from "../settings/settings.service";
+import { orgSettingsOn } from "../settings";
 import { getCertificateSettings, readSeal, type CertificateSettings } from "./certificate-settings";
 import { certificatesMessages as m } from "./certificates.messages";
 import { completionOf } from "./completion.service";

@@ -9,7 +9,7 @@ import type { PublicAddress } from "../../lib/public-url";
 import { renderCertificates } from "../../lib/pdf";
 import { todayIso } from "../../lib/time";
 import { uploadSingle } from "../../lib/upload";
-import { documentOrgOn } from "../settings/settings.service";
+import { documentOrgOn } from "../settings";
 import { PDF_MIME, sendDownload } from "../../lib/download";
 import { getCertificateSettings, readSeal, removeSeal, saveCertificateSettings, saveSeal, SEAL_MAX_BYTES } from "./certificate-settings";
 import { certificatesMessages as m } from "./certificates.messages";

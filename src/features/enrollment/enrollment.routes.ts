@@ -8,9 +8,8 @@ import { parseForm } from "../../lib/forms";
 import { t } from "../../messages";
 import { idParam } from "../../lib/params";
 import { cachedHtml } from "../../lib/read-cache";
-import { getManagedCourse, getVisibleCourse, type CourseDetail } from "../courses/courses.service";
-import { countWithoutAccount } from "../users/accounts.service";
-import { rejectSchema } from "../courses/courses.schema";
+import { getManagedCourse, getVisibleCourse, rejectSchema, type CourseDetail } from "../courses";
+import { countWithoutAccount } from "../users";
 import * as service from "./enrollment.service";
 
 export function enrollmentRouter({ db }: { db: Db }): Router {

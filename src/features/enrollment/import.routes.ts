@@ -8,7 +8,7 @@ import { parseForm } from "../../lib/forms";
 import { t } from "../../messages";
 import { idParam } from "../../lib/params";
 import { uploadSingle } from "../../lib/upload";
-import { getManagedCourse, type CourseDetail } from "../courses/courses.service";
+import { getManagedCourse, type CourseDetail } from "../courses";
 import { FIELDS } from "./import.header";
 import { previewSample } from "./import.match";
 import { RosterFileError } from "./import.read";

@@ -6,7 +6,7 @@ import { flash } from "../../lib/flash";
 import { parseForm } from "../../lib/forms";
 import { t } from "../../messages";
 import { idParam } from "../../lib/params";
-import { getManagedCourse } from "../courses/courses.service";
+import { getManagedCourse } from "../courses";
 import { addWalkin, findMergeTargets, getMergeSource, mergeSchema, mergeUsers, walkinSchema, walkinUnits } from "./walkin.service";
 
 const m = t.materials;

@@ -6,7 +6,7 @@ import { flash } from "../../lib/flash";
 import { parseForm } from "../../lib/forms";
 import { idParam } from "../../lib/params";
 import { TEXT_MIME, sendDownload } from "../../lib/download";
-import { getManagedCourse, type CourseDetail } from "../courses/courses.service";
+import { getManagedCourse, type CourseDetail } from "../courses";
 import { categorySchema, questionFromForm, questionSchema, type QuestionInput } from "./bank.schema";
 import * as bank from "./bank.service";
 import { quizzesMessages as m } from "./quizzes.messages";

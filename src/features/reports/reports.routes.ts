@@ -10,7 +10,7 @@ import { parseForm } from "../../lib/forms";
 import { idParam } from "../../lib/params";
 import { todayIso } from "../../lib/time";
 import { formatDate } from "../../lib/vietnamese";
-import { documentOrgOn } from "../settings/settings.service";
+import { documentOrgOn } from "../settings";
 import { dashboardRouter } from "./dashboard.routes";
 import { certificateRows, listFile, participantRows } from "./exports.service";
 import { parsePeriod, periodFromForm, periodPart, periodSlug, yearPeriod } from "./period";

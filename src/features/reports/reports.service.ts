@@ -8,7 +8,7 @@ import { plans, planTasks, reportDrafts, reportVersions, users } from "../../db/
 import { audit } from "../../lib/audit";
 import { Conflict, NotFound } from "../../lib/errors";
 import { todayIso } from "../../lib/time";
-import { documentOrgOn } from "../settings/settings.service";
+import { documentOrgOn } from "../settings";
 import { cutoffOf, effectiveEnd, periodOf } from "./period";
 import { buildReportDocx } from "./report-docx";
 import { sha256Hex, versionHash } from "./report-hash";

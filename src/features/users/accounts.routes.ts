@@ -7,7 +7,7 @@ import { flash } from "../../lib/flash";
 import { t } from "../../messages";
 import { idParam } from "../../lib/params";
 import type { PublicAddress } from "../../lib/public-url";
-import { getManagedCourse } from "../courses/courses.service";
+import { getManagedCourse } from "../courses";
 import { accountSlipsPdf } from "./account-slips";
 import { createClassAccounts } from "./accounts.service";
 

@@ -5,7 +5,7 @@ import {
 } from "../../lib/forms";
 import { t } from "../../messages";
 import { passwordProblem } from "../../lib/password-strength";
-import { newPassword } from "../auth/auth.schema";
+import { newPassword } from "../auth";
 
 const loginField = z
   .preprocess((v) => (v == null ? "" : v), z.string())
