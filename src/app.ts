@@ -11,7 +11,7 @@ import { PUBLIC_DIR, VIEWS_DIR } from "./paths";
 import { csrfLocals, csrfProtection } from "./lib/csrf";
 import { errorHandler, notFoundHandler } from "./lib/error-handler";
 import { flashLocals } from "./lib/flash";
-import { t } from "./lib/messages";
+import { t } from "./messages";
 import { normalizeInput } from "./lib/normalize-input";
 import { PublicAddress } from "./lib/public-url";
 import * as vi from "./lib/vietnamese";

@@ -10,7 +10,7 @@ import { saveRollCall } from "../src/features/attendance/rollcall.service";
 import { getCourse } from "../src/features/courses/courses.service";
 import { addSessions } from "../src/features/courses/sessions.service";
 import { addParticipant, cancelEnrollment } from "../src/features/enrollment/enrollment.service";
-import { t } from "../src/lib/messages";
+import { t } from "../src/messages";
 import { anonymousAgent, createTestApp, loginAs, makeUser, type TestContext } from "./helpers/app";
 import { makeCourse } from "./helpers/courses";
 

@@ -9,7 +9,7 @@ import { attendanceByUser } from "../src/features/attendance/attendance.summary"
 import { getCourse } from "../src/features/courses/courses.service";
 import { addSessions } from "../src/features/courses/sessions.service";
 import { addParticipant } from "../src/features/enrollment/enrollment.service";
-import { t } from "../src/lib/messages";
+import { t } from "../src/messages";
 import { createTestApp, loginAs, makeUser, type TestContext } from "./helpers/app";
 import { makeCourse } from "./helpers/courses";
 

@@ -8,7 +8,7 @@ import { sql } from "drizzle-orm";
 import { users } from "../src/db/schema";
 import { hashPassword } from "../src/lib/passwords";
 import { passwordProblem } from "../src/lib/password-strength";
-import { t } from "../src/lib/messages";
+import { t } from "../src/messages";
 import { anonymousAgent, createTestApp, loginAs, makeUser, type TestContext } from "./helpers/app";
 
 jest.setTimeout(300000);

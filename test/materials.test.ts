@@ -10,7 +10,7 @@ import type { Response } from "superagent";
 import { enrollments, materials } from "../src/db/schema";
 import { cleanMaterialFiles, listMaterials } from "../src/features/courses/materials.service";
 import { addParticipant } from "../src/features/enrollment/enrollment.service";
-import { t } from "../src/lib/messages";
+import { t } from "../src/messages";
 import * as vi from "../src/lib/vietnamese";
 import { VIEWS_DIR } from "../src/paths";
 import { makeCourse } from "./helpers/courses";

@@ -8,7 +8,7 @@ import { addSessions } from "../src/features/courses/sessions.service";
 import { getCourse } from "../src/features/courses/courses.service";
 import { appSettings, attendanceMarks, auditLog, certificateCounters, certificates, courseSessions, enrollments, users } from "../src/db/schema";
 import type { CertificateSnapshot } from "../src/features/certificates/snapshot";
-import { t } from "../src/lib/messages";
+import { t } from "../src/messages";
 import { PUBLIC_URL_KEY } from "../src/lib/public-url";
 import { todayIso } from "../src/lib/time";
 import { createTestApp, loginAs, TEST_PUBLIC_URL, type TestContext } from "./helpers/app";

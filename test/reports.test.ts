@@ -4,10 +4,9 @@
  * other periods and access rules over HTTP.
  */
 import { and, eq } from "drizzle-orm";
-import { attendanceMarks, auditLog, courseSessions, enrollments } from "../src/db/schema";
+import { attendanceMarks, auditLog, courseSessions, enrollments, reportDrafts } from "../src/db/schema";
 import { parsePeriod, yearPeriod } from "../src/features/reports/period";
 import { computeReport } from "../src/features/reports/reports.service";
-import { reportDrafts } from "../src/features/reports/reports.tables";
 import { createTestApp, loginAs, makeUser, type TestContext } from "./helpers/app";
 import { makeCourse } from "./helpers/courses";
 import { buildKnownDataset } from "./reports.fixture";

@@ -8,7 +8,7 @@ import { appSettings, auditLog, orgSettings, planTasks } from "../src/db/schema"
 import { DEFAULT_PATTERN } from "../src/features/certificates/certificate-settings";
 import { signerProblem } from "../src/features/settings/signer-rules";
 import { orgSettingsOn } from "../src/features/settings/settings.service";
-import { t } from "../src/lib/messages";
+import { t } from "../src/messages";
 import { isSetupDone, SETUP_KEY } from "../src/lib/setup-state";
 import { todayIso } from "../src/lib/time";
 import { createTestApp, loginAs, type TestContext } from "./helpers/app";

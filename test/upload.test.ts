@@ -9,7 +9,7 @@ import { csrfLocals, csrfProtection } from "../src/lib/csrf";
 import { errorHandler } from "../src/lib/error-handler";
 import { safeOriginalName, storeFile, uploadSingle } from "../src/lib/upload";
 import { VIEWS_DIR } from "../src/paths";
-import { t } from "../src/lib/messages";
+import { t } from "../src/messages";
 import pino from "pino";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "taphuan-upload-"));

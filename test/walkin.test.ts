@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { auditLog, enrollments, users } from "../src/db/schema";
 import { addParticipant } from "../src/features/enrollment/enrollment.service";
 import { MERGE_KEPT_COLUMNS, MERGE_MOVED_COLUMNS } from "../src/features/enrollment/walkin.service";
-import { t } from "../src/lib/messages";
+import { t } from "../src/messages";
 import { makeCourse } from "./helpers/courses";
 import { createTestApp, loginAs, makeUser, type TestContext } from "./helpers/app";
 

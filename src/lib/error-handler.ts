@@ -2,7 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from "express";
 import type { Logger } from "pino";
 import { CSRF_ERROR_CODE } from "./csrf";
 import { Conflict, HttpError, NotFound, type ErrorLink } from "./errors";
-import { t } from "./messages";
+import { coreMessages as t } from "./messages";
 
 export const notFoundHandler: RequestHandler = (_req, _res, next) => next(new NotFound());
 

@@ -1,6 +1,6 @@
 /** One zod schema per form: helpers to parse a body and collect field messages in Vietnamese. */
 import { z } from "zod";
-import { t } from "./messages";
+import { coreMessages as t } from "./messages";
 import { capitaliseName, cleanText, parseViDate } from "./vietnamese";
 
 export type FieldErrors = Record<string, string>;

@@ -1,15 +1,5 @@
-/** Every visible string of the interface, Vietnamese first. Views receive it as `t`. Big features keep their section in their folder (*.messages.ts) and it is assembled here. */
-import { materialsMessages } from "../features/courses/materials.messages";
-import { importMessages } from "../features/enrollment/import.messages";
-import { attendanceMessages } from "../features/attendance/attendance.messages";
-import { quizzesMessages } from "../features/quizzes/quizzes.messages";
-import { certificatesMessages } from "../features/certificates/certificates.messages";
-import { reportsMessages } from "../features/reports/reports.messages";
-import { accountsMessages } from "../features/users/accounts.messages";
-import { homeMessages } from "../features/home/home.messages";
-import { coursesMessages } from "../features/courses/courses.messages";
-
-export const t = {
+/** The interface text shared by every page, and the sections of features too small for their own catalogue (Vietnamese first). The full catalogue `t` is assembled in src/messages.ts. */
+export const coreMessages = {
   appName: "Tập huấn TTĐN",
   appLongName: "Bồi dưỡng, tập huấn công tác thông tin đối ngoại",
   footer: "taphuan — phần mềm quản lý bồi dưỡng, tập huấn và cấp giấy chứng nhận công tác thông tin đối ngoại",
@@ -74,7 +64,6 @@ export const t = {
     changeLocked: "Đã nhập sai mật khẩu hiện tại quá 5 lần. Vui lòng thử lại sau 15 phút.",
     passwordChanged: "Đã đổi mật khẩu.",
   },
-  home: homeMessages,
   users: {
     title: "Người dùng",
     newTitle: "Thêm người dùng",
@@ -181,14 +170,6 @@ export const t = {
     loopbackField: "Không dùng localhost, 127.x hay ::1: người khác không mở được địa chỉ này.",
     fixLink: "Khai báo địa chỉ công khai",
   },
-  courses: coursesMessages,
-  import: importMessages,
-  materials: materialsMessages,
-  attendance: attendanceMessages,
-  quizzes: quizzesMessages,
-  certificates: certificatesMessages,
-  reports: reportsMessages,
-  accounts: accountsMessages,
   enrollment: {
     notOpen: "Khóa học này hiện không nhận đăng ký.",
     enroll: "Đăng ký tham gia",
@@ -265,4 +246,3 @@ export const t = {
   },
 };
 
-export type Messages = typeof t;

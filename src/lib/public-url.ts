@@ -13,7 +13,7 @@ import type { Db } from "../db/client";
 import { appSettings } from "../db/schema";
 import { audit } from "./audit";
 import { Conflict } from "./errors";
-import { t } from "./messages";
+import { coreMessages as t } from "./messages";
 
 export const PUBLIC_URL_KEY = "site.publicUrl";
 

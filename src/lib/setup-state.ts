@@ -7,7 +7,7 @@ import { eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { appSettings } from "../db/schema";
 import { Conflict } from "./errors";
-import { t } from "./messages";
+import { coreMessages as t } from "./messages";
 
 export const SETUP_KEY = "setup.completed";
 

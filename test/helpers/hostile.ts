@@ -201,14 +201,15 @@ export function expectCsvSafe(bytes: Buffer, values: string[], where: string): s
 
 /**
  * A Content-Disposition header that cannot be split or point elsewhere: one line of printable ASCII,
- * a quoted plain `filename` without quotes, slashes or backslashes inside, and a percent-encoded
+ * a plain `filename` (quoted, or a bare RFC 7230 token as the content-disposition package writes a name
+ * such as "baocao.pdf") without quotes, slashes or backslashes inside, and a percent-encoded
  * `filename*` that decodes to a name without path separators or control characters.
  */
 export function expectSafeDisposition(header: string | undefined, where: string): string {
   if (!header) throw new Error(`${where}: no Content-Disposition`);
-  expect(header).toMatch(/^(attachment|inline); filename="[^"\\/]*"(; filename\*=UTF-8''[A-Za-z0-9%!#$&+.^_`|~-]+)?$/);
+  expect(header).toMatch(/^(attachment|inline); filename=("[^"\\/]*"|[A-Za-z0-9!#$%&'*+.^_`|~-]+)(; filename\*=UTF-8''[A-Za-z0-9%!#$&+.^_`|~-]+)?$/);
   const star = /filename\*=UTF-8''(.+)$/.exec(header);
-  const name = star ? decodeURIComponent(star[1]) : /filename="([^"]*)"/.exec(header)![1];
+  const name = star ? decodeURIComponent(star[1]) : /filename="?([^";]*)"?/.exec(header)![1];
   expect(name).not.toMatch(/[\\/\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
   return name;
 }

@@ -1,5 +1,5 @@
 import { checkPublicUrl, isLoopbackHost, joinUrl } from "../../src/lib/public-url";
-import { t } from "../../src/lib/messages";
+import { t } from "../../src/messages";
 import { bodyKind, signerProblem } from "../../src/features/settings/signer-rules";
 
 describe("public address", () => {

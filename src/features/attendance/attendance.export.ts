@@ -6,7 +6,7 @@ import type { Db } from "../../db/client";
 import { renderSignInSheet, type SignInSession } from "../../lib/pdf";
 import { todayIso } from "../../lib/time";
 import { formatBirth, formatDate } from "../../lib/vietnamese";
-import { documentOrgOn } from "../settings/settings.service";
+import { documentOrgOn } from "../settings";
 import { attendanceMessages as m } from "./attendance.messages";
 import type { CourseAttendance } from "./attendance.service";
 import { enrolledPeople } from "./rollcall.service";

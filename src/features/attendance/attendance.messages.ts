@@ -1,4 +1,4 @@
-/** Visible text of attendance (part of `t` as t.attendance, see src/lib/messages.ts). */
+/** Visible text of attendance (part of `t` as t.attendance, see src/messages.ts). */
 export const attendanceMessages = {
   title: "Điểm danh",
   statuses: { P: "Có mặt", L: "Đi muộn", E: "Vắng có phép", A: "Vắng không phép" } as Record<string, string>,

@@ -5,8 +5,8 @@ import { ValidationError } from "../../lib/errors";
 import { flash } from "../../lib/flash";
 import { parseForm } from "../../lib/forms";
 import { idParam } from "../../lib/params";
-import { getManagedCourse, type CourseDetail } from "../courses/courses.service";
-import { attachmentHeader } from "../courses/materials.routes";
+import { getManagedCourse, type CourseDetail } from "../courses";
+import { PDF_MIME, XLSX_MIME, sendDownload } from "../../lib/download";
 import { marksWorkbook, signInSheetPdf } from "./attendance.export";
 import { attendanceMessages as m } from "./attendance.messages";
 import { checkinSettingsSchema, rollCallSchema } from "./attendance.schema";
@@ -15,7 +15,6 @@ import { checkinRouter } from "./checkin.routes";
 import { getRollCall, saveRollCall } from "./rollcall.service";
 import type { PublicAddress } from "../../lib/public-url";
 
-const XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /** Routes of the attendance feature: roll-call, overview, exports (here) and check-in (checkin.routes.ts). */
 export function attendanceRouter({ db, secret, site }: { db: Db; dataDir: string; secret: string; site: PublicAddress }): Router {
@@ -53,20 +52,14 @@ export function attendanceRouter({ db, secret, site }: { db: Db; dataDir: string
       flash(req, "error", m.noSessionsForSheet);
       return res.redirect(`/courses/${course.id}`);
     }
-    res.setHeader("Content-Type", "application/pdf");
-    res.setHeader("Content-Disposition", attachmentHeader(m.pdfFile(course.id)).replace(/^attachment/, "inline"));
-    res.setHeader("Cache-Control", "private, no-cache");
-    res.send(Buffer.from(pdf));
+    sendDownload(res, { body: pdf, fileName: m.pdfFile(course.id), type: PDF_MIME, disposition: "inline" });
   });
 
   // GET /courses/:id/attendance.xlsx: every mark of the course and each person's rate.
   router.get("/courses/:id/attendance.xlsx", staff, async (req, res) => {
     const course = await managed(req);
     const xlsx = await marksWorkbook(course.title, await courseAttendance(db, course));
-    res.setHeader("Content-Type", XLSX_MIME);
-    res.setHeader("Content-Disposition", attachmentHeader(m.xlsxFile(course.id)));
-    res.setHeader("Cache-Control", "private, no-cache");
-    res.send(xlsx);
+    sendDownload(res, { body: xlsx, fileName: m.xlsxFile(course.id), type: XLSX_MIME });
   });
 
   // GET /courses/:id/sessions/:sid/attendance: the roll-call sheet of one session (+ change log for admins).

@@ -2,7 +2,7 @@
  * What the audit log page prints: a Vietnamese label for every action name written anywhere in src
  * (test/audit.test.ts scans the sources to keep it so), and details as "Lý do: …; Số: …" instead of raw JSON.
  */
-import { t } from "../../lib/messages";
+import { t } from "../../messages";
 
 /** Every action the app writes. Labels other branches add to t.audit.actions are used too. */
 export const AUDIT_ACTION_LABELS: Record<string, string> = {

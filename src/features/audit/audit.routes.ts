@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Db } from "../../db/client";
 import { requireRole } from "../../lib/auth";
 import { intParam } from "../../lib/forms";
-import { t } from "../../lib/messages";
+import { t } from "../../messages";
 import { parseViDate } from "../../lib/vietnamese";
 import { actionLabel, detailLines } from "./audit-labels";
 import { listAudit } from "./audit.service";

@@ -7,7 +7,7 @@ import { cookieValue, isLocalPath } from "../../lib/cookies";
 import { flash } from "../../lib/flash";
 import { parseForm } from "../../lib/forms";
 import { ValidationError } from "../../lib/errors";
-import { t } from "../../lib/messages";
+import { t } from "../../messages";
 import { changeOwnPassword, normaliseLogin } from "./auth.service";
 import { deviceKey, isTrustedDevice, trustDevice } from "./device-trust";
 import { changePasswordSchema, loginSchema } from "./auth.schema";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { t } from "../../lib/messages";
+import { t } from "../../messages";
 import { MIN_PASSWORD_LENGTH } from "../../lib/password-strength";
 
 export const loginSchema = z.object({

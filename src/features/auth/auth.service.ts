@@ -4,7 +4,7 @@ import { loginThrottle, users } from "../../db/schema";
 import type { SessionUser } from "../../lib/auth";
 import { audit } from "../../lib/audit";
 import { ValidationError } from "../../lib/errors";
-import { t } from "../../lib/messages";
+import { t } from "../../messages";
 import { passwordProblem } from "../../lib/password-strength";
 import { hashPassword, verifyPassword } from "../../lib/passwords";
 

@@ -10,7 +10,7 @@ import { currentUser } from "../../lib/auth";
 import { ValidationError } from "../../lib/errors";
 import { flash } from "../../lib/flash";
 import { parseForm } from "../../lib/forms";
-import { t } from "../../lib/messages";
+import { t } from "../../messages";
 import { CHANGE_PASSWORD_PATH, passwordChanged } from "../../lib/password-change";
 import { MIN_PASSWORD_LENGTH } from "../../lib/password-strength";
 import { isLocalPath } from "../../lib/cookies";

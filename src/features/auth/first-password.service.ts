@@ -3,7 +3,7 @@ import type { Db } from "../../db/client";
 import { users } from "../../db/schema";
 import { audit } from "../../lib/audit";
 import { ValidationError } from "../../lib/errors";
-import { t } from "../../lib/messages";
+import { t } from "../../messages";
 import { passwordProblem } from "../../lib/password-strength";
 import { hashPassword, verifyPassword } from "../../lib/passwords";
 

@@ -1,4 +1,4 @@
-/** Visible text of certificates and rosters (part of `t` as t.certificates, see src/lib/messages.ts). */
+/** Visible text of certificates and rosters (part of `t` as t.certificates, see src/messages.ts). */
 export const certificatesMessages = {
   title: "Giấy chứng nhận",
   certificate: "Giấy chứng nhận",

@@ -7,7 +7,7 @@ import { flash } from "../../lib/flash";
 import { parseForm } from "../../lib/forms";
 import type { PublicAddress } from "../../lib/public-url";
 import { idParam } from "../../lib/params";
-import { attachmentHeader } from "../courses/materials.routes";
+import { PDF_MIME, sendDownload } from "../../lib/download";
 import { certificatesMessages as m } from "./certificates.messages";
 import { reasonSchema } from "./certificates.schema";
 import { certificateFileName, certificatePdf, findByToken, getCertificate, historyOf, myCertificates, successorOf } from "./certificates.service";
@@ -62,9 +62,7 @@ export function certificatesRouter(deps: { db: Db; dataDir: string; secret: stri
   // GET /certificates/:id.pdf: the PDF, re-rendered from the snapshot (same bytes as issued); owner or admin.
   router.get("/certificates/:id.pdf", requireLogin, async (req, res) => {
     const { bytes, cert } = await certificatePdf(db, dataDir, currentUser(req), idParam(req));
-    res.setHeader("Content-Disposition", attachmentHeader(certificateFileName(cert.snapshot)));
-    res.setHeader("Cache-Control", "private, no-cache");
-    res.type("application/pdf").send(Buffer.from(bytes));
+    sendDownload(res, { body: bytes, fileName: certificateFileName(cert.snapshot), type: PDF_MIME });
   });
 
   // GET /certificates/:id: one certificate with its versions, re-issue and revoke forms (admins).

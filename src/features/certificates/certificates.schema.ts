@@ -1,7 +1,7 @@
 /** One zod schema per form of the certificates feature. */
 import { z } from "zod";
 import { checkbox, intParam, requiredText } from "../../lib/forms";
-import { t } from "../../lib/messages";
+import { t } from "../../messages";
 import { cleanText } from "../../lib/vietnamese";
 import { certificatesMessages as m } from "./certificates.messages";
 import { validatePattern } from "./numbering";

@@ -13,11 +13,9 @@ import {
 import { audit } from "../../lib/audit";
 import { NotFound, ValidationError } from "../../lib/errors";
 import { birthKnown } from "../../lib/vietnamese";
-import { attendanceRate, type AttendanceRate } from "../attendance/attendance-rate";
-import { attendanceByUser } from "../attendance/attendance.summary";
-import { inClass } from "../enrollment/class-members";
-import { finalGrade, type GradingMethod } from "../quizzes/grading";
-import { quizResultsByUser } from "../quizzes/quiz-results";
+import { attendanceByUser, attendanceRate, type AttendanceRate } from "../attendance";
+import { inClass } from "../enrollment";
+import { finalGrade, quizResultsByUser, type GradingMethod } from "../quizzes";
 import { certificatesMessages as m } from "./certificates.messages";
 import { evaluateCompletion, type CompletionResult, type CompletionRule } from "./eligibility";
 import { rosterOrder } from "./snapshot";

@@ -1,23 +1,15 @@
-import { Router, type Response } from "express";
+import { Router } from "express";
 import type { Db } from "../../db/client";
 import { currentUser, requireRole } from "../../lib/auth";
 import { idParam } from "../../lib/params";
 import { todayIso } from "../../lib/time";
-import { getManagedCourse } from "../courses/courses.service";
-import { attachmentHeader } from "../courses/materials.routes";
+import { getManagedCourse } from "../courses";
+import { PDF_MIME, XLSX_MIME, sendDownload } from "../../lib/download";
 import { certificatesMessages as m } from "./certificates.messages";
 import { yearQuery } from "./certificates.schema";
 import { registerPdf } from "./register-pdf";
 import { registerEntries, registerXlsx } from "./register.service";
 import { rosterPdf, rosterXlsx } from "./rosters.service";
-
-const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
-function sendFile(res: Response, bytes: Uint8Array, name: string, type: string): void {
-  res.setHeader("Content-Disposition", attachmentHeader(name));
-  res.setHeader("Cache-Control", "private, no-cache");
-  res.type(type).send(Buffer.from(bytes));
-}
 
 /** Class rosters (course staff) and the yearly register book (admins). */
 export function documentsRouter({ db }: { db: Db }): Router {
@@ -28,14 +20,14 @@ export function documentsRouter({ db }: { db: Db }): Router {
   router.get("/courses/:id/roster.pdf", requireRole("admin", "trainer"), async (req, res) => {
     const course = await getManagedCourse(db, currentUser(req), idParam(req));
     const { bytes } = await rosterPdf(db, course.id);
-    sendFile(res, bytes, `Danh sách học viên - ${course.title}.pdf`, "application/pdf");
+    sendDownload(res, { body: bytes, fileName: `Danh sách học viên - ${course.title}.pdf`, type: PDF_MIME });
   });
 
   // GET /courses/:id/roster.xlsx: the same roster as a spreadsheet.
   router.get("/courses/:id/roster.xlsx", requireRole("admin", "trainer"), async (req, res) => {
     const course = await getManagedCourse(db, currentUser(req), idParam(req));
     const { bytes } = await rosterXlsx(db, course.id);
-    sendFile(res, bytes, `Danh sách học viên - ${course.title}.xlsx`, XLSX);
+    sendDownload(res, { body: bytes, fileName: `Danh sách học viên - ${course.title}.xlsx`, type: XLSX_MIME });
   });
 
   // GET /certificates/register: the register of a year on screen, with PDF and XLSX downloads (admins).
@@ -48,13 +40,13 @@ export function documentsRouter({ db }: { db: Db }): Router {
   // GET /certificates/register.pdf?year=: "SỔ CẤP GIẤY CHỨNG NHẬN" of a year, A4 landscape.
   router.get("/certificates/register.pdf", requireRole("admin"), async (req, res) => {
     const { year } = yearQuery(thisYear()).parse(req.query);
-    sendFile(res, await registerPdf(db, year), `So cap GCN ${year}.pdf`, "application/pdf");
+    sendDownload(res, { body: await registerPdf(db, year), fileName: `So cap GCN ${year}.pdf`, type: PDF_MIME });
   });
 
   // GET /certificates/register.xlsx?year=: the same register as a spreadsheet.
   router.get("/certificates/register.xlsx", requireRole("admin"), async (req, res) => {
     const { year } = yearQuery(thisYear()).parse(req.query);
-    sendFile(res, await registerXlsx(db, year), `So cap GCN ${year}.xlsx`, XLSX);
+    sendDownload(res, { body: await registerXlsx(db, year), fileName: `So cap GCN ${year}.xlsx`, type: XLSX_MIME });
   });
 
   return router;

@@ -1,3 +1,4 @@
-/** What other features use of certificates: the number pattern (the first-run setup asks for it). */
+/** What other features use of certificates: the number pattern (the first-run setup asks for it), the completion rule (reports). */
 export { getCertificateSettings, saveNumberPattern } from "./certificate-settings";
+export { evaluateCompletion, type CompletionResult } from "./eligibility";
 export { validatePattern } from "./numbering";

@@ -6,7 +6,7 @@
  */
 import type { Db } from "../../db/client";
 import { HttpError } from "../../lib/errors";
-import { t } from "../../lib/messages";
+import { t } from "../../messages";
 import { awaitsCertificate, classCompletion, type CourseRuleRow } from "./completion.service";
 import { issueCertificate, type IssueEnv } from "./issue.service";
 

@@ -7,8 +7,8 @@ import { requireSetupDone } from "../../lib/setup-state";
 import { flash } from "../../lib/flash";
 import { parseForm } from "../../lib/forms";
 import { idParam } from "../../lib/params";
-import { getCourse } from "../courses/courses.service";
-import { attachmentHeader } from "../courses/materials.routes";
+import { getCourse } from "../courses";
+import { PDF_MIME, sendDownload } from "../../lib/download";
 import { getCertificateSettings } from "./certificate-settings";
 import { certificatesMessages as m } from "./certificates.messages";
 import { bulkPrintQuery, issueOneSchema, reasonSchema } from "./certificates.schema";
@@ -89,9 +89,7 @@ export function issueRouter({ db, dataDir, site, jobs, onJobError }: { db: Db; d
     const { offsets } = bulkPrintQuery.parse(req.query);
     const current = offsets === "current" ? (await getCertificateSettings(db)).print : null;
     const bytes = await coursePdf(db, dataDir, course.id, current ? { xMm: current.offsetXmm, yMm: current.offsetYmm } : undefined);
-    res.setHeader("Content-Disposition", attachmentHeader(`${m.certificate} - ${course.title}.pdf`));
-    res.setHeader("Cache-Control", "private, no-cache");
-    res.type("application/pdf").send(Buffer.from(bytes));
+    sendDownload(res, { body: bytes, fileName: `${m.certificate} - ${course.title}.pdf`, type: PDF_MIME });
   });
 
   return router;

@@ -10,7 +10,7 @@ import {
   type TableColumn, type TableRow,
 } from "../../lib/pdf";
 import { todayIso } from "../../lib/time";
-import { documentOrgOn } from "../settings/settings.service";
+import { documentOrgOn } from "../settings";
 import { certificatesMessages as m } from "./certificates.messages";
 import { registerEntries, type RegisterEntry } from "./register.service";
 import { registerMessages as rm } from "./register.messages";

@@ -7,8 +7,8 @@ import { renderRoster, type RosterRow } from "../../lib/pdf";
 import { tableWorkbook, type ColumnKind } from "../../lib/spreadsheet";
 import { todayIso } from "../../lib/time";
 import { formatBirth, formatDate } from "../../lib/vietnamese";
-import { getCourse } from "../courses/courses.service";
-import { documentOrgOn } from "../settings/settings.service";
+import { getCourse } from "../courses";
+import { documentOrgOn } from "../settings";
 import { certificatesMessages as m } from "./certificates.messages";
 import { enrolledPeople } from "./completion.service";
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { COURSE_KINDS, COURSE_STATUSES, FUNDING_SOURCES } from "../../db/schema";
 import { checkbox, intParam, optionalDate, optionalText, requiredText } from "../../lib/forms";
-import { t } from "../../lib/messages";
+import { t } from "../../messages";
 
 const idList = z.preprocess(
   (v) => (v == null || v === "" ? [] : Array.isArray(v) ? v : [v]),

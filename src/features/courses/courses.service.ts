@@ -8,7 +8,7 @@ import {
 import type { SessionUser } from "../../lib/auth";
 import { audit } from "../../lib/audit";
 import { Forbidden, NotFound, ValidationError } from "../../lib/errors";
-import { t } from "../../lib/messages";
+import { t } from "../../messages";
 import { canManageCourse, canViewCourse } from "./courses.policy";
 
 type Actor = { id: number; ip?: string | null };

@@ -1,4 +1,4 @@
-/** Visible text of course materials and walk-in participants (part of `t`, see src/lib/messages.ts). */
+/** Visible text of course materials and walk-in participants (part of `t`, see src/messages.ts). */
 export const materialsMessages = {
   title: "Tài liệu",
   name: "Tên tệp",

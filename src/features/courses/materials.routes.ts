@@ -2,25 +2,12 @@ import { Router, type Request, type RequestHandler } from "express";
 import type { Db } from "../../db/client";
 import { currentUser, requireLogin } from "../../lib/auth";
 import { flash } from "../../lib/flash";
-import { t } from "../../lib/messages";
+import { t } from "../../messages";
 import { idParam } from "../../lib/params";
 import { uploadSingle } from "../../lib/upload";
-import { stripDiacritics } from "../../lib/vietnamese";
+import { sendDownload } from "../../lib/download";
 import { getManagedCourse } from "./courses.service";
 import { MATERIAL_MAX_BYTES, MATERIAL_TYPES, addMaterial, deleteMaterial, getDownload } from "./materials.service";
-
-/**
- * Content-Disposition keeping a Vietnamese file name: `filename*` (RFC 5987, UTF-8) for browsers,
- * plus a plain-ASCII `filename` for old clients ("Bài giảng – 1.pdf" → "Bai giang - 1.pdf").
- * Names built from typed text (a course title "Lớp 1/2026") lose path separators and control
- * characters, so no client can read a folder or a second header line out of them.
- */
-export function attachmentHeader(typed: string): string {
-  const name = typed.replace(/[\\/]/g, "-").replace(/[\u0000-\u001f\u007f-\u009f]/g, "");
-  const ascii = stripDiacritics(name).replace(/[\u2010-\u2015]/g, "-").replace(/[^\x20-\x7e]|["\\]/g, "_");
-  const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
-}
 
 /** Course materials: upload, download, delete. The list itself is rendered by the course page. */
 export function materialsRouter({ db, dataDir }: { db: Db; dataDir: string }): Router {
@@ -48,11 +35,7 @@ export function materialsRouter({ db, dataDir }: { db: Db; dataDir: string }): R
   // GET /courses/:id/materials/:materialId: download under the original name (managers, enrolled trainees).
   router.get("/courses/:id/materials/:materialId", requireLogin, async (req, res) => {
     const file = await getDownload(db, dataDir, currentUser(req), idParam(req), idParam(req, "materialId"));
-    res.setHeader("Content-Disposition", attachmentHeader(file.originalName));
-    res.setHeader("Cache-Control", "private, no-cache");
-    res.type(file.mime);
-    // dotfiles: DATA_DIR itself may sit under a hidden folder (~/.taphuan); stored names never start with a dot.
-    res.sendFile(file.path, { dotfiles: "allow", cacheControl: false });
+    sendDownload(res, { path: file.path, fileName: file.originalName, type: file.mime });
   });
 
   // POST /courses/:id/materials/:materialId/delete: a course manager removes the row and the file.

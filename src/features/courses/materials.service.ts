@@ -11,7 +11,8 @@ import { enrollments, materials, users, type EnrollmentStatus } from "../../db/s
 import { audit } from "../../lib/audit";
 import type { SessionUser } from "../../lib/auth";
 import { Forbidden, NotFound } from "../../lib/errors";
-import { t } from "../../lib/messages";
+import { DOCX_MIME, PDF_MIME, XLSX_MIME } from "../../lib/download";
+import { t } from "../../messages";
 import { isTempFileName, storeFile, type CheckedFile } from "../../lib/upload";
 import { formatDecimal } from "../../lib/vietnamese";
 import { canManageCourse, type CourseAccess } from "./courses.policy";
@@ -23,10 +24,10 @@ export const MATERIAL_MAX_BYTES = 20 * 1024 * 1024;
 
 /** Types as file-type detects them from the bytes (OOXML files get their specific MIME, not "zip"). */
 export const MATERIAL_TYPES = [
-  "application/pdf",
-  "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  PDF_MIME,
+  DOCX_MIME,
   "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  XLSX_MIME,
   "image/jpeg",
   "image/png",
 ];

@@ -3,7 +3,7 @@ import type { Db } from "../../db/client";
 import { courseSessions } from "../../db/schema";
 import { audit } from "../../lib/audit";
 import { NotFound, ValidationError } from "../../lib/errors";
-import { t } from "../../lib/messages";
+import { t } from "../../messages";
 import { MAX_SERIES, seriesDates } from "./schedule";
 
 type Actor = { id: number; ip?: string | null };

@@ -5,12 +5,11 @@ import { enrollments } from "../../db/schema";
 import { currentUser, requireLogin, requireRole } from "../../lib/auth";
 import { flash } from "../../lib/flash";
 import { parseForm } from "../../lib/forms";
-import { t } from "../../lib/messages";
+import { t } from "../../messages";
 import { idParam } from "../../lib/params";
 import { cachedHtml } from "../../lib/read-cache";
-import { getManagedCourse, getVisibleCourse, type CourseDetail } from "../courses/courses.service";
-import { countWithoutAccount } from "../users/accounts.service";
-import { rejectSchema } from "../courses/courses.schema";
+import { getManagedCourse, getVisibleCourse, rejectSchema, type CourseDetail } from "../courses";
+import { countWithoutAccount } from "../users";
 import * as service from "./enrollment.service";
 
 export function enrollmentRouter({ db }: { db: Db }): Router {

@@ -8,7 +8,7 @@ import type { Db } from "../../db/client";
 import { courseSessions, courses, enrollments, participantCategories, units, users, type EnrollmentStatus } from "../../db/schema";
 import { audit } from "../../lib/audit";
 import { Conflict, NotFound } from "../../lib/errors";
-import { t } from "../../lib/messages";
+import { t } from "../../messages";
 import { todayIso } from "../../lib/time";
 
 type Actor = { id: number; ip?: string | null };

@@ -1,4 +1,4 @@
-/** Visible text of the roster import (part of `t`, see src/lib/messages.ts). */
+/** Visible text of the roster import (part of `t`, see src/messages.ts). */
 export const importMessages = {
   title: "Nhập danh sách học viên",
   previewTitle: "Kiểm tra danh sách trước khi nhập",

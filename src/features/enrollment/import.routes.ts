@@ -1,19 +1,20 @@
 import { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from "express";
 import type { Db } from "../../db/client";
 import { currentUser, requireRole } from "../../lib/auth";
+import { XLSX_MIME, sendDownload } from "../../lib/download";
 import { HttpError } from "../../lib/errors";
 import { flash } from "../../lib/flash";
 import { parseForm } from "../../lib/forms";
-import { t } from "../../lib/messages";
+import { t } from "../../messages";
 import { idParam } from "../../lib/params";
 import { uploadSingle } from "../../lib/upload";
-import { getManagedCourse, type CourseDetail } from "../courses/courses.service";
+import { getManagedCourse, type CourseDetail } from "../courses";
 import { FIELDS } from "./import.header";
 import { previewSample } from "./import.match";
 import { RosterFileError } from "./import.read";
 import { confirmForm, parseImportOptions, type PendingImport } from "./import.schema";
 import {
-  IMPORT_MAX_BYTES, IMPORT_TYPES, XLSX_MIME, buildTemplate, importRoster, previewRoster, readUpload, removeUpload, rosterKind, storeUpload,
+  IMPORT_MAX_BYTES, IMPORT_TYPES, buildTemplate, importRoster, previewRoster, readUpload, removeUpload, rosterKind, storeUpload,
   type ImportOptions, type RosterPreview,
 } from "./import.service";
 import { walkinUnits } from "./walkin.service";
@@ -74,8 +75,7 @@ export function importRouter({ db, dataDir }: { db: Db; dataDir: string }): Rout
   // GET /import/template.xlsx: the XLSX template (header row, one example, the accepted lists).
   router.get("/import/template.xlsx", staff, async (_req, res) => {
     const buf = await buildTemplate(db);
-    res.attachment(t.import.templateFileName).type(XLSX_MIME).setHeader("Cache-Control", "private, no-cache");
-    res.send(buf);
+    sendDownload(res, { body: buf, fileName: t.import.templateFileName, type: XLSX_MIME });
   });
 
   // GET /courses/:id/import: upload form with a link to the template.

@@ -12,6 +12,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { auditLog, courses, enrollments, type EnrollmentStatus, type Role } from "../../db/schema";
 import { concurrencyLimit } from "../../lib/concurrency";
+import { XLSX_MIME } from "../../lib/download";
 import { NotFound } from "../../lib/errors";
 import { importMessages as m } from "./import.messages";
 import type { Lookups } from "./import.lookups";
@@ -29,7 +30,6 @@ type Actor = { id: number; ip?: string | null; role?: Role };
 type Viewer = { id: number; role: Role };
 
 export const IMPORT_MAX_BYTES = 5 * 1024 * 1024;
-export const XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 /** What lib/upload may let through (detected from the bytes); rosterKind then checks the name agrees. */
 export const IMPORT_TYPES = [XLSX_MIME, "text/plain"];
 export type RosterKind = "xlsx" | "csv";

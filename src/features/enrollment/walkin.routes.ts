@@ -4,9 +4,9 @@ import { currentUser, requireRole } from "../../lib/auth";
 import { ValidationError } from "../../lib/errors";
 import { flash } from "../../lib/flash";
 import { parseForm } from "../../lib/forms";
-import { t } from "../../lib/messages";
+import { t } from "../../messages";
 import { idParam } from "../../lib/params";
-import { getManagedCourse } from "../courses/courses.service";
+import { getManagedCourse } from "../courses";
 import { addWalkin, findMergeTargets, getMergeSource, mergeSchema, mergeUsers, walkinSchema, walkinUnits } from "./walkin.service";
 
 const m = t.materials;

@@ -11,11 +11,11 @@ import {
 import { audit } from "../../lib/audit";
 import { Conflict, NotFound, ValidationError } from "../../lib/errors";
 import { optionalPhone, requiredText } from "../../lib/forms";
-import { t } from "../../lib/messages";
+import { t } from "../../messages";
 import { todayIso } from "../../lib/time";
 import { joinFullName, splitFullName } from "../../lib/vietnamese";
-import { listUnits } from "../units/units.service";
-import { getUser } from "../users/users.service";
+import { listUnits } from "../units";
+import { getUser } from "../users";
 import { addParticipantInTx } from "./enrollment.service";
 
 type Actor = { id: number; ip?: string | null; role?: Role };

@@ -1,4 +1,4 @@
-/** Visible text of the start page (part of `t` as t.home, see src/lib/messages.ts). */
+/** Visible text of the start page (part of `t` as t.home, see src/messages.ts). */
 export const homeMessages = {
   title: "Trang chủ",
   intro: "Quản lý lớp bồi dưỡng, hội nghị quán triệt, điểm danh, kiểm tra và cấp giấy chứng nhận.",

@@ -1,7 +1,7 @@
 import { Router } from "express";
 import type { Db } from "../../db/client";
 import { currentUser, requireLogin } from "../../lib/auth";
-import { t } from "../../lib/messages";
+import { t } from "../../messages";
 import { traineeHome } from "./home.service";
 import { isSetupDone } from "../../lib/setup-state";
 

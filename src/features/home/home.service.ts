@@ -7,7 +7,7 @@ import { and, asc, desc, eq, gt, inArray, isNull, lte, notExists, notInArray, or
 import type { Db } from "../../db/client";
 import { attendanceMarks, certificates, courseSessions, courses, enrollments, quizAttempts, quizzes } from "../../db/schema";
 import { todayIso } from "../../lib/time";
-import { checkinOpen } from "../attendance/checkin-token";
+import { checkinOpen } from "../attendance";
 
 /** Enrollments that make a course "mine" (a waitlisted or pending person is not in the class yet). */
 const enrolledIn = (userId: number) =>

@@ -4,7 +4,7 @@ import { currentUser, requireRole } from "../../lib/auth";
 import { ValidationError } from "../../lib/errors";
 import { flash } from "../../lib/flash";
 import { parseForm } from "../../lib/forms";
-import { t } from "../../lib/messages";
+import { t } from "../../messages";
 import { idParam } from "../../lib/params";
 import { formatDate } from "../../lib/vietnamese";
 import { planSchema } from "./plans.schema";

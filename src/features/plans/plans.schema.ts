@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { optionalDate, optionalText, requiredText } from "../../lib/forms";
-import { t } from "../../lib/messages";
+import { t } from "../../messages";
 
 export const planSchema = z.object({
   title: requiredText(500),

@@ -3,7 +3,7 @@ import type { Db } from "../../db/client";
 import { courses, planTasks, plans } from "../../db/schema";
 import { audit } from "../../lib/audit";
 import { NotFound, ValidationError } from "../../lib/errors";
-import { t } from "../../lib/messages";
+import { t } from "../../messages";
 
 type Actor = { id: number; ip?: string | null };
 export interface PlanInput {

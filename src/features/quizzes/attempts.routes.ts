@@ -4,7 +4,7 @@ import { currentUser, requireLogin } from "../../lib/auth";
 import { Conflict } from "../../lib/errors";
 import { flash } from "../../lib/flash";
 import { idParam } from "../../lib/params";
-import { getCourse } from "../courses/courses.service";
+import { getCourse } from "../courses";
 import { attemptPage } from "./attempt-view";
 import { saveAnswers, startAttempt, submitAttempt, type RawAnswers } from "./attempts.service";
 import { passed } from "./grading";

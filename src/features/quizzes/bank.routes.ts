@@ -5,8 +5,8 @@ import { Conflict, ValidationError } from "../../lib/errors";
 import { flash } from "../../lib/flash";
 import { parseForm } from "../../lib/forms";
 import { idParam } from "../../lib/params";
-import { attachmentHeader } from "../courses/materials.routes";
-import { getManagedCourse, type CourseDetail } from "../courses/courses.service";
+import { TEXT_MIME, sendDownload } from "../../lib/download";
+import { getManagedCourse, type CourseDetail } from "../courses";
 import { categorySchema, questionFromForm, questionSchema, type QuestionInput } from "./bank.schema";
 import * as bank from "./bank.service";
 import { quizzesMessages as m } from "./quizzes.messages";
@@ -97,9 +97,7 @@ export function bankRouter({ db }: { db: Db }): Router {
   router.get("/courses/:id/question-categories/:catId/export.gift", staff, async (req, res) => {
     const c = await course(req);
     const { name, text } = await bank.exportCategoryGift(db, c.id, idParam(req, "catId"));
-    res.setHeader("Content-Disposition", attachmentHeader(`${name}.gift`));
-    res.setHeader("Cache-Control", "private, no-cache");
-    res.type("text/plain; charset=utf-8").send(text);
+    sendDownload(res, { body: text, fileName: `${name}.gift`, type: TEXT_MIME });
   });
 
   // GET /courses/:id/questions/new: empty question form (?category=ID preselects a category).

@@ -1,7 +1,7 @@
 /** Forms of the question bank: a category, a question (one form for every kind). */
 import { z } from "zod";
 import { checkbox, optionalText, requiredText } from "../../lib/forms";
-import { t } from "../../lib/messages";
+import { t } from "../../messages";
 import { roundFraction } from "./gift-syntax";
 import { trueFalseChoices, validateQuestion, type Choice, type QuestionKind } from "./question-types";
 import { quizzesMessages as m } from "./quizzes.messages";

@@ -6,7 +6,7 @@ import { flash } from "../../lib/flash";
 import { idParam } from "../../lib/params";
 import { uploadSingle } from "../../lib/upload";
 import { cleanText } from "../../lib/vietnamese";
-import { getManagedCourse, type CourseDetail } from "../courses/courses.service";
+import { getManagedCourse, type CourseDetail } from "../courses";
 import { importCategoryName, listCategories, saveImportedQuestions } from "./bank.service";
 import {
   IMPORT_FORMATS, QUIZ_IMPORT_MAX_BYTES, parseQuestionText, readPending, removePending, storePending, type ImportFormat,

@@ -5,7 +5,7 @@ import { ValidationError } from "../../lib/errors";
 import { flash } from "../../lib/flash";
 import { parseForm } from "../../lib/forms";
 import { idParam } from "../../lib/params";
-import { getManagedCourse, type CourseDetail } from "../courses/courses.service";
+import { getManagedCourse, type CourseDetail } from "../courses";
 import { myAttempts } from "./attempts.service";
 import { listBank, listCategories } from "./bank.service";
 import { finalGrade, passed, type GradingMethod } from "./grading";

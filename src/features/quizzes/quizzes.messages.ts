@@ -1,4 +1,4 @@
-/** Visible text of quizzes (part of `t` as t.quizzes, see src/lib/messages.ts). */
+/** Visible text of quizzes (part of `t` as t.quizzes, see src/messages.ts). */
 const dec = (n: number, digits = 1) => {
   const r = Math.round(n * 10 ** digits) / 10 ** digits;
   return String(r).replace(".", ",");

@@ -5,9 +5,8 @@ import { questionCategories, questions, quizQuestions, quizzes } from "../../db/
 import { audit } from "../../lib/audit";
 import type { SessionUser } from "../../lib/auth";
 import { Forbidden, NotFound, ValidationError } from "../../lib/errors";
-import { canManageCourse } from "../courses/courses.policy";
-import { getManagedCourse, getVisibleCourse } from "../courses/courses.service";
-import { myEnrollment } from "../enrollment/enrollment.service";
+import { canManageCourse, getManagedCourse, getVisibleCourse } from "../courses";
+import { myEnrollment } from "../enrollment";
 import type { QuizInput } from "./quizzes.schema";
 import { quizzesMessages as m } from "./quizzes.messages";
 import { canTakeQuizzes } from "./quizzes.policy";

@@ -2,12 +2,10 @@ import { Router } from "express";
 import type { Db } from "../../db/client";
 import { currentUser, requireRole } from "../../lib/auth";
 import { idParam } from "../../lib/params";
-import { attachmentHeader } from "../courses/materials.routes";
+import { XLSX_MIME, sendDownload } from "../../lib/download";
 import { quizzesMessages as m } from "./quizzes.messages";
 import { getManagedQuiz } from "./quizzes.service";
 import { quizResults, resultsWorkbook } from "./results.service";
-
-const XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /** Results of a quiz for the course's managers: per trainee, per question, XLSX. */
 export function resultsRouter({ db, now }: { db: Db; now: () => Date }): Router {
@@ -25,9 +23,7 @@ export function resultsRouter({ db, now }: { db: Db; now: () => Date }): Router 
   router.get("/quizzes/:quizId/results.xlsx", staff, async (req, res) => {
     const { quiz, course } = await getManagedQuiz(db, currentUser(req), idParam(req, "quizId"));
     const buf = await resultsWorkbook(quiz, course.title, await quizResults(db, quiz, now()));
-    res.setHeader("Content-Disposition", attachmentHeader(m.xlsxFileName(quiz.title)));
-    res.setHeader("Cache-Control", "private, no-cache");
-    res.type(XLSX_MIME).send(buf);
+    sendDownload(res, { body: buf, fileName: m.xlsxFileName(quiz.title), type: XLSX_MIME });
   });
 
   return router;

@@ -6,7 +6,7 @@ import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { attemptAnswers, enrollments, questions, quizAttempts, quizQuestions, units, users } from "../../db/schema";
 import { compareRosterNames } from "../../lib/vietnamese";
-import { inClass } from "../enrollment/class-members";
+import { inClass } from "../enrollment";
 import { gradeLayout } from "./attempt-layout";
 import { closeExpiredAttempts } from "./attempts.service";
 import { finalGrade, passed, questionStats, type GradingMethod } from "./grading";

@@ -27,8 +27,8 @@
  * - Breakdowns use the person's current record; units are rolled up into today's units by following
  *   units.merged_into (and also shown as recorded).
  */
-import { evaluateCompletion, type CompletionResult } from "../certificates/eligibility";
-import { finalGrade, type GradingMethod } from "../quizzes/grading";
+import { evaluateCompletion, type CompletionResult } from "../certificates";
+import { finalGrade, type GradingMethod } from "../quizzes";
 import { compareVi } from "../../lib/vietnamese";
 import { reportsMessages as m } from "./reports.messages";
 import { DIMENSIONS, type CourseRow, type Dimension, type FundingRow, type PersonRow, type ReportInput } from "./report-types";

@@ -1,5 +1,5 @@
 /**
- * Visible text of reports and the dashboard (part of `t` as t.reports, see src/lib/messages.ts), including
+ * Visible text of reports and the dashboard (part of `t` as t.reports, see src/messages.ts), including
  * the text printed in the DOCX/XLSX exports. Pure data and small text builders: no I/O.
  */
 import type { Period } from "./report-types";

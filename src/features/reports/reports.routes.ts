@@ -3,13 +3,14 @@ import { Router, type Request, type Response } from "express";
 import type { Db } from "../../db/client";
 import { ROOT } from "../../paths";
 import { currentUser, requireRole } from "../../lib/auth";
+import { CSV_MIME, DOCX_MIME, XLSX_MIME, sendDownload } from "../../lib/download";
 import { Conflict, NotFound } from "../../lib/errors";
 import { flash } from "../../lib/flash";
 import { parseForm } from "../../lib/forms";
 import { idParam } from "../../lib/params";
 import { todayIso } from "../../lib/time";
 import { formatDate } from "../../lib/vietnamese";
-import { documentOrgOn } from "../settings/settings.service";
+import { documentOrgOn } from "../settings";
 import { dashboardRouter } from "./dashboard.routes";
 import { certificateRows, listFile, participantRows } from "./exports.service";
 import { parsePeriod, periodFromForm, periodPart, periodSlug, yearPeriod } from "./period";
@@ -25,8 +26,6 @@ import { drillQuery, narrativeSchema } from "./reports.schema";
 import * as service from "./reports.service";
 
 const CHART_JS = path.join(ROOT, "node_modules/chart.js/dist/chart.umd.min.js");
-const DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
-const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 const ROWS_PAGE = 200;
 
 /** The period in the URL, else 404. */
@@ -36,8 +35,9 @@ function periodParam(req: Request): Period {
   return p;
 }
 
-function sendFile(res: Response, bytes: Buffer, name: string, type: string): void {
-  res.set("Cache-Control", "no-store").type(type).attachment(name).send(bytes);
+/** Report files: never kept in a browser or proxy cache ("no-store"). */
+function sendFile(res: Response, body: Buffer, fileName: string, type: string): void {
+  sendDownload(res, { body, fileName, type, cacheControl: "no-store" });
 }
 
 /** Reports, drill-down, freeze, exports and the admin dashboard. */
@@ -75,14 +75,14 @@ export function reportsRouter({ db }: { db: Db; dataDir: string }): Router {
   // GET /reports/versions/:id/report.docx: the frozen report, generated from its snapshot only.
   router.get("/reports/versions/:id/report.docx", async (req, res) => {
     const v = await service.getVersion(db, idParam(req));
-    sendFile(res, await buildReportDocx(service.versionDocumentData(v)), `bao-cao-${periodSlug(service.versionDocumentData(v).period)}-v${v.version}.docx`, DOCX_TYPE);
+    sendFile(res, await buildReportDocx(service.versionDocumentData(v)), `bao-cao-${periodSlug(service.versionDocumentData(v).period)}-v${v.version}.docx`, DOCX_MIME);
   });
 
   // GET /reports/versions/:id/report.xlsx: the frozen report's tables.
   router.get("/reports/versions/:id/report.xlsx", async (req, res) => {
     const v = await service.getVersion(db, idParam(req));
     const data = service.versionDocumentData(v);
-    sendFile(res, await buildReportXlsx(data), `so-lieu-${periodSlug(data.period)}-v${v.version}.xlsx`, XLSX_TYPE);
+    sendFile(res, await buildReportXlsx(data), `so-lieu-${periodSlug(data.period)}-v${v.version}.xlsx`, XLSX_MIME);
   });
 
   // POST /reports/versions/:id/reopen: re-opens the latest frozen version (a new version comes at the next freeze).
@@ -186,13 +186,13 @@ export function reportsRouter({ db }: { db: Db; dataDir: string }): Router {
   // GET /reports/:planId/:period/report.docx: the live (draft) report as DOCX.
   router.get("/reports/:planId/:period/report.docx", async (req, res) => {
     const data = await liveData(req);
-    sendFile(res, await buildReportDocx(data), `bao-cao-${periodSlug(data.period)}-nhap.docx`, DOCX_TYPE);
+    sendFile(res, await buildReportDocx(data), `bao-cao-${periodSlug(data.period)}-nhap.docx`, DOCX_MIME);
   });
 
   // GET /reports/:planId/:period/report.xlsx: the live report's tables, one sheet each.
   router.get("/reports/:planId/:period/report.xlsx", async (req, res) => {
     const data = await liveData(req);
-    sendFile(res, await buildReportXlsx(data), `so-lieu-${periodSlug(data.period)}-nhap.xlsx`, XLSX_TYPE);
+    sendFile(res, await buildReportXlsx(data), `so-lieu-${periodSlug(data.period)}-nhap.xlsx`, XLSX_MIME);
   });
 
   async function participantsFile(req: Request, res: Response, format: "csv" | "xlsx") {
@@ -200,7 +200,7 @@ export function reportsRouter({ db }: { db: Db; dataDir: string }): Router {
     const period = periodParam(req);
     const [{ facts }, org] = await Promise.all([service.computeReport(db, planId, period), documentOrgOn(db, todayIso())]);
     const bytes = await listFile(format, "participants", participantRows(facts), org.issuingBody);
-    sendFile(res, bytes, `nguoi-tham-gia-${periodSlug(period)}.${format}`, format === "csv" ? "text/csv; charset=utf-8" : XLSX_TYPE);
+    sendFile(res, bytes, `nguoi-tham-gia-${periodSlug(period)}.${format}`, format === "csv" ? CSV_MIME : XLSX_MIME);
   }
 
   async function certificatesFile(req: Request, res: Response, format: "csv" | "xlsx") {
@@ -208,7 +208,7 @@ export function reportsRouter({ db }: { db: Db; dataDir: string }): Router {
     const period = periodParam(req);
     await service.getPlan(db, planId);
     const [rows, org] = await Promise.all([certificateRows(db, planId, period), documentOrgOn(db, todayIso())]);
-    sendFile(res, await listFile(format, "certificates", rows, org.issuingBody), `giay-chung-nhan-${periodSlug(period)}.${format}`, format === "csv" ? "text/csv; charset=utf-8" : XLSX_TYPE);
+    sendFile(res, await listFile(format, "certificates", rows, org.issuingBody), `giay-chung-nhan-${periodSlug(period)}.${format}`, format === "csv" ? CSV_MIME : XLSX_MIME);
   }
 
   // GET /reports/:planId/:period/participants.csv and .xlsx: the report's participants keyed by CCCD.

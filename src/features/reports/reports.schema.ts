@@ -4,7 +4,7 @@ import { optionalDate, optionalText } from "../../lib/forms";
 import { DIMENSIONS } from "./report-types";
 import { FIGURES } from "./report-figures";
 import { reportsMessages as m } from "./reports.messages";
-import { t } from "../../lib/messages";
+import { t } from "../../messages";
 
 const str = z.preprocess((v) => (v == null ? "" : v), z.string());
 

@@ -4,11 +4,11 @@
  */
 import { and, asc, desc, eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { planTasks, plans, users } from "../../db/schema";
+import { plans, planTasks, reportDrafts, reportVersions, users } from "../../db/schema";
 import { audit } from "../../lib/audit";
 import { Conflict, NotFound } from "../../lib/errors";
 import { todayIso } from "../../lib/time";
-import { documentOrgOn } from "../settings/settings.service";
+import { documentOrgOn } from "../settings";
 import { cutoffOf, effectiveEnd, periodOf } from "./period";
 import { buildReportDocx } from "./report-docx";
 import { sha256Hex, versionHash } from "./report-hash";
@@ -17,7 +17,6 @@ import { buildFacts, type Facts } from "./report-math";
 import { EMPTY_NARRATIVE, type OrgInfo, type Period, type PlanInfo, type ReportDocumentData, type ReportFigures, type ReportNarrative } from "./report-types";
 import { reportsMessages as m } from "./reports.messages";
 import { gatherReportInput } from "./reports.gather";
-import { reportDrafts, reportVersions } from "./reports.tables";
 
 type Actor = { id: number; ip?: string | null };
 export type VersionRow = typeof reportVersions.$inferSelect;

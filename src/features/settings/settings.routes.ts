@@ -4,7 +4,7 @@ import { currentUser, requireRole } from "../../lib/auth";
 import { flash } from "../../lib/flash";
 import { parseForm } from "../../lib/forms";
 import { savePublicUrl, savedPublicUrl, type PublicAddress } from "../../lib/public-url";
-import { t } from "../../lib/messages";
+import { t } from "../../messages";
 import { todayIso } from "../../lib/time";
 import { formatDate } from "../../lib/vietnamese";
 import { orgSettingsSchema, publicUrlSchema } from "./settings.schema";

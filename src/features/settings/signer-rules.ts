@@ -4,7 +4,7 @@
  * TỊCH / PHÓ CHỦ TỊCH, TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH). Other bodies (a Trung tâm, a Sở) are free, as
  * long as a "KT. X" prefix goes with a "PHÓ X" title. Pure.
  */
-import { t } from "../../lib/messages";
+import { t } from "../../messages";
 
 export type BodyKind = "phong" | "ubnd" | "other";
 

@@ -3,7 +3,7 @@ import type { Db } from "../../db/client";
 import { currentUser, requireRole } from "../../lib/auth";
 import { flash } from "../../lib/flash";
 import { parseForm } from "../../lib/forms";
-import { t } from "../../lib/messages";
+import { t } from "../../messages";
 import type { PublicAddress } from "../../lib/public-url";
 import { isSetupDone } from "../../lib/setup-state";
 import { setupSchema } from "./setup.schema";

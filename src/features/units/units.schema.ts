@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { optionalDate, requiredText } from "../../lib/forms";
-import { t } from "../../lib/messages";
+import { t } from "../../messages";
 
 const optionalCode = z.preprocess((v) => (v == null ? "" : v), z.string()).transform((s) => s.trim().toUpperCase() || null);
 

@@ -3,7 +3,7 @@ import type { Db } from "../../db/client";
 import { participantCategories, units } from "../../db/schema";
 import { audit } from "../../lib/audit";
 import { NotFound, ValidationError } from "../../lib/errors";
-import { t } from "../../lib/messages";
+import { t } from "../../messages";
 import { matchKey } from "../../lib/vietnamese";
 import type { UnitInput } from "./units.schema";
 

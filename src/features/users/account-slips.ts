@@ -6,7 +6,7 @@
  */
 import { PDFFont, PDFPage, StandardFonts, rgb } from "pdf-lib";
 import { createDocument, drawQr, embedQr, embedTinos } from "../../lib/pdf";
-import { t } from "../../lib/messages";
+import { t } from "../../messages";
 
 export interface Slip {
   fullName: string;

@@ -1,4 +1,4 @@
-/** Visible text of class accounts, account slips and one-time passwords (part of `t` as t.accounts, see src/lib/messages.ts). */
+/** Visible text of class accounts, account slips and one-time passwords (part of `t` as t.accounts, see src/messages.ts). */
 export const accountsMessages = {
   withoutLogin: (n: number) => `${n} học viên của lớp chưa có tài khoản đăng nhập.`,
   allHaveLogin: "Mọi học viên của lớp đã có tài khoản đăng nhập.",

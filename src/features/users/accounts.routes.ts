@@ -2,11 +2,12 @@
 import { Router } from "express";
 import type { Db } from "../../db/client";
 import { currentUser, requireRole } from "../../lib/auth";
+import { PDF_MIME, sendDownload } from "../../lib/download";
 import { flash } from "../../lib/flash";
-import { t } from "../../lib/messages";
+import { t } from "../../messages";
 import { idParam } from "../../lib/params";
 import type { PublicAddress } from "../../lib/public-url";
-import { getManagedCourse } from "../courses/courses.service";
+import { getManagedCourse } from "../courses";
 import { accountSlipsPdf } from "./account-slips";
 import { createClassAccounts } from "./accounts.service";
 
@@ -27,7 +28,7 @@ export function accountsRouter({ db, site }: { db: Db; site: PublicAddress }): R
       return res.redirect(`/courses/${course.id}/participants`);
     }
     const pdf = await accountSlipsPdf({ courseTitle: course.title, siteUrl, slips: issued });
-    res.set("Cache-Control", "no-store").type("application/pdf").attachment(t.accounts.fileName(course.title)).send(Buffer.from(pdf));
+    sendDownload(res, { body: pdf, fileName: t.accounts.fileName(course.title), type: PDF_MIME, cacheControl: "no-store" });
   });
 
   return router;

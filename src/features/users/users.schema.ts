@@ -3,9 +3,9 @@ import { GENDERS, ROLES } from "../../db/schema";
 import {
   intParam, namePart, optionalCccd, optionalDate, optionalEmail, optionalPhone, optionalText,
 } from "../../lib/forms";
-import { t } from "../../lib/messages";
+import { t } from "../../messages";
 import { passwordProblem } from "../../lib/password-strength";
-import { newPassword } from "../auth/auth.schema";
+import { newPassword } from "../auth";
 
 const loginField = z
   .preprocess((v) => (v == null ? "" : v), z.string())

@@ -4,7 +4,7 @@ import { jsonList, jsonRow } from "../../db/json";
 import { ethnicities, participantCategories, units, users, type Role } from "../../db/schema";
 import { audit } from "../../lib/audit";
 import { Conflict, NotFound, ValidationError } from "../../lib/errors";
-import { t } from "../../lib/messages";
+import { t } from "../../messages";
 import { hashPassword, randomPassword } from "../../lib/passwords";
 import { joinFullName } from "../../lib/vietnamese";
 import type { UserInput } from "./users.schema";

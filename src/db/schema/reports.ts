@@ -1,9 +1,7 @@
-/**
- * Tables of the reports feature, re-exported from src/db/schema.ts so drizzle-kit generates their
- * migration (drizzle/0003_reports.sql).
- */
+/** Report drafts and frozen report versions of a plan over a period. */
 import { date, index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex, type AnyPgColumn } from "drizzle-orm/pg-core";
-import { plans, users } from "../../db/schema";
+import { plans } from "./plans";
+import { users } from "./users";
 
 /**
  * What the administrator types for a plan's report over one period: task 2 figures, the narrative

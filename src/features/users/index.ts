@@ -1,0 +1,3 @@
+/** What other features use of users: one person, the person form's lists, class members without an account. */
+export { countWithoutAccount } from "./accounts.service";
+export { getUser, personFormOptions } from "./users.service";
