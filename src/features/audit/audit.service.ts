@@ -3,6 +3,7 @@ import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "../../db/client";
 import { auditLog, users } from "../../db/schema";
 import { vnDayStart } from "../../lib/time";
+import { containsPattern, prefixPattern } from "../../lib/like";
 
 export const AUDIT_PAGE_SIZE = 50;
 
@@ -23,10 +24,10 @@ const target = alias(users, "target_user");
 export async function listAudit(db: Db, f: AuditFilters) {
   const conds: SQL[] = [];
   if (f.person) {
-    const like = `%${f.person.replace(/[%_\\]/g, (c) => "\\" + c)}%`;
+    const like = containsPattern(f.person);
     conds.push(or(ilike(users.fullName, like), ilike(users.login, like), ilike(target.fullName, like), ilike(auditLog.targetId, like))!);
   }
-  if (f.action) conds.push(ilike(auditLog.action, `${f.action.replace(/[%_\\]/g, (c) => "\\" + c)}%`));
+  if (f.action) conds.push(ilike(auditLog.action, prefixPattern(f.action)));
   if (f.from) conds.push(gte(auditLog.at, vnDayStart(f.from)));
   if (f.to) conds.push(lt(auditLog.at, new Date(vnDayStart(f.to).getTime() + 86_400_000)));
   const where = conds.length ? and(...conds) : undefined;
