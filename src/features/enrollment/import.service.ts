@@ -23,7 +23,7 @@ import { checkRows } from "./import.rows";
 import { insertEnrollments, insertPeople, type ImportHooks } from "./import.write";
 
 export type { ImportHooks } from "./import.write";
-export { KEEP_MS, buildTemplate, cleanImportFiles, readUpload, removeUpload, sha256, storeUpload } from "./import.files";
+export { buildTemplate, cleanImportFiles, readUpload, removeUpload, storeUpload } from "./import.files";
 
 type Actor = { id: number; ip?: string | null; role?: Role };
 type Viewer = { id: number; role: Role };
