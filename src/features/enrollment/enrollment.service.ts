@@ -10,6 +10,7 @@ import { audit } from "../../lib/audit";
 import { Conflict, NotFound } from "../../lib/errors";
 import { t } from "../../lib/messages";
 import { todayIso } from "../../lib/time";
+import { freeSeats, nextPlace } from "./seats";
 
 type Actor = { id: number; ip?: string | null };
 export type EnrollSource = "self" | "import" | "walkin" | "admin";
@@ -36,10 +37,13 @@ export async function waitlistPosition(db: Db, courseId: number, userId: number)
   return n + 1;
 }
 
+/** Those seated, counted only where a capacity makes the number matter (seats.ts). */
+const seatedOf = async (tx: Db, course: { id: number; capacity: number | null }) => (course.capacity == null ? 0 : enrolledCount(tx, course.id));
+
 /** Seat or waitlist inside a locked transaction. */
 async function placeInTx(tx: Db, course: { id: number; capacity: number | null }, userId: number, source: EnrollSource, existingId?: number) {
-  const full = course.capacity != null && (await enrolledCount(tx, course.id)) >= course.capacity;
-  const status: EnrollmentStatus = full ? "waitlisted" : "enrolled";
+  const status = nextPlace(course.capacity, await seatedOf(tx, course));
+  const full = status === "waitlisted";
   const values = { status, source, requestedAt: new Date(), waitlistedAt: full ? sql`clock_timestamp()` : null, decidedAt: null, decidedBy: null, rejectReason: null };
   if (existingId) await tx.update(enrollments).set(values as never).where(eq(enrollments.id, existingId));
   else await tx.insert(enrollments).values({ courseId: course.id, userId, ...values } as never);
@@ -92,7 +96,7 @@ export async function addParticipantInTx(tx: Db, courseId: number, userId: numbe
 async function promoteWaitlist(tx: Db, course: { id: number; capacity: number | null }): Promise<number[]> {
   const promoted: number[] = [];
   for (;;) {
-    if (course.capacity != null && (await enrolledCount(tx, course.id)) >= course.capacity) break;
+    if (!freeSeats(course.capacity, await seatedOf(tx, course))) break;
     const [next] = await tx.select().from(enrollments).where(and(eq(enrollments.courseId, course.id), eq(enrollments.status, "waitlisted"))).orderBy(asc(enrollments.waitlistedAt), asc(enrollments.id)).limit(1);
     if (!next) break;
     await tx.update(enrollments).set({ status: "enrolled", waitlistedAt: null, decidedAt: new Date() }).where(eq(enrollments.id, next.id));
