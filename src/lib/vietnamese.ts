@@ -173,7 +173,7 @@ export const compareVi: (a: string, b: string) => number = icuHasVietnamese
   ? (a, b) => viCollator.compare(nfc(a), nfc(b))
   : compareViFallback;
 
-type RosterName = { ho?: string | null; tenDem?: string | null; ten?: string | null };
+export type RosterName = { ho?: string | null; tenDem?: string | null; ten?: string | null };
 
 /** Roster order: by tên, then tên đệm, then họ (Vietnamese custom), inputs cleaned to NFC first. */
 export function compareRosterNames(a: RosterName, b: RosterName): number {

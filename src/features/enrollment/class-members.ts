@@ -5,9 +5,31 @@
  * pending, rejected or withdrawn people are not in the class, even with a finished quiz attempt.
  */
 import { and, eq, type SQL } from "drizzle-orm";
-import { enrollments } from "../../db/schema";
+import type { Db } from "../../db/client";
+import { enrollments, ethnicities, participantCategories, units, users } from "../../db/schema";
+import { rosterOrder } from "../../lib/roster-order";
 
 /** The WHERE condition on `enrollments` selecting the members of a course's class. */
 export function inClass(courseId: number): SQL {
   return and(eq(enrollments.courseId, courseId), eq(enrollments.status, "enrolled"))!;
+}
+
+/**
+ * The members of a course's class with the person columns lists and documents show (name parts, birth,
+ * gender, position, unit, ethnic group, category), in roster order: roll-call and sign-in sheets,
+ * quiz results, completion pages and rosters all list the same people the same way.
+ */
+export async function classPeople(db: Db, courseId: number) {
+  const rows = await db
+    .select({
+      userId: users.id, ho: users.ho, tenDem: users.tenDem, ten: users.ten, fullName: users.fullName, dateOfBirth: users.dateOfBirth, birthYear: users.birthYear, gender: users.gender,
+      position: users.position, unitName: units.name, ethnicityName: ethnicities.name, categoryName: participantCategories.name,
+    })
+    .from(enrollments)
+    .innerJoin(users, eq(users.id, enrollments.userId))
+    .leftJoin(units, eq(units.code, users.unitCode))
+    .leftJoin(ethnicities, eq(ethnicities.code, users.ethnicityCode))
+    .leftJoin(participantCategories, eq(participantCategories.id, users.categoryId))
+    .where(inClass(courseId));
+  return rows.sort((a, b) => rosterOrder({ ...a, id: a.userId }, { ...b, id: b.userId }));
 }
