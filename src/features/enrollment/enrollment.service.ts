@@ -5,11 +5,12 @@
  */
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { courseSessions, courses, enrollments, participantCategories, units, users, type EnrollmentStatus } from "../../db/schema";
+import { courseSessions, courses, enrollments, users, type EnrollmentStatus } from "../../db/schema";
 import { audit } from "../../lib/audit";
 import { Conflict, NotFound } from "../../lib/errors";
 import { t } from "../../lib/messages";
 import { todayIso } from "../../lib/time";
+import { participantsQuery } from "./class-members";
 import { freeSeats, nextPlace } from "./seats";
 
 type Actor = { id: number; ip?: string | null };
@@ -143,16 +144,8 @@ export async function rejectEnrollment(db: Db, courseId: number, enrollmentId: n
 
 /** Participants of a course with their status and person details (waitlist in order). */
 export async function listParticipants(db: Db, courseId: number) {
-  return db
-    .select({
-      enrollmentId: enrollments.id, status: enrollments.status, source: enrollments.source, requestedAt: enrollments.requestedAt, rejectReason: enrollments.rejectReason,
-      userId: users.id, ho: users.ho, tenDem: users.tenDem, ten: users.ten, fullName: users.fullName, dateOfBirth: users.dateOfBirth, gender: users.gender,
-      phone: users.phone, position: users.position, unitName: units.name, categoryName: participantCategories.name, login: users.login,
-    })
-    .from(enrollments)
-    .innerJoin(users, eq(users.id, enrollments.userId))
-    .leftJoin(units, eq(units.code, users.unitCode))
-    .leftJoin(participantCategories, eq(participantCategories.id, users.categoryId))
+  const extra = { enrollmentId: enrollments.id, status: enrollments.status, source: enrollments.source, requestedAt: enrollments.requestedAt, rejectReason: enrollments.rejectReason, phone: users.phone, login: users.login };
+  return participantsQuery(db, extra)
     .where(eq(enrollments.courseId, courseId))
     .orderBy(asc(enrollments.waitlistedAt), asc(enrollments.id));
 }
