@@ -8,7 +8,7 @@ import { DataDirLockedError, lockDataDir } from "./db/lock";
 import { seedReferenceData } from "./db/reference-data";
 import { ensureFirstAdmin } from "./features/users/users.service";
 import { startBackupService } from "./features/backup/backup.schedule";
-import { cleanImportFiles } from "./features/enrollment/import.service";
+import { cleanPendingUploads } from "./lib/pending-uploads";
 import { cleanMaterialFiles } from "./features/courses/materials.service";
 import { upgradeFromPglite } from "./pglite-upgrade";
 
@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const release = early.databaseUrl ? () => undefined : lockDataDir(early.dataDir);
   process.on("exit", release);
   const config = loadConfig(process.env);
-  cleanImportFiles(config.dataDir);
+  cleanPendingUploads(config.dataDir);
   const logger = pino({ level: config.logLevel });
   const handle = await openDb(config);
   // If the app dies without stopping it, the embedded server keeps running: ask it to stop on any exit.

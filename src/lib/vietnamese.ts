@@ -1,8 +1,9 @@
 /**
- * Vietnamese text, name, date and number helpers. Pure: no I/O, no dependencies.
+ * Vietnamese text, name, date and number helpers. Pure: no I/O; dates in Vietnam time come from time.ts.
  * Everything that returns text returns NFC, because the same name typed on different
  * keyboards arrives as NFC or NFD and must be stored and compared in one form.
  */
+import { proseDate } from "./time";
 
 /** Unicode NFC; the one form we store (see DOMAIN.md "People"). */
 export function nfc(s: string): string {
@@ -172,7 +173,7 @@ export const compareVi: (a: string, b: string) => number = icuHasVietnamese
   ? (a, b) => viCollator.compare(nfc(a), nfc(b))
   : compareViFallback;
 
-type RosterName = { ho?: string | null; tenDem?: string | null; ten?: string | null };
+export type RosterName = { ho?: string | null; tenDem?: string | null; ten?: string | null };
 
 /** Roster order: by tên, then tên đệm, then họ (Vietnamese custom), inputs cleaned to NFC first. */
 export function compareRosterNames(a: RosterName, b: RosterName): number {
@@ -228,7 +229,7 @@ export const birthKnown = (p: { dateOfBirth?: DateInput; birthYear?: number | nu
 export function formatDateProse(d: DateInput): string {
   const p = dateParts(d);
   if (!p) return "";
-  return `ngày ${pad2(p[2])} tháng ${p[1] <= 2 ? pad2(p[1]) : p[1]} năm ${p[0]}`;
+  return proseDate(p[0], p[1], p[2]);
 }
 
 /**
@@ -289,11 +290,5 @@ export function formatPercent(n: number, digits = 1): string {
   return Number.isFinite(n) ? `${formatDecimal(shift(n, 2), digits)}%` : "";
 }
 
-/** A moment as Vietnam local time "dd/mm/yyyy HH:MM" (UTC+7, whatever the server's time zone). */
-export function formatDateTime(d: Date | string | null | undefined): string {
-  if (d == null || d === "") return "";
-  const ms = new Date(d).getTime();
-  if (Number.isNaN(ms)) return "";
-  const iso = new Date(ms + 7 * 3_600_000).toISOString();
-  return `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)} ${iso.slice(11, 16)}`;
-}
+/** A moment as Vietnam local time "dd/mm/yyyy HH:MM" (pages call it as vi.formatDateTime). */
+export { formatDateTime } from "./time";

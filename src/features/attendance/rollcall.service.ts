@@ -4,23 +4,18 @@
  */
 import { aliasedTable, and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { attendanceChanges, attendanceMarks, enrollments, units, users, type MarkStatus } from "../../db/schema";
+import { attendanceChanges, attendanceMarks, enrollments, users, type MarkStatus } from "../../db/schema";
 import { Conflict, ValidationError } from "../../lib/errors";
-import { compareRosterNames } from "../../lib/vietnamese";
 import { attendanceMessages as m } from "./attendance.messages";
+import { classPeople } from "../enrollment/class-members";
 import { sessionOf } from "./kiosk.service";
 
 type Actor = { id: number; ip?: string | null };
 
-/** The enrolled participants of a course, in roster order (tên, tên đệm, họ; Vietnamese collation). */
+/** The enrolled participants of a course in roster order (enrollment's classPeople), with the columns roll-call and marks use. */
 export async function enrolledPeople(db: Db, courseId: number) {
-  const rows = await db
-    .select({ userId: users.id, ho: users.ho, tenDem: users.tenDem, ten: users.ten, fullName: users.fullName, dateOfBirth: users.dateOfBirth, birthYear: users.birthYear, unitName: units.name })
-    .from(enrollments)
-    .innerJoin(users, eq(users.id, enrollments.userId))
-    .leftJoin(units, eq(units.code, users.unitCode))
-    .where(and(eq(enrollments.courseId, courseId), eq(enrollments.status, "enrolled")));
-  return rows.sort(compareRosterNames);
+  const people = await classPeople(db, courseId);
+  return people.map(({ userId, ho, tenDem, ten, fullName, dateOfBirth, birthYear, unitName }) => ({ userId, ho, tenDem, ten, fullName, dateOfBirth, birthYear, unitName }));
 }
 
 /** A course as getManagedCourse returns it (the parts roll-call needs). */

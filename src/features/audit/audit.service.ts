@@ -2,6 +2,8 @@ import { and, desc, eq, gte, ilike, lt, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "../../db/client";
 import { auditLog, users } from "../../db/schema";
+import { vnDayStart } from "../../lib/time";
+import { containsPattern, prefixPattern } from "../../lib/like";
 
 export const AUDIT_PAGE_SIZE = 50;
 
@@ -22,12 +24,12 @@ const target = alias(users, "target_user");
 export async function listAudit(db: Db, f: AuditFilters) {
   const conds: SQL[] = [];
   if (f.person) {
-    const like = `%${f.person.replace(/[%_\\]/g, (c) => "\\" + c)}%`;
+    const like = containsPattern(f.person);
     conds.push(or(ilike(users.fullName, like), ilike(users.login, like), ilike(target.fullName, like), ilike(auditLog.targetId, like))!);
   }
-  if (f.action) conds.push(ilike(auditLog.action, `${f.action.replace(/[%_\\]/g, (c) => "\\" + c)}%`));
-  if (f.from) conds.push(gte(auditLog.at, new Date(`${f.from}T00:00:00+07:00`)));
-  if (f.to) conds.push(lt(auditLog.at, new Date(new Date(`${f.to}T00:00:00+07:00`).getTime() + 86_400_000)));
+  if (f.action) conds.push(ilike(auditLog.action, prefixPattern(f.action)));
+  if (f.from) conds.push(gte(auditLog.at, vnDayStart(f.from)));
+  if (f.to) conds.push(lt(auditLog.at, new Date(vnDayStart(f.to).getTime() + 86_400_000)));
   const where = conds.length ? and(...conds) : undefined;
   const base = db
     .select({ id: auditLog.id })

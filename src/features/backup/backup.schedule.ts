@@ -6,6 +6,7 @@
 import path from "node:path";
 import type { Logger } from "pino";
 import type { DbHandle } from "../../db/client";
+import { vnInstant, vnParts } from "../../lib/time";
 import { backupFileName, backupsDir, pruneBackups, writeBackup } from "./backup.service";
 
 export interface BackupSchedule {
@@ -13,11 +14,11 @@ export interface BackupSchedule {
   keep: number;
 }
 
-/** Milliseconds from `now` to the next HH:MM in Vietnam time (UTC+7). */
+/** Milliseconds from `now` to the next HH:MM in Vietnam time. */
 export function msUntil(hhmm: string, now = new Date()): number {
   const [h, m] = hhmm.split(":").map(Number);
-  const vnNow = new Date(now.getTime() + 7 * 3_600_000);
-  const target = Date.UTC(vnNow.getUTCFullYear(), vnNow.getUTCMonth(), vnNow.getUTCDate(), h, m) - 7 * 3_600_000;
+  const today = vnParts(now);
+  const target = vnInstant(today.year, today.month, today.day, h, m).getTime();
   return target > now.getTime() ? target - now.getTime() : target + 86_400_000 - now.getTime();
 }
 

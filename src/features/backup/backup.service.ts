@@ -18,6 +18,7 @@ import readline from "node:readline";
 import zlib from "node:zlib";
 import { sql } from "drizzle-orm";
 import type { Db, DbHandle } from "../../db/client";
+import { todayIso, vnClock } from "../../lib/time";
 
 export const BACKUP_FORMAT = "taphuan-backup";
 const BATCH = 1000;
@@ -230,8 +231,7 @@ export async function restoreBackup(handle: DbHandle, dataDir: string, file: str
 
 /** "taphuan-20261126-093015.jsonl.gz" in Vietnam time. */
 export function backupFileName(now = new Date()): string {
-  const iso = new Date(now.getTime() + 7 * 3_600_000).toISOString();
-  return `taphuan-${iso.slice(0, 10).replace(/-/g, "")}-${iso.slice(11, 19).replace(/:/g, "")}.jsonl.gz`;
+  return `taphuan-${todayIso(now).replace(/-/g, "")}-${vnClock(now, true).replace(/:/g, "")}.jsonl.gz`;
 }
 
 /** Deletes the oldest backups in `dir`, keeping the newest `keep`. */

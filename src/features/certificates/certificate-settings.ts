@@ -4,7 +4,6 @@
  * Seal images live in DATA_DIR/settings named by their SHA-256 and are never deleted, because issued
  * certificates name the image they were printed with.
  */
-import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { eq, inArray, sql } from "drizzle-orm";
@@ -14,6 +13,7 @@ import type { Db } from "../../db/client";
 import { appSettings } from "../../db/schema";
 import { audit } from "../../lib/audit";
 import { HttpError, ValidationError } from "../../lib/errors";
+import { sha256Hex } from "../../lib/hash";
 import { certificatesMessages as m } from "./certificates.messages";
 
 type Actor = { id: number; ip?: string | null };
@@ -119,7 +119,7 @@ export async function saveSeal(db: Db, dataDir: string, png: Buffer, actor: Acto
   } catch {
     throw new ValidationError({ seal: m.sealUnreadable }, m.sealUnreadable);
   }
-  const sha = createHash("sha256").update(png).digest("hex");
+  const sha = sha256Hex(png);
   const file = sealFile(dataDir, sha);
   if (!fs.existsSync(file)) {
     fs.mkdirSync(sealDir(dataDir), { recursive: true });

@@ -7,18 +7,17 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import {
-  attendanceMarks, certificates, completionApprovals, courseSessions, courses, enrollments, ethnicities, participantCategories, quizAttempts, quizzes, units, users,
+  attendanceMarks, certificates, completionApprovals, courseSessions, courses, enrollments, quizAttempts, quizzes,
   type MarkStatus,
 } from "../../db/schema";
 import { audit } from "../../lib/audit";
 import { NotFound, ValidationError } from "../../lib/errors";
 import { birthKnown } from "../../lib/vietnamese";
 import { attendanceByUser, attendanceRate, type AttendanceRate } from "../attendance";
-import { inClass } from "../enrollment";
+import { classPeople, inClass } from "../enrollment";
 import { finalGrade, quizResultsByUser, type GradingMethod } from "../quizzes";
 import { certificatesMessages as m } from "./certificates.messages";
 import { evaluateCompletion, type CompletionResult, type CompletionRule } from "./eligibility";
-import { rosterOrder } from "./snapshot";
 
 type Actor = { id: number; ip?: string | null };
 
@@ -132,21 +131,8 @@ export async function isEnrolled(db: Db, courseId: number, userId: number): Prom
   return !!row;
 }
 
-/** Person columns shown on completion pages and rosters: the members of the class (inClass). */
-export async function enrolledPeople(db: Db, courseId: number) {
-  const rows = await db
-    .select({
-      userId: users.id, ho: users.ho, tenDem: users.tenDem, ten: users.ten, fullName: users.fullName, dateOfBirth: users.dateOfBirth, birthYear: users.birthYear, gender: users.gender,
-      position: users.position, unitName: units.name, ethnicityName: ethnicities.name, categoryName: participantCategories.name,
-    })
-    .from(enrollments)
-    .innerJoin(users, eq(users.id, enrollments.userId))
-    .leftJoin(units, eq(units.code, users.unitCode))
-    .leftJoin(ethnicities, eq(ethnicities.code, users.ethnicityCode))
-    .leftJoin(participantCategories, eq(participantCategories.id, users.categoryId))
-    .where(inClass(courseId));
-  return rows.sort((a, b) => rosterOrder({ ...a, id: a.userId }, { ...b, id: b.userId }));
-}
+/** Person columns shown on completion pages and rosters: the members of the class (enrollment's classPeople). */
+export const enrolledPeople = classPeople;
 
 /** One row of the class completion table. */
 export type ClassCompletionRow = Awaited<ReturnType<typeof enrolledPeople>>[number] &

@@ -6,12 +6,12 @@
  * requests issue at once; a crash loses at most the certificate being issued. No file is written: the
  * PDF is rendered again from the snapshot whenever it is needed, and matches the stored SHA-256.
  */
-import { createHash } from "node:crypto";
 import { and, count, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { certificateCounters, certificates, courseSessions, courses, enrollments, ethnicities, units, users } from "../../db/schema";
 import { audit } from "../../lib/audit";
 import { Conflict, NotFound } from "../../lib/errors";
+import { sha256Hex } from "../../lib/hash";
 import { t } from "../../messages";
 import { checkPublicUrl, joinUrl, PUBLIC_URL_FORM } from "../../lib/public-url";
 import { requireSetupDone } from "../../lib/setup-state";
@@ -51,7 +51,7 @@ export async function snapshotPdf(snapshot: CertificateSnapshot, seal?: Uint8Arr
   return renderCertificates([toCertificateData(snapshot, seal)], { title: `${m.certificate} ${snapshot.number}` });
 }
 
-export const sha256Hex = (bytes: Uint8Array): string => createHash("sha256").update(bytes).digest("hex");
+export { sha256Hex };
 
 /**
  * Next register number of a year and series, inside the caller's transaction: one UPDATE … RETURNING

@@ -6,7 +6,7 @@
  */
 import { courseLabel, periodText, type CertificateData } from "../../lib/pdf";
 import { todayIso } from "../../lib/time";
-import { birthKnown, compareRosterNames, formatDate, formatPercent, nfc } from "../../lib/vietnamese";
+import { birthKnown, formatDate, formatPercent, nfc } from "../../lib/vietnamese";
 import { certificatesMessages as m } from "./certificates.messages";
 
 /**
@@ -95,22 +95,8 @@ export interface SnapshotInput {
   replaces?: { number: string; reason: string };
 }
 
-/** A person as roster order needs them: name parts, then birth date and id to break ties. */
-export interface RosterKey {
-  ho?: string | null;
-  tenDem?: string | null;
-  ten?: string | null;
-  dateOfBirth?: string | null;
-  id?: number;
-}
-
-/**
- * Roster order (DOMAIN.md): tên, then tên đệm, then họ with Vietnamese collation; namesakes by birth
- * date, then id, so every list of the same people comes out in the same order.
- */
-export function rosterOrder(a: RosterKey, b: RosterKey): number {
-  return compareRosterNames(a, b) || (a.dateOfBirth ?? "").localeCompare(b.dateOfBirth ?? "") || (a.id ?? 0) - (b.id ?? 0);
-}
+/** Roster order (DOMAIN.md), shared by every list of people: see lib/roster-order.ts. */
+export { rosterOrder, type RosterKey } from "../../lib/roster-order";
 
 /** dd/mm/yyyy of a moment as a calendar day in Vietnam (revocation, re-issue), whatever the server's time zone. */
 export const vnDay = (d: Date | null | undefined): string => (d ? formatDate(todayIso(d)) : "");

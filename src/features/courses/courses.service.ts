@@ -8,6 +8,7 @@ import {
 import type { SessionUser } from "../../lib/auth";
 import { audit } from "../../lib/audit";
 import { Forbidden, NotFound, ValidationError } from "../../lib/errors";
+import { containsPattern } from "../../lib/like";
 import { t } from "../../messages";
 import { canManageCourse, canViewCourse } from "./courses.policy";
 
@@ -165,7 +166,7 @@ export async function listCourses(db: Db, viewer: SessionUser, f: CourseFilters)
     const taught = db.select({ id: courseTrainers.courseId }).from(courseTrainers).where(eq(courseTrainers.userId, viewer.id));
     conds.push(or(sql`${courses.status} <> 'draft'`, inArray(courses.id, taught))!);
   }
-  if (f.q) conds.push(or(ilike(courses.title, `%${f.q.replace(/[%_\\]/g, (c) => "\\" + c)}%`), ilike(courses.topic, `%${f.q.replace(/[%_\\]/g, (c) => "\\" + c)}%`))!);
+  if (f.q) conds.push(or(ilike(courses.title, containsPattern(f.q)), ilike(courses.topic, containsPattern(f.q)))!);
   if (f.status) conds.push(eq(courses.status, f.status));
   if (f.kind) conds.push(eq(courses.kind, f.kind));
   if (f.planTaskId) conds.push(eq(courses.planTaskId, f.planTaskId));

@@ -5,11 +5,13 @@
  */
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { courseSessions, courses, enrollments, participantCategories, units, users, type EnrollmentStatus } from "../../db/schema";
+import { courseSessions, courses, enrollments, users, type EnrollmentStatus } from "../../db/schema";
 import { audit } from "../../lib/audit";
 import { Conflict, NotFound } from "../../lib/errors";
 import { t } from "../../messages";
 import { todayIso } from "../../lib/time";
+import { participantsQuery } from "./class-members";
+import { freeSeats, nextPlace } from "./seats";
 
 type Actor = { id: number; ip?: string | null };
 export type EnrollSource = "self" | "import" | "walkin" | "admin";
@@ -36,10 +38,13 @@ export async function waitlistPosition(db: Db, courseId: number, userId: number)
   return n + 1;
 }
 
+/** Those seated, counted only where a capacity makes the number matter (seats.ts). */
+const seatedOf = async (tx: Db, course: { id: number; capacity: number | null }) => (course.capacity == null ? 0 : enrolledCount(tx, course.id));
+
 /** Seat or waitlist inside a locked transaction. */
 async function placeInTx(tx: Db, course: { id: number; capacity: number | null }, userId: number, source: EnrollSource, existingId?: number) {
-  const full = course.capacity != null && (await enrolledCount(tx, course.id)) >= course.capacity;
-  const status: EnrollmentStatus = full ? "waitlisted" : "enrolled";
+  const status = nextPlace(course.capacity, await seatedOf(tx, course));
+  const full = status === "waitlisted";
   const values = { status, source, requestedAt: new Date(), waitlistedAt: full ? sql`clock_timestamp()` : null, decidedAt: null, decidedBy: null, rejectReason: null };
   if (existingId) await tx.update(enrollments).set(values as never).where(eq(enrollments.id, existingId));
   else await tx.insert(enrollments).values({ courseId: course.id, userId, ...values } as never);
@@ -92,7 +97,7 @@ export async function addParticipantInTx(tx: Db, courseId: number, userId: numbe
 async function promoteWaitlist(tx: Db, course: { id: number; capacity: number | null }): Promise<number[]> {
   const promoted: number[] = [];
   for (;;) {
-    if (course.capacity != null && (await enrolledCount(tx, course.id)) >= course.capacity) break;
+    if (!freeSeats(course.capacity, await seatedOf(tx, course))) break;
     const [next] = await tx.select().from(enrollments).where(and(eq(enrollments.courseId, course.id), eq(enrollments.status, "waitlisted"))).orderBy(asc(enrollments.waitlistedAt), asc(enrollments.id)).limit(1);
     if (!next) break;
     await tx.update(enrollments).set({ status: "enrolled", waitlistedAt: null, decidedAt: new Date() }).where(eq(enrollments.id, next.id));
@@ -139,16 +144,8 @@ export async function rejectEnrollment(db: Db, courseId: number, enrollmentId: n
 
 /** Participants of a course with their status and person details (waitlist in order). */
 export async function listParticipants(db: Db, courseId: number) {
-  return db
-    .select({
-      enrollmentId: enrollments.id, status: enrollments.status, source: enrollments.source, requestedAt: enrollments.requestedAt, rejectReason: enrollments.rejectReason,
-      userId: users.id, ho: users.ho, tenDem: users.tenDem, ten: users.ten, fullName: users.fullName, dateOfBirth: users.dateOfBirth, gender: users.gender,
-      phone: users.phone, position: users.position, unitName: units.name, categoryName: participantCategories.name, login: users.login,
-    })
-    .from(enrollments)
-    .innerJoin(users, eq(users.id, enrollments.userId))
-    .leftJoin(units, eq(units.code, users.unitCode))
-    .leftJoin(participantCategories, eq(participantCategories.id, users.categoryId))
+  const extra = { enrollmentId: enrollments.id, status: enrollments.status, source: enrollments.source, requestedAt: enrollments.requestedAt, rejectReason: enrollments.rejectReason, phone: users.phone, login: users.login };
+  return participantsQuery(db, extra)
     .where(eq(enrollments.courseId, courseId))
     .orderBy(asc(enrollments.waitlistedAt), asc(enrollments.id));
 }

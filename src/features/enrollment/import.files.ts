@@ -2,76 +2,32 @@
  * Roster import, files: the uploaded roster kept on disk between the preview and the confirmation
  * (abandoned ones removed after an hour), and the XLSX template.
  */
-import crypto from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
 import ExcelJS from "exceljs";
 import { asc, eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { ethnicities, participantCategories, units } from "../../db/schema";
-import { isTempFileName, storeFile } from "../../lib/upload";
+import { cleanPendingUploads, readPending, removePending, storePending } from "../../lib/pending-uploads";
 import { todayIso } from "../../lib/time";
 import { importMessages as m } from "./import.messages";
 import { RosterFileError } from "./import.read";
 
 // ---------------------------------------------------------------------------------------------------
-// The uploaded file between step 1 and step 2
+// The uploaded file between step 1 and step 2 (lib/pending-uploads.ts: an unconfirmed one is kept an hour)
 
-const IMPORTS = "imports";
-const STORED_NAME = /^[0-9a-f]{32}$/;
-/** An upload not confirmed within an hour is an abandoned preview (it holds personal data): removed. */
-export const KEEP_MS = 60 * 60 * 1000;
+/** Keeps an uploaded roster under DATA_DIR/imports (random name) until it is confirmed; drops abandoned ones. */
+export const storeUpload = (dataDir: string, buffer: Buffer, now = Date.now()) => storePending("roster", dataDir, buffer, now);
 
-export const sha256 = (buf: Buffer) => crypto.createHash("sha256").update(buf).digest("hex");
+/** Start-up clean-up of every waiting upload (roster and question imports): see cleanPendingUploads. */
+export const cleanImportFiles = cleanPendingUploads;
 
-/** Removes files older than KEEP_MS from DATA_DIR/imports except `keep`, and every temp file of storeFile when `temps`. */
-function sweepImports(dataDir: string, now: number, opts: { keep?: string; temps?: boolean }): void {
-  const dir = path.join(dataDir, IMPORTS);
-  if (!fs.existsSync(dir)) return;
-  for (const name of fs.readdirSync(dir)) {
-    if (name === opts.keep) continue;
-    const file = path.join(dir, name);
-    try {
-      if ((opts.temps && isTempFileName(name)) || now - fs.statSync(file).mtimeMs > KEEP_MS) fs.rmSync(file, { force: true });
-    } catch {
-      // Another request removed it first.
-    }
-  }
-}
-
-/** Keeps an uploaded roster under DATA_DIR/imports (random name) until it is confirmed; drops abandoned ones (older than KEEP_MS). */
-export function storeUpload(dataDir: string, buffer: Buffer, now = Date.now()): { stored: string; sha256: string } {
-  const stored = storeFile(path.join(dataDir, IMPORTS), buffer);
-  sweepImports(dataDir, now, { keep: stored });
-  return { stored, sha256: sha256(buffer) };
-}
-
-/**
- * Start-up clean-up (server.ts, before listening, so no upload is being written): removes the temp file
- * an upload killed before its rename left behind, and uploads older than KEEP_MS.
- */
-export function cleanImportFiles(dataDir: string, now = Date.now()): void {
-  sweepImports(dataDir, now, { temps: true });
-}
-
-/** The stored upload, if it is still there, younger than KEEP_MS and unchanged; otherwise RosterFileError (the preview is stale). */
+/** The stored upload, if it is still there, younger than an hour and unchanged; otherwise RosterFileError (the preview is stale). */
 export function readUpload(dataDir: string, stored: string, hash: string, now = Date.now()): Buffer {
-  if (!STORED_NAME.test(stored)) throw new RosterFileError(m.expired, 409);
-  let buf: Buffer;
-  try {
-    const file = path.join(dataDir, IMPORTS, stored);
-    if (now - fs.statSync(file).mtimeMs > KEEP_MS) throw new Error("abandoned");
-    buf = fs.readFileSync(file);
-  } catch {
-    throw new RosterFileError(m.expired, 409);
-  }
-  if (sha256(buf) !== hash) throw new RosterFileError(m.expired, 409);
+  const buf = readPending("roster", dataDir, stored, hash, now);
+  if (!buf) throw new RosterFileError(m.expired, 409);
   return buf;
 }
 
-export function removeUpload(dataDir: string, stored: string): void {
-  if (STORED_NAME.test(stored)) fs.rmSync(path.join(dataDir, IMPORTS, stored), { force: true });
-}
+export const removeUpload = (dataDir: string, stored: string) => removePending("roster", dataDir, stored);
 
 // ---------------------------------------------------------------------------------------------------
 // Template

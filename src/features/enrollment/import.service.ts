@@ -22,9 +22,10 @@ import { findHeader, type ColumnMap, type Header } from "./import.header";
 import { HEADER_SCAN, MAX_ROWS, RosterFileError, cellValue, parseCsv, type RawRow } from "./import.read";
 import { checkRows } from "./import.rows";
 import { insertEnrollments, insertPeople, type ImportHooks } from "./import.write";
+import { freeSeats, seatAllocator } from "./seats";
 
 export type { ImportHooks } from "./import.write";
-export { KEEP_MS, buildTemplate, cleanImportFiles, readUpload, removeUpload, sha256, storeUpload } from "./import.files";
+export { buildTemplate, cleanImportFiles, readUpload, removeUpload, storeUpload } from "./import.files";
 
 type Actor = { id: number; ip?: string | null; role?: Role };
 type Viewer = { id: number; role: Role };
@@ -141,6 +142,7 @@ async function loadMembers(db: Db, courseId: number) {
 }
 
 const isPlaced = (status: string) => status === "enrolled" || status === "waitlisted";
+const enrolledIn = (members: { status: string }[]) => members.filter((r) => r.status === "enrolled").length;
 
 export interface RosterPreview {
   rows: PreviewRow[];
@@ -160,8 +162,7 @@ export async function previewRoster(db: Db, courseId: number, buffer: Buffer, ki
   const { rows, header, members } = await matchFile(db, courseId, buffer, kind, viewer, opts);
   const counts = countRows(rows);
   const [course] = await db.select({ capacity: courses.capacity }).from(courses).where(eq(courses.id, courseId));
-  const free = course?.capacity == null ? Infinity : Math.max(0, course.capacity - members.filter((r) => r.status === "enrolled").length);
-  const seated = Math.min(counts.toAdd, free);
+  const seated = Math.min(counts.toAdd, freeSeats(course?.capacity ?? null, enrolledIn(members)));
   const unknown = new Map<string, number>();
   for (const r of rows) if (r.unknownUnit && !r.errors.length) unknown.set(r.unknownUnit, (unknown.get(r.unknownUnit) ?? 0) + 1);
   return {
@@ -186,8 +187,8 @@ export interface ImportResult {
 /**
  * Step 2: re-reads the file, then in one transaction (course row locked, as in enrollment.service)
  * creates trainee records (no login, no password) for rows matching nobody and places every valid row's
- * person: a seat while seats remain, then the waitlist in file order — the same rule as placeInTx,
- * done in batches. People already enrolled or waitlisted stay as they are. Writes one "import.confirm"
+ * person: a seat while seats remain, then the waitlist in file order — the seat rule of seats.ts, as
+ * placeInTx, done in batches. People already enrolled or waitlisted stay as they are. Writes one "import.confirm"
  * audit row. Being one transaction, an import killed midway leaves nothing, and the same file can be
  * confirmed again. Throws NotFound (course), RosterFileError (file, or no valid row).
  */
@@ -220,7 +221,7 @@ export async function importRoster(
     await insertPeople(tx, fresh.map((row, i) => ({ id: ids[i], row })), hooks);
     const userIdOf = new Map(fresh.map((r, i) => [r.line, ids[i]]));
 
-    let seated = members.filter((r) => r.status === "enrolled").length;
+    const nextPlace = seatAllocator(course.capacity, enrolledIn(members));
     let queued = 0;
     const inserts: { userId: number; status: EnrollmentStatus; queue: number | null }[] = [];
     const updates: { id: number; status: EnrollmentStatus; queue: number | null }[] = [];
@@ -233,11 +234,9 @@ export async function importRoster(
         already++;
         continue;
       }
-      const full = course.capacity != null && seated >= course.capacity;
-      const status: EnrollmentStatus = full ? "waitlisted" : "enrolled";
+      const status = nextPlace();
       // Waitlist order is waitlisted_at then id: one microsecond apart keeps the file's order.
-      const queue = full ? queued++ : null;
-      if (!full) seated++;
+      const queue = status === "waitlisted" ? queued++ : null;
       placed[status].push(userId);
       if (existing) updates.push({ id: existing.id, status, queue });
       else inserts.push({ userId, status, queue });

@@ -11,6 +11,7 @@ import {
 import { audit } from "../../lib/audit";
 import { Conflict, NotFound, ValidationError } from "../../lib/errors";
 import { optionalPhone, requiredText } from "../../lib/forms";
+import { containsPattern } from "../../lib/like";
 import { t } from "../../messages";
 import { todayIso } from "../../lib/time";
 import { joinFullName, splitFullName } from "../../lib/vietnamese";
@@ -97,7 +98,7 @@ export async function getMergeSource(db: Db, id: number) {
 /** Active accounts other than `sourceId` matching a name, login, email or phone (at most 20). */
 export async function findMergeTargets(db: Db, sourceId: number, q: string) {
   if (!q) return [];
-  const like = `%${q.replace(/[%_\\]/g, (c) => "\\" + c)}%`;
+  const like = containsPattern(q);
   const conds: SQL[] = [eq(users.active, true), ne(users.id, sourceId), or(ilike(users.fullName, like), ilike(users.login, like), ilike(users.email, like), ilike(users.phone, like))!];
   return db
     .select({ id: users.id, fullName: users.fullName, login: users.login, email: users.email, phone: users.phone, role: users.role, unitName: units.name })

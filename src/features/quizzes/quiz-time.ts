@@ -2,7 +2,10 @@
  * Time rules of quizzes, pure so they are tested with an injected `now`: open and close times, the
  * attempt deadline and the grace period, and Vietnamese date-time text (UTC+7, whatever the server's TZ).
  */
-import { VN_OFFSET_MINUTES } from "../../lib/time";
+import { vnInstant } from "../../lib/time";
+
+/** "07/12/2026 08:00" in Vietnam time; "" for null. */
+export { formatDateTime as formatVnDateTime } from "../../lib/time";
 
 /** Answers arriving this long after the deadline still count (network, a slow phone, the auto-submit). */
 export const GRACE_MS = 30_000;
@@ -31,9 +34,6 @@ export function quizWindow(quiz: { opensAt: Date | null; closesAt: Date | null }
   return "open";
 }
 
-const pad2 = (n: number) => String(n).padStart(2, "0");
-const OFFSET_MS = VN_OFFSET_MINUTES * 60_000;
-
 /**
  * Reads a date and time typed in Vietnam: "07/12/2026 08:00" (also "7/12/2026 8h00") or ISO-like
  * "2026-12-07T08:00". Returns the instant, or null for anything else or an impossible date.
@@ -48,17 +48,5 @@ export function parseVnDateTime(raw: string): Date | null {
   if (y < 2000 || y > 2100 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59) return null;
   const utc = Date.UTC(y, mo - 1, d, h, mi);
   if (new Date(utc).getUTCDate() !== d) return null; // 31/02 rolls over to March
-  return new Date(utc - OFFSET_MS);
-}
-
-function vnParts(d: Date) {
-  const v = new Date(d.getTime() + OFFSET_MS);
-  return { y: v.getUTCFullYear(), mo: pad2(v.getUTCMonth() + 1), d: pad2(v.getUTCDate()), h: pad2(v.getUTCHours()), mi: pad2(v.getUTCMinutes()) };
-}
-
-/** "07/12/2026 08:00" in Vietnam time; "" for null. */
-export function formatVnDateTime(d: Date | null | undefined): string {
-  if (!d) return "";
-  const p = vnParts(d);
-  return `${p.d}/${p.mo}/${p.y} ${p.h}:${p.mi}`;
+  return vnInstant(y, mo, d, h, mi);
 }

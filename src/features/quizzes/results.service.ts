@@ -4,9 +4,8 @@
  */
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { attemptAnswers, enrollments, questions, quizAttempts, quizQuestions, units, users } from "../../db/schema";
-import { compareRosterNames } from "../../lib/vietnamese";
-import { inClass } from "../enrollment";
+import { attemptAnswers, questions, quizAttempts, quizQuestions } from "../../db/schema";
+import { classPeople } from "../enrollment";
 import { gradeLayout } from "./attempt-layout";
 import { closeExpiredAttempts } from "./attempts.service";
 import { finalGrade, passed, questionStats, type GradingMethod } from "./grading";
@@ -43,15 +42,12 @@ export async function quizResults(db: Db, quiz: QuizRow, now: Date): Promise<{ t
   const finished = await db.select().from(quizAttempts)
     .where(and(eq(quizAttempts.quizId, quiz.id), inArray(quizAttempts.status, ["submitted", "expired"])))
     .orderBy(asc(quizAttempts.userId), asc(quizAttempts.attemptNo));
-  const people = await db.select({ id: users.id, ho: users.ho, tenDem: users.tenDem, ten: users.ten, fullName: users.fullName, unitName: units.name })
-    .from(enrollments).innerJoin(users, eq(users.id, enrollments.userId)).leftJoin(units, eq(units.code, users.unitCode))
-    .where(inClass(quiz.courseId));
-  people.sort(compareRosterNames);
+  const people = await classPeople(db, quiz.courseId);
 
   const trainees = people.map((p) => {
-    const percents = finished.filter((a) => a.userId === p.id).map((a) => a.percent ?? 0);
+    const percents = finished.filter((a) => a.userId === p.userId).map((a) => a.percent ?? 0);
     const percent = finalGrade(percents, quiz.gradingMethod as GradingMethod);
-    return { userId: p.id, fullName: p.fullName, unitName: p.unitName, attempts: percents.length, percent, passed: passed(percent, quiz.passMark) };
+    return { userId: p.userId, fullName: p.fullName, unitName: p.unitName, attempts: percents.length, percent, passed: passed(percent, quiz.passMark) };
   });
   return { trainees, questions: await itemAnalysis(db, quiz, finished), finishedAttempts: finished.length };
 }

@@ -2,7 +2,7 @@
  * Reporting periods as URL slugs: "2025" (year), "2025-H1" (half-year), "2025-Q3" (quarter),
  * "2025-03-01_2025-05-31" (any date range, both ends included). Pure: no I/O.
  */
-import { VN_OFFSET_MINUTES } from "../../lib/time";
+import { todayIso, vnClock } from "../../lib/time";
 import { parseViDate } from "../../lib/vietnamese";
 import type { Period } from "./report-types";
 
@@ -91,8 +91,7 @@ export interface Cutoff {
 /** The cut-off of an as-of moment (a Date: its Vietnam date and HH:MM) or of a whole as-of date ("yyyy-mm-dd"). */
 export function cutoffOf(asOf: string | Date): Cutoff {
   if (typeof asOf === "string") return { date: asOf, time: null };
-  const vn = new Date(asOf.getTime() + VN_OFFSET_MINUTES * 60_000).toISOString();
-  return { date: vn.slice(0, 10), time: vn.slice(11, 16) };
+  return { date: todayIso(asOf), time: vnClock(asOf) };
 }
 
 /** Whether a session (date, "HH:MM" start) is held by the cut-off: its start time has come. */

@@ -11,6 +11,7 @@ import {
   TableLayoutType, TextRun, VerticalAlignTable, WidthType, convertMillimetersToTwip as mm,
 } from "docx";
 import { HEADER_PADDING_MM, headerLayout, type HeaderLayout, type HeaderLine } from "./docx-header";
+import { todayIso } from "../../lib/time";
 import { formatDateProse, formatDecimal, formatMoney, placeDateLine } from "../../lib/vietnamese";
 import { reportsMessages as m } from "./reports.messages";
 import { isMoney, reportTables, type Cell, type ReportTable } from "./report-tables";
@@ -260,5 +261,5 @@ export async function buildReportDocx(d: ReportDocumentData): Promise<Buffer> {
 /** A yyyy-mm-dd date or an ISO time as the calendar date in Vietnam. */
 function vnDate(value: string): string {
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
-  return new Date(new Date(value).getTime() + 7 * 3600_000).toISOString().slice(0, 10);
+  return todayIso(new Date(value));
 }

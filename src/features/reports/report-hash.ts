@@ -1,5 +1,5 @@
 /** Canonical JSON and SHA-256 of a frozen report, so a stored snapshot can be checked later. Pure. */
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../../lib/hash";
 
 /** JSON with object keys sorted at every level: jsonb reorders keys, the hash must not care. */
 export function canonicalJson(value: unknown): string {
@@ -8,8 +8,6 @@ export function canonicalJson(value: unknown): string {
   const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
 }
-
-export const sha256Hex = (data: string | Buffer): string => createHash("sha256").update(data).digest("hex");
 
 /** What a frozen version's hash covers. */
 export interface HashedVersion {

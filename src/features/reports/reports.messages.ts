@@ -2,20 +2,15 @@
  * Visible text of reports and the dashboard (part of `t` as t.reports, see src/messages.ts), including
  * the text printed in the DOCX/XLSX exports. Pure data and small text builders: no I/O.
  */
+import { formatDateTime, proseIsoDate } from "../../lib/time";
 import type { Period } from "./report-types";
 
 const ROMAN = ["I", "II", "III", "IV"];
 const n = (x: number) => String(Math.round(x)).replace(/\B(?=(\d{3})+(?!\d))/g, ".");
-const proseDate = (iso: string) => {
-  const [y, mo, d] = iso.split("-").map(Number);
-  return `ngày ${String(d).padStart(2, "0")} tháng ${mo <= 2 ? String(mo).padStart(2, "0") : mo} năm ${y}`;
-};
+const proseDate = proseIsoDate;
 const shortDate = (iso: string) => iso.split("-").reverse().join("/");
-/** dd/mm/yyyy HH:MM in Vietnam's time (UTC+7), whatever the server's time zone. */
-const vnDateTime = (d: Date) => {
-  const v = new Date(d.getTime() + 7 * 3600_000).toISOString();
-  return `${shortDate(v.slice(0, 10))} ${v.slice(11, 16)}`;
-};
+/** dd/mm/yyyy HH:MM in Vietnam's time, whatever the server's time zone. */
+const vnDateTime = (d: Date) => formatDateTime(d);
 
 /** "năm 2025", "6 tháng đầu năm 2025", "quý III năm 2025", "từ ngày 01 tháng 3 năm 2025 đến ngày 31 tháng 5 năm 2025". */
 function periodLabel(p: Period): string {

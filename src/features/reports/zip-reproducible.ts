@@ -5,6 +5,7 @@
  * must come out byte-for-byte the same whenever it is downloaded. Pure (node:zlib only).
  */
 import zlib from "node:zlib";
+import { vnParts } from "../../lib/time";
 
 const CRC_TABLE = (() => {
   const table = new Uint32Array(256);
@@ -58,13 +59,13 @@ export function readZip(zip: Buffer): ZipEntry[] {
   return entries;
 }
 
-/** DOS date and time fields of a moment, in Vietnam's time (UTC+7). */
+/** DOS date and time fields of a moment, in Vietnam's time. */
 function dosTime(at: Date): { date: number; time: number } {
-  const d = new Date(at.getTime() + 7 * 3600_000);
-  const year = Math.min(Math.max(d.getUTCFullYear(), 1980), 2107);
+  const d = vnParts(at);
+  const year = Math.min(Math.max(d.year, 1980), 2107);
   return {
-    date: ((year - 1980) << 9) | ((d.getUTCMonth() + 1) << 5) | d.getUTCDate(),
-    time: (d.getUTCHours() << 11) | (d.getUTCMinutes() << 5) | (d.getUTCSeconds() >> 1),
+    date: ((year - 1980) << 9) | (d.month << 5) | d.day,
+    time: (d.hour << 11) | (d.minute << 5) | (d.second >> 1),
   };
 }
 

@@ -4,6 +4,7 @@ import { jsonList, jsonRow } from "../../db/json";
 import { ethnicities, participantCategories, units, users, type Role } from "../../db/schema";
 import { audit } from "../../lib/audit";
 import { Conflict, NotFound, ValidationError } from "../../lib/errors";
+import { containsPattern } from "../../lib/like";
 import { t } from "../../messages";
 import { hashPassword, randomPassword } from "../../lib/passwords";
 import { joinFullName } from "../../lib/vietnamese";
@@ -16,7 +17,7 @@ type Actor = { id: number; ip?: string | null };
 export async function listUsers(db: Db, opts: { q: string; role?: Role; page: number }) {
   const conds: SQL[] = [];
   if (opts.q) {
-    const like = `%${opts.q.replace(/[%_\\]/g, (c) => "\\" + c)}%`;
+    const like = containsPattern(opts.q);
     conds.push(or(ilike(users.fullName, like), ilike(users.login, like), ilike(users.email, like), ilike(users.phone, like))!);
   }
   if (opts.role) conds.push(eq(users.role, opts.role));

@@ -2,8 +2,8 @@
  * Certificate (giấy chứng nhận) renderer: A4 landscape, NĐ 30 header, QR to the public verification
  * page, optional signature/seal image, printer offsets for pre-printed blanks. Deterministic output.
  */
-import { createHash } from "node:crypto";
 import type { PDFDocument, PDFImage, PDFPage } from "pdf-lib";
+import { sha256Hex } from "../hash";
 import { drawAdminHeader, drawSignatureBlock, measureSignatureBlock } from "./admin-doc";
 import { formatDmy, formatPlaceDate } from "./dates";
 import { embedTinos, type TinosFonts } from "./fonts";
@@ -93,7 +93,7 @@ function contextFor(doc: PDFDocument, subset = true): Promise<CertContext> {
 }
 
 async function sealImage(doc: PDFDocument, ctx: CertContext, png: Uint8Array): Promise<PDFImage> {
-  const key = createHash("sha256").update(png).digest("hex");
+  const key = sha256Hex(png);
   let img = ctx.images.get(key);
   if (!img) {
     img = await doc.embedPng(png);

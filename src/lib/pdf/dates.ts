@@ -2,6 +2,7 @@
  * Tiny date helpers for printed documents. Dates are ISO calendar dates ("2026-03-05"); a full ISO
  * timestamp is accepted and only its date part is used, so no time zone can shift the printed day.
  */
+import { proseDate } from "../time";
 
 /** Calendar parts of an ISO date. */
 export interface DateParts {
@@ -39,8 +40,7 @@ export function formatDm(iso: string): string {
  */
 export function formatProseDate(iso: string): string {
   const { year, month, day } = parseIsoDate(iso);
-  const mm = month <= 2 ? pad2(month) : String(month);
-  return `ngày ${pad2(day)} tháng ${mm} năm ${year}`;
+  return proseDate(year, month, day);
 }
 
 /** Place-date line: "Triệu Sơn, ngày 05 tháng 3 năm 2026". */

@@ -2,8 +2,8 @@
  * Reproducible PDF metadata: fixed dates, producer and file ID derived from the input, so the same
  * input always yields the same bytes ("reprinting gives the same bytes").
  */
-import { createHash } from "node:crypto";
 import { PDFDocument, PDFHexString } from "pdf-lib";
+import { sha256Hex } from "../hash";
 import { isoToUtcDate } from "./dates";
 
 /** Producer/creator written into every document. */
@@ -13,7 +13,7 @@ export const PDF_PRODUCER = "taphuan pdf toolkit (pdf-lib 1.17.1)";
 export function stableJson(value: unknown): string {
   return JSON.stringify(value, function (this: Record<string, unknown>, key: string, v: unknown) {
     const raw = key === "" ? v : this[key]; // before Buffer#toJSON
-    if (raw instanceof Uint8Array) return `sha256:${createHash("sha256").update(raw).digest("hex")}`;
+    if (raw instanceof Uint8Array) return `sha256:${sha256Hex(raw)}`;
     if (v && typeof v === "object" && !Array.isArray(v)) {
       return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)));
     }
@@ -37,6 +37,6 @@ export function setReproducibleMetadata(doc: PDFDocument, title: string, dateIso
   doc.setCreator(PDF_PRODUCER);
   doc.setCreationDate(date);
   doc.setModificationDate(date);
-  const id = createHash("sha256").update(stableJson(input)).digest("hex").slice(0, 32).toUpperCase();
+  const id = sha256Hex(stableJson(input)).slice(0, 32).toUpperCase();
   doc.context.trailerInfo.ID = doc.context.obj([PDFHexString.of(id), PDFHexString.of(id)]);
 }
