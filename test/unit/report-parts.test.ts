@@ -2,7 +2,7 @@
 import zlib from "node:zlib";
 import { toCsv, neutralise } from "../../src/features/reports/csv";
 import { effectiveEnd, parsePeriod, periodFromForm, periodOf, periodSlug } from "../../src/features/reports/period";
-import { duplicateGroups } from "../../src/features/reports/quality";
+import { duplicateGroups } from "../../src/features/reports/quality-rules";
 import { diffFigures } from "../../src/features/reports/report-diff";
 import { recipientLines } from "../../src/features/reports/report-docx";
 import { canonicalJson, versionHash } from "../../src/features/reports/report-hash";

@@ -6,7 +6,7 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { compareRosterNames, formatDate } from "../../lib/vietnamese";
 import { toCsv } from "./csv";
-import { reportParticipants } from "./quality";
+import { reportParticipants } from "./quality-rules";
 import type { Facts } from "./report-math";
 import type { Period } from "./report-types";
 import { buildListXlsx } from "./report-xlsx";

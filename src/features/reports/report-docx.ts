@@ -13,7 +13,7 @@ import {
 import { HEADER_PADDING_MM, headerLayout, type HeaderLayout, type HeaderLine } from "./docx-header";
 import { formatDateProse, formatDecimal, formatMoney, placeDateLine } from "../../lib/vietnamese";
 import { reportsMessages as m } from "./reports.messages";
-import { isMoney, reportTables, type Cell, type ReportTable } from "./report-tables";
+import { isMoney, reportTables, type Cell, type ReportTable } from "./figure-tables";
 import type { ReportDocumentData } from "./report-types";
 import { reproducibleOfficeFile } from "./zip-reproducible";
 
