@@ -1,5 +1,5 @@
 import { computeFigures, drill, drillValue, FIGURES } from "../../src/features/reports/report-figures";
-import { buildFacts, rollUpUnits } from "../../src/features/reports/report-math";
+import { buildFacts, rollUpUnits } from "../../src/features/reports/report-facts";
 import type { CourseRow, ReportInput } from "../../src/features/reports/report-types";
 import { sumAttendance } from "../../src/features/reports/report-attendance";
 

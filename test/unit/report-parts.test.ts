@@ -7,7 +7,7 @@ import { diffFigures } from "../../src/features/reports/report-diff";
 import { recipientLines } from "../../src/features/reports/report-docx";
 import { canonicalJson, versionHash } from "../../src/features/reports/report-hash";
 import { computeFigures } from "../../src/features/reports/report-figures";
-import { buildFacts } from "../../src/features/reports/report-math";
+import { buildFacts } from "../../src/features/reports/report-facts";
 import { reportsMessages as m } from "../../src/features/reports/reports.messages";
 import { readZip, reproducibleOfficeFile, writeZip } from "../../src/features/reports/zip-reproducible";
 

@@ -7,7 +7,7 @@ import type { Db } from "../../db/client";
 import { compareRosterNames, formatDate } from "../../lib/vietnamese";
 import { toCsv } from "./csv";
 import { reportParticipants } from "./quality-rules";
-import type { Facts } from "./report-math";
+import type { Facts } from "./report-facts";
 import type { Period } from "./report-types";
 import { buildListXlsx } from "./report-xlsx";
 import { reportsMessages as m } from "./reports.messages";

@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { todayIso } from "../../lib/time";
 import { duplicateGroups, missingFields, reportParticipants, unearnedCertificates, type DuplicateCandidate } from "./quality-rules";
-import type { Facts } from "./report-math";
+import type { Facts } from "./report-facts";
 import type { Period } from "./report-types";
 import { intArray } from "./reports.gather";
 

@@ -1,5 +1,5 @@
 /**
- * SQL that gathers the rows the report maths (report-math.ts) needs: one row per course, per enrolled
+ * SQL that gathers the rows the report maths (report-facts.ts, then report-figures.ts) need: one row per course, per enrolled
  * person and course (attended sessions summed by report-attendance.ts from per-session lists), per
  * certificate chain, funding line, quiz result and approval.
  * Every list comes back as ONE JSON value, never as text to split: typed rows (jsonRows: an array of
