@@ -22,7 +22,7 @@ import { dashboardData } from "../src/features/reports/dashboard.service";
 import { effectiveEnd, yearPeriod } from "../src/features/reports/period";
 import { buildReportDocx } from "../src/features/reports/report-docx";
 import { computeFigures } from "../src/features/reports/report-figures";
-import { buildFacts } from "../src/features/reports/report-math";
+import { buildFacts } from "../src/features/reports/report-facts";
 import { gatherReportInput } from "../src/features/reports/reports.gather";
 import { computeReport, getPlan } from "../src/features/reports/reports.service";
 import { orgSettingsOn } from "../src/features/settings/settings.service";

@@ -2,12 +2,12 @@
 import zlib from "node:zlib";
 import { toCsv, neutralise } from "../../src/features/reports/csv";
 import { effectiveEnd, parsePeriod, periodFromForm, periodOf, periodSlug } from "../../src/features/reports/period";
-import { duplicateGroups } from "../../src/features/reports/quality";
+import { duplicateGroups } from "../../src/features/reports/quality-rules";
 import { diffFigures } from "../../src/features/reports/report-diff";
 import { recipientLines } from "../../src/features/reports/report-docx";
 import { canonicalJson, versionHash } from "../../src/features/reports/report-hash";
 import { computeFigures } from "../../src/features/reports/report-figures";
-import { buildFacts } from "../../src/features/reports/report-math";
+import { buildFacts } from "../../src/features/reports/report-facts";
 import { reportsMessages as m } from "../../src/features/reports/reports.messages";
 import { readZip, reproducibleOfficeFile, writeZip } from "../../src/features/reports/zip-reproducible";
 

@@ -1,9 +1,9 @@
-/** Data-quality checks of a report (rules in quality.ts): the parts that need their own SQL. */
+/** Data-quality checks of a report (rules in quality-rules.ts): the parts that need their own SQL. */
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { todayIso } from "../../lib/time";
-import { duplicateGroups, missingFields, reportParticipants, unearnedCertificates, type DuplicateCandidate } from "./quality";
-import type { Facts } from "./report-math";
+import { duplicateGroups, missingFields, reportParticipants, unearnedCertificates, type DuplicateCandidate } from "./quality-rules";
+import type { Facts } from "./report-facts";
 import type { Period } from "./report-types";
 import { intArray } from "./reports.gather";
 

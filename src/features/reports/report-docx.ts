@@ -14,7 +14,7 @@ import { HEADER_PADDING_MM, headerLayout, type HeaderLayout, type HeaderLine } f
 import { todayIso } from "../../lib/time";
 import { formatDateProse, formatDecimal, formatMoney, placeDateLine } from "../../lib/vietnamese";
 import { reportsMessages as m } from "./reports.messages";
-import { isMoney, reportTables, type Cell, type ReportTable } from "./report-tables";
+import { isMoney, reportTables, type Cell, type ReportTable } from "./figure-tables";
 import type { ReportDocumentData } from "./report-types";
 import { reproducibleOfficeFile } from "./zip-reproducible";
 

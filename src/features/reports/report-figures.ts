@@ -1,11 +1,11 @@
 /**
- * Figures and drill-downs from the report's facts (report-math.ts). Every figure equals the size (or
+ * Figures and drill-downs from the report's facts (report-facts.ts). Every figure equals the size (or
  * sum) of its drill-down list — the unit tests check each one — so a figure and the rows behind it never
  * disagree. Pure.
  */
 import { compareVi, viCollator } from "../../lib/vietnamese";
 import { reportsMessages as m } from "./reports.messages";
-import type { CourseFact, Facts, PairFact, PersonFact, Section, CertFact } from "./report-math";
+import type { CourseFact, Facts, PairFact, PersonFact, Section, CertFact } from "./report-facts";
 import { DIMENSIONS, MEASURES, type Breakdown, type BreakdownRow, type Dimension, type FundingRow, type Measure, type ReportFigures } from "./report-types";
 
 /** The sets behind figures; `people` figures take person filters (dimension = key). */

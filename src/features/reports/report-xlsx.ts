@@ -5,7 +5,7 @@
  */
 import { addTableSheet, newWorkbook, tableWorkbook, workbookBytes, type SheetColumn } from "../../lib/spreadsheet";
 import { reportsMessages as m } from "./reports.messages";
-import { isMoney, reportTables, type Cell } from "./report-tables";
+import { isMoney, reportTables, type Cell } from "./figure-tables";
 import type { ReportDocumentData } from "./report-types";
 import { reproducibleOfficeFile } from "./zip-reproducible";
 

@@ -1,23 +1,24 @@
 /**
- * SQL that gathers the rows the report maths (report-math.ts) needs: one row per course, per enrolled
- * person and course (attended sessions summed by report-attendance.ts from per-session lists), per
- * certificate chain, funding line, quiz result and approval.
- * Dates travel as text (yyyy-mm-dd): node-postgres would turn a `date` into a local-midnight Date.
- * The big lists come back as ONE value each: JSON arrays, one per column (jsonColumns), or, for plain
- * integers, a compact text list (read by report-attendance.ts). The drivers decode every value of every row in JavaScript;
- * JSON.parse or one pass over a string does it far faster (about 3× for 10,000 rows on PGlite).
+ * SQL that gathers the rows the report maths (report-facts.ts, then report-figures.ts) need: one row
+ * per course, per enrolled person and course (attended sessions summed by report-attendance.ts from
+ * per-session lists), per certificate chain, funding line, quiz result and approval.
+ * Every list comes back as ONE JSON value, never as text to split: typed rows (jsonRows: an array of
+ * objects, lists of ids as arrays inside them) or, for the widest and longest lists (persons,
+ * certificates, attendance, enrollments), one array per column (jsonColumns), zipped into typed rows
+ * here. No query result is parsed by hand: JSON gives numbers, booleans and arrays. The drivers decode
+ * every value of every row in JavaScript; JSON.parse does it natively, far faster (about 3× for 10,000
+ * rows on PGlite). In JSON, dates are "yyyy-mm-dd" (node-postgres would turn a `date` into a
+ * local-midnight Date), numerics and bigints are numbers.
  */
 import { asc, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { ethnicities, participantCategories, units } from "../../db/schema";
 import { sessionHeld, type Cutoff } from "./period";
-import { sumAttendance, type SessionInfo } from "./report-attendance";
-import type { ReportInput } from "./report-types";
+import { sumAttendance, type CoursePeople, type SessionInfo, type SessionPeople } from "./report-attendance";
+import type { ApprovalRow, FundingRow, QuizRow, ReportInput } from "./report-types";
 
 type Row = Record<string, unknown>;
 const rowsOf = (r: unknown): Row[] => (r as { rows: Row[] }).rows;
-const num = (v: unknown): number => (v == null ? 0 : Number(v));
-const str = (v: unknown): string | null => (v == null ? null : String(v));
 
 /** The date in Vietnam (UTC+7) of a timestamptz column, whatever the server's time zone. */
 const vnDateOf = (column: string) => sql.raw(`((${column} at time zone 'UTC') + interval '7 hours')::date`);
@@ -37,15 +38,31 @@ export const intArray = (ids: number[]): string => `{${ids.map((i) => Math.trunc
 
 /**
  * Runs `select json_build_array(json_agg(a), json_agg(b), …) from …` and returns one array per column
- * (all in the same row order). One JSON value crosses from the database instead of thousands of rows:
- * the drivers decode every value of every row in JavaScript, JSON.parse does it natively (about 3× faster
- * for 10,000 rows on PGlite). A few long arrays, one per column, cost the server about a fifth less and
+ * (all in the same row order), typed T by the caller (a tuple of arrays, in column order). One JSON
+ * value crosses from the database instead of thousands of rows: the drivers decode every value of every
+ * row in JavaScript, JSON.parse does it natively (about 3× faster for 10,000 rows on PGlite). A few long arrays, one per column, cost the server about a fifth less and
  * JSON.parse a third less than one small array per row. In JSON, dates are "yyyy-mm-dd" and numerics numbers.
  */
-async function jsonColumns(db: Db, columns: SQL[], from: SQL): Promise<unknown[][]> {
+async function jsonColumns<T extends unknown[][]>(db: Db, columns: SQL[], from: SQL): Promise<T> {
   const aggregates = sql.join(columns.map((c) => sql`json_agg(${c})`), sql`, `);
   const rows = rowsOf(await db.execute(sql`select json_build_array(${aggregates})::text as j ${from}`));
-  return (JSON.parse(String(rows[0].j)) as (unknown[] | null)[]).map((c) => c ?? []); // json_agg of no rows is null
+  return (JSON.parse(String(rows[0].j)) as (unknown[] | null)[]).map((c) => c ?? []) as T; // json_agg of no rows is null
+}
+
+type Texts = string[];
+type MaybeTexts = (string | null)[];
+
+/** `json_agg(row)` as text, never null (json_agg of no rows is): the one column jsonRows reads. */
+const jsonAgg = (row: SQL): SQL => sql`coalesce(json_agg(${row}), '[]')::text as j`;
+
+/**
+ * Runs a query selecting `jsonAgg(json_build_object(…))` and returns its rows, typed as T: the keys
+ * given to json_build_object are T's fields, and JSON types its values (numbers, booleans, strings,
+ * arrays of ids) the same way whichever driver runs it.
+ */
+async function jsonRows<T>(db: Db, query: SQL): Promise<T[]> {
+  const rows = rowsOf(await db.execute(query));
+  return JSON.parse(String(rows[0].j)) as T[];
 }
 
 /** Which courses: a plan's (through its tasks) or, with null, every course (the dashboard). */
@@ -55,6 +72,24 @@ function scopeJoin(planId: number | null): SQL {
     : sql`join plan_tasks pt on pt.id = c.plan_task_id and pt.plan_id = ${planId}`;
 }
 
+/** A course as the courses query returns it (JSON: numerics are numbers, dates "yyyy-mm-dd"). */
+interface CourseQueryRow {
+  id: number;
+  kind: string;
+  title: string;
+  taskNumber: number | null;
+  countExcused: boolean;
+  minRate: number;
+  quizId: number | null;
+  passMark: number | null;
+  gradingMethod: string | null;
+  approvalRequired: boolean;
+  /** Every non-cancelled session of the course, in or out of the period: ids, dates and start times. */
+  sessionIds: number[];
+  sessionDates: string[];
+  sessionTimes: string[];
+}
+
 /**
  * The courses of the scope that are not cancelled and either have a non-cancelled session in
  * [from, to] or a certificate issued in it, with their completion rule and all their non-cancelled
@@ -62,43 +97,45 @@ function scopeJoin(planId: number | null): SQL {
  * query reads marks through the session ids and the sums need each session's course and date anyway,
  * and the server did the same counts (distinct dates per course) at almost twice the cost.
  */
+// Sessions come as three arrays per course rather than an object per session: server CPU for the 2025
+// courses of the large seed 9 ms against 11 ms (8 ms for the "id:date time,…" text this replaced), and
+// the client decodes it faster than either (2.5 ms against 3.4 and 3.7; 2026-12-03, 30 runs).
 async function gatherCourses(db: Db, planId: number | null, from: string, to: string, cut: Cutoff | null): Promise<{ courses: ReportInput["courses"]; sessions: Map<number, SessionInfo>; excusedSessionIds: number[] }> {
-  const rows = rowsOf(await db.execute(sql`
+  const rows = await jsonRows<CourseQueryRow>(db, sql`
     with candidates as (
       select course_id as id from course_sessions where not cancelled and date between ${from} and ${to}
       union
       select course_id from certificates where ${issuedBetween(from, to)}
     ), course_sessions_list as (
-      select s.course_id, string_agg(s.id::text || ':' || s.date::text || ' ' || s.start_time, ',') as sessions
+      select s.course_id, array_agg(s.id) as ids, array_agg(s.date) as dates, array_agg(s.start_time) as times
       from course_sessions s
       where not s.cancelled and s.course_id in (select id from candidates)
       group by s.course_id
     )
-    select c.id, c.kind, c.title, pt.number as task_number, c.count_excused, c.min_attendance_rate::text as min_rate,
-      c.required_quiz_id, q.pass_mark::text as pass_mark, q.grading_method, c.completion_approval_required, l.sessions
-    from course_sessions_list l
+    select ${jsonAgg(sql`json_build_object('id', c.id, 'kind', c.kind, 'title', c.title, 'taskNumber', pt.number,
+      'countExcused', c.count_excused, 'minRate', c.min_attendance_rate, 'quizId', c.required_quiz_id, 'passMark', q.pass_mark,
+      'gradingMethod', q.grading_method, 'approvalRequired', c.completion_approval_required,
+      'sessionIds', l.ids, 'sessionDates', l.dates, 'sessionTimes', l.times) order by c.id`)} from course_sessions_list l
     join courses c on c.id = l.course_id
     ${scopeJoin(planId)}
     left join quizzes q on q.id = c.required_quiz_id and q.course_id = c.id
-    where c.status <> 'cancelled'
-    order by c.id`));
+    where c.status <> 'cancelled'`);
   const sessions = new Map<number, SessionInfo>();
   const excusedSessionIds: number[] = [];
   const courses = rows.map((r) => {
-    const id = num(r.id);
-    const countExcused = r.count_excused === true;
+    const id = r.id;
+    const countExcused = r.countExcused;
     let scheduled = 0;
     let sessionsInPeriod = 0;
     let firstDate = "";
     let lastDate = "";
     let lastHeld = true;
     const datesInPeriod = new Set<string>();
-    for (const item of String(r.sessions).split(",")) {
-      const colon = item.indexOf(":");
-      const sessionId = Number(item.slice(0, colon));
-      const date = item.slice(colon + 1, colon + 11);
+    for (let i = 0; i < r.sessionIds.length; i++) {
+      const sessionId = r.sessionIds[i];
+      const date = r.sessionDates[i];
       // A session on the cut-off day counts once its start time has come (a session later today is not held yet).
-      const held = !cut || sessionHeld(date, item.slice(colon + 12), cut);
+      const held = !cut || sessionHeld(date, r.sessionTimes[i], cut);
       sessions.set(sessionId, { courseId: id, date, held });
       if (countExcused) excusedSessionIds.push(sessionId);
       scheduled++;
@@ -113,14 +150,14 @@ async function gatherCourses(db: Db, planId: number | null, from: string, to: st
     return {
       id,
       kind: r.kind === "conference" ? ("conference" as const) : ("training" as const),
-      title: String(r.title),
-      taskNumber: r.task_number == null ? null : num(r.task_number),
+      title: r.title,
+      taskNumber: r.taskNumber,
       countExcused,
-      minAttendanceRate: num(r.min_rate),
-      quizId: r.required_quiz_id == null ? null : num(r.required_quiz_id),
-      quizPassMark: r.pass_mark == null ? null : num(r.pass_mark),
-      gradingMethod: str(r.grading_method),
-      approvalRequired: r.completion_approval_required === true,
+      minAttendanceRate: r.minRate,
+      quizId: r.quizId,
+      quizPassMark: r.passMark,
+      gradingMethod: r.gradingMethod,
+      approvalRequired: r.approvalRequired,
       scheduled,
       sessionsInPeriod,
       datesInPeriod: [...datesInPeriod].sort(),
@@ -133,49 +170,53 @@ async function gatherCourses(db: Db, planId: number | null, from: string, to: st
 }
 
 /**
- * Who attended each session (P, L; E when the course counts excused absence), as one text value
- * "sessionId:userId,userId,…;sessionId:…". Marks are read through the sessions' ids: a bitmap scan of
- * the (session_id, user_id) index touches only those sessions' marks, where a join would scan them all.
- * Grouping by session is cheap (a few thousand groups); summing per person and course is left to
- * sumAttendance (report-attendance.ts): a GROUP BY (course, person) over a year's ~85,000 marks, joined
- * to the sessions and the enrollments, cost the server a quarter to a half more than these two lists.
+ * Who attended each session (P, L; E when the course counts excused absence), one row per session with
+ * its people. Marks are read through the sessions' ids: a bitmap scan of the (session_id, user_id) index
+ * touches only those sessions' marks, where a join would scan them all. Grouping by session is cheap (a
+ * few thousand groups); summing per person and course is left to sumAttendance (report-attendance.ts):
+ * a GROUP BY (course, person) over a year's ~85,000 marks, joined to the sessions and the enrollments,
+ * cost the server a quarter to a half more than these two lists.
  */
-async function gatherAttendance(db: Db, sessionIds: string, excusedSessionIds: string): Promise<string> {
-  const rows = rowsOf(await db.execute(sql`
-    select coalesce(string_agg(x.session_id::text || ':' || x.users, ';'), '') as s
+async function gatherAttendance(db: Db, sessionIds: string, excusedSessionIds: string): Promise<SessionPeople[]> {
+  // The longest query of the second batch, so the one the report waits for. One array per column rather
+  // than json_build_object per session: for 2025 on the large seed (~4,000 sessions, ~85,000 marks)
+  // server CPU 53 ms as columns, 56 ms as objects, 49 ms for the text "sessionId:userId,…;…" this
+  // replaced, which the client then split by hand: the client's receive + parse is ~0.5 ms less now
+  // (2026-12-03, 40 runs in turns). Enrollments and quiz percents as JSON cost the server ~3 ms less.
+  const [sessionId, userIds] = await jsonColumns<[number[], number[][]]>(db, [sql`x.session_id`, sql`x.users`], sql`
     from (
-      select m.session_id, string_agg(m.user_id::text, ',') as users
+      select m.session_id, array_agg(m.user_id) as users
       from attendance_marks m
       where m.session_id = any(${sessionIds}::int[])
         and (m.status in ('P', 'L') or (m.status = 'E' and m.session_id = any(${excusedSessionIds}::int[])))
       group by m.session_id
-    ) x`));
-  return String(rows[0].s);
+    ) x`);
+  return sessionId.map((id, i) => ({ sessionId: id, userIds: userIds[i] }));
 }
 
-/** Enrolled people of the courses, as "courseId:userId,userId,…;courseId:…" (course and person order). */
-async function gatherEnrolled(db: Db, ids: string): Promise<string> {
-  const rows = rowsOf(await db.execute(sql`
-    select coalesce(string_agg(x.course_id::text || ':' || x.users, ';' order by x.course_id), '') as s
+/** Enrolled people of the courses, one row per course (course and person order), read as gatherAttendance's. */
+async function gatherEnrolled(db: Db, ids: string): Promise<CoursePeople[]> {
+  const [courseId, userIds] = await jsonColumns<[number[], number[][]]>(db, [sql`x.course_id order by x.course_id`, sql`x.users order by x.course_id`], sql`
     from (
-      select course_id, string_agg(user_id::text, ',' order by user_id) as users
+      select course_id, array_agg(user_id order by user_id) as users
       from enrollments
       where course_id = any(${ids}::int[]) and status = 'enrolled'
       group by course_id
-    ) x`));
-  return String(rows[0].s);
+    ) x`);
+  return courseId.map((id, i) => ({ courseId: id, userIds: userIds[i] }));
 }
 
 async function gatherPersons(db: Db, ids: string): Promise<ReportInput["persons"]> {
-  const [id, fullName, ho, tenDem, ten, dateOfBirth, gender, ethnicityCode, unitCode, categoryId, position, cccd] = await jsonColumns(db,
+  const [id, fullName, ho, tenDem, ten, dateOfBirth, gender, ethnicityCode, unitCode, categoryId, position, cccd] = await jsonColumns<
+    [number[], Texts, Texts, Texts, Texts, MaybeTexts, MaybeTexts, MaybeTexts, MaybeTexts, (number | null)[], MaybeTexts, MaybeTexts]>(db,
     [sql`u.id`, sql`u.full_name`, sql`u.ho`, sql`u.ten_dem`, sql`u.ten`, sql`u.date_of_birth`, sql`u.gender`, sql`u.ethnicity_code`, sql`u.unit_code`, sql`u.category_id`, sql`u.position`, sql`u.cccd`], sql`
     from users u
     where u.id in (
       select user_id from enrollments where course_id = any(${ids}::int[]) and status = 'enrolled'
       union select user_id from certificates where course_id = any(${ids}::int[]))`);
   return id.map((v, i) => ({
-    id: num(v), fullName: String(fullName[i]), ho: String(ho[i]), tenDem: String(tenDem[i] ?? ""), ten: String(ten[i]), dateOfBirth: str(dateOfBirth[i]),
-    gender: str(gender[i]), ethnicityCode: str(ethnicityCode[i]), unitCode: str(unitCode[i]), categoryId: categoryId[i] == null ? null : num(categoryId[i]), position: str(position[i]), cccd: str(cccd[i]),
+    id: v, fullName: fullName[i], ho: ho[i], tenDem: tenDem[i], ten: ten[i], dateOfBirth: dateOfBirth[i],
+    gender: gender[i], ethnicityCode: ethnicityCode[i], unitCode: unitCode[i], categoryId: categoryId[i], position: position[i], cccd: cccd[i],
   }));
 }
 
@@ -184,33 +225,32 @@ async function gatherPersons(db: Db, ids: string): Promise<ReportInput["persons"
  * DISTINCT ON keeps the latest row of each chain (one sort), where array_agg(… order by) sorts per chain.
  */
 async function gatherCertificates(db: Db, ids: string): Promise<ReportInput["certificates"]> {
-  const [courseId, userId, firstIssued, current, number] = await jsonColumns(db,
+  const [courseId, userId, firstIssued, current, number] = await jsonColumns<[number[], number[], Texts, boolean[], Texts]>(db,
     [sql`course_id`, sql`user_id`, vnDateOf("first_issued_at"), sql`status = 'valid'`, sql`number`], sql`
     from (
       select distinct on (course_id, user_id) course_id, user_id, status, number, min(issued_at) over (partition by course_id, user_id) as first_issued_at
       from certificates where course_id = any(${ids}::int[])
       order by course_id, user_id, id desc
     ) c`);
-  return courseId.map((v, i) => ({ courseId: num(v), userId: num(userId[i]), firstIssued: String(firstIssued[i]), current: current[i] === true, number: String(number[i]) }));
+  return courseId.map((v, i) => ({ courseId: v, userId: userId[i], firstIssued: firstIssued[i], current: current[i], number: number[i] }));
 }
 
 async function gatherQuiz(db: Db, ids: string): Promise<ReportInput["quiz"]> {
-  const rows = rowsOf(await db.execute(sql`
-    select c.id as course_id, qa.user_id, string_agg(coalesce(qa.percent, 0)::text, ',' order by qa.attempt_no) as percents
-    from courses c join quiz_attempts qa on qa.quiz_id = c.required_quiz_id
-    where c.id = any(${ids}::int[]) and qa.status in ('submitted', 'expired')
-    group by c.id, qa.user_id`));
-  return rows.map((r) => ({ courseId: num(r.course_id), userId: num(r.user_id), percents: String(r.percents).split(",").map(Number) }));
+  return jsonRows<QuizRow>(db, sql`
+    select ${jsonAgg(sql`json_build_object('courseId', x.course_id, 'userId', x.user_id, 'percents', x.percents)`)} from (
+      select c.id as course_id, qa.user_id, array_agg(coalesce(qa.percent, 0) order by qa.attempt_no) as percents
+      from courses c join quiz_attempts qa on qa.quiz_id = c.required_quiz_id
+      where c.id = any(${ids}::int[]) and qa.status in ('submitted', 'expired')
+      group by c.id, qa.user_id
+    ) x`);
 }
 
 async function gatherApprovals(db: Db, ids: string): Promise<ReportInput["approvals"]> {
-  const rows = rowsOf(await db.execute(sql`select course_id, user_id, approved from completion_approvals where course_id = any(${ids}::int[])`));
-  return rows.map((r) => ({ courseId: num(r.course_id), userId: num(r.user_id), approved: r.approved === true }));
+  return jsonRows<ApprovalRow>(db, sql`select ${jsonAgg(sql`json_build_object('courseId', course_id, 'userId', user_id, 'approved', approved)`)} from completion_approvals where course_id = any(${ids}::int[])`);
 }
 
 async function gatherFunding(db: Db, ids: string): Promise<ReportInput["funding"]> {
-  const rows = rowsOf(await db.execute(sql`select id, course_id, source, amount::text as amount, note from funding_lines where course_id = any(${ids}::int[]) order by id`));
-  return rows.map((r) => ({ id: num(r.id), courseId: num(r.course_id), source: String(r.source), amount: num(r.amount), note: str(r.note) }));
+  return jsonRows<FundingRow>(db, sql`select ${jsonAgg(sql`json_build_object('id', id, 'courseId', course_id, 'source', source, 'amount', amount, 'note', note) order by id`)} from funding_lines where course_id = any(${ids}::int[])`);
 }
 
 /** Runs the thunks together, or one after another (a transaction is one connection: pg wants one query at a time on it). */
@@ -239,7 +279,7 @@ export async function gatherReportInput(db: Db, planId: number | null, from: str
       () => gatherAttendance(db, intArray([...sessions.keys()]), intArray(excusedSessionIds)), () => gatherEnrolled(db, ids),
       () => gatherPersons(db, ids), () => gatherCertificates(db, ids), () => gatherQuiz(db, ids), () => gatherApprovals(db, ids), () => gatherFunding(db, ids),
     ] as const)
-    : ["", "", [], [], [], [], []];
+    : [[], [], [], [], [], [], []];
   const pairs = sumAttendance(enrolled, attended, sessions, from, to);
   return { from, to, courses, pairs, persons, certificates, funding, quiz, approvals, units: unitRows, categories, ethnicities: ethnicityRows };
 }

@@ -14,7 +14,7 @@ import { buildReportDocx } from "./report-docx";
 import { sha256Hex } from "../../lib/hash";
 import { versionHash } from "./report-hash";
 import { computeFigures } from "./report-figures";
-import { buildFacts, type Facts } from "./report-math";
+import { buildFacts, type Facts } from "./report-facts";
 import { EMPTY_NARRATIVE, type OrgInfo, type Period, type PlanInfo, type ReportDocumentData, type ReportFigures, type ReportNarrative } from "./report-types";
 import { reportsMessages as m } from "./reports.messages";
 import { gatherReportInput } from "./reports.gather";

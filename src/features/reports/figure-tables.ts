@@ -1,6 +1,7 @@
 /**
  * The report's statistical tables, described once and printed twice: as the DOCX annex and as one XLSX
- * sheet each. Pure: from the document data (live or frozen snapshot) to rows of cells.
+ * sheet each. Pure: from the document data (live or frozen snapshot) to rows of cells. (Tables of
+ * figures; the reports' database tables are defined with the schema.)
  */
 import { reportsMessages as m } from "./reports.messages";
 import { DIMENSIONS, MEASURES, type ReportDocumentData } from "./report-types";

@@ -131,25 +131,28 @@ class PairMap<T> {
   }
 }
 
-/**
- * Derives the facts (sections, attendance, completion, certificates, dimensions) from gathered rows.
- * Objects are built field by field, not with `{ ...row, more }`: V8 copies a spread followed by extra
- * fields one property at a time (≈ 40 ms for 6,000 persons, against 0.4 ms written out).
- */
-export function buildFacts(input: ReportInput): Facts {
-  const { from, to } = input;
-  const roll = rollUpUnits(input.units);
-  const unitName = new Map(input.units.map((u) => [u.code, u.name]));
-  const catName = new Map(input.categories.map((c) => [String(c.id), c.name]));
-  const ethName = new Map(input.ethnicities.map((e) => [e.code, e.name]));
+type Labels = Record<Dimension, Map<string, string>>;
+type PersonOf = (id: number) => PersonFact;
+type CompletionOf = (course: CourseFact, attended: number, userId: number) => CompletionResult;
 
-  const labels: Record<Dimension, Map<string, string>> = {
-    category: catName,
+/** The printable name of every key, per dimension (units recorded and rolled up share one map). */
+function dimensionLabels(input: ReportInput): Labels {
+  const unitName = new Map(input.units.map((u) => [u.code, u.name]));
+  return {
+    category: new Map(input.categories.map((c) => [String(c.id), c.name])),
     unit: unitName,
     unitRecorded: unitName,
     gender: new Map(Object.entries(m.genders)),
-    ethnicity: ethName,
+    ethnicity: new Map(input.ethnicities.map((e) => [e.code, e.name])),
   };
+}
+
+/**
+ * The persons as facts (their dimension keys and labels), and a lookup that makes a placeholder ("#id")
+ * for an id the gathering did not return, so a pair or certificate is never dropped.
+ */
+function personFacts(input: ReportInput, labels: Labels): { persons: Map<number, PersonFact>; personOf: PersonOf } {
+  const roll = rollUpUnits(input.units);
   const labelIn = (names: Map<string, string>, key: string) => (key === "" ? m.unknown : names.get(key) ?? key);
   const fact = (p: PersonRow): PersonFact => {
     const unitCode = p.unitCode ?? "";
@@ -174,8 +177,13 @@ export function buildFacts(input: ReportInput): Facts {
   for (const p of input.persons) persons.set(p.id, fact(p));
   const personOf = (id: number): PersonFact =>
     persons.get(id) ?? fact({ id, fullName: `#${id}`, ho: "", tenDem: "", ten: `#${id}`, dateOfBirth: null, gender: null, ethnicityCode: null, unitCode: null, categoryId: null, position: null, cccd: null });
+  return { persons, personOf };
+}
 
-  const courses = input.courses.map<CourseFact>((c) => ({
+/** The courses with their section, and whether they were held and ended in the period. */
+function courseFacts(input: ReportInput): CourseFact[] {
+  const { from, to } = input;
+  return input.courses.map<CourseFact>((c) => ({
     id: c.id, kind: c.kind, title: c.title, taskNumber: c.taskNumber, countExcused: c.countExcused, minAttendanceRate: c.minAttendanceRate,
     quizPassMark: c.quizPassMark, quizId: c.quizId, gradingMethod: c.gradingMethod, approvalRequired: c.approvalRequired, scheduled: c.scheduled,
     sessionsInPeriod: c.sessionsInPeriod, datesInPeriod: c.datesInPeriod, firstDate: c.firstDate, lastDate: c.lastDate,
@@ -183,17 +191,21 @@ export function buildFacts(input: ReportInput): Facts {
     held: c.sessionsInPeriod > 0,
     ended: c.kind === "training" && c.sessionsInPeriod > 0 && c.lastHeld !== false && inRange(c.lastDate, from, to),
   }));
-  const courseById = new Map(courses.map((c) => [c.id, c]));
+}
+
+/**
+ * Completion of a person in a course (attended sessions in all, quiz results, approval). Pairs mostly
+ * share their inputs (attended k of n sessions under the same rule): each case is evaluated once. Cases
+ * are grouped by the rule's settings, not by course: classes of one kind share them.
+ */
+function completionCache(input: ReportInput, courses: CourseFact[]): CompletionOf {
   const quiz = new PairMap<number[]>();
   for (const q of input.quiz) quiz.set(q.courseId, q.userId, q.percents);
   const approvals = new PairMap<boolean>();
   for (const a of input.approvals) approvals.set(a.courseId, a.userId, a.approved);
-
-  // Pairs mostly share their inputs (attended k of n sessions under the same rule): evaluate each case
-  // once. Cases are grouped by the rule's settings, not by course: classes of one kind share them.
   const cache = new Map<string, Map<number | string, CompletionResult>>();
   const ruleOf = new Map(courses.map((c) => [c.id, [c.scheduled, c.minAttendanceRate, c.countExcused, c.quizId !== null, c.quizPassMark, c.gradingMethod, c.approvalRequired].join("|")]));
-  const completion = (course: CourseRow, attended: number, userId: number) => {
+  return (course, attended, userId) => {
     const q = quiz.get(course.id, userId);
     const a = approvals.get(course.id, userId);
     const key = q === undefined && a === undefined ? attended : `${attended}|${q?.join(",") ?? ""}|${a ?? ""}`;
@@ -204,10 +216,12 @@ export function buildFacts(input: ReportInput): Facts {
     if (!result) byCase.set(key, (result = completionOf(course, attended, q, a)));
     return result;
   };
-  const attendedTotal = new PairMap<number>();
+}
+
+/** Pairs (course held in the period, enrolled person) with their attendance, and completion when the class ended. */
+function pairFacts(input: ReportInput, courseById: Map<number, CourseFact>, personOf: PersonOf, completion: CompletionOf): PairFact[] {
   const pairs: PairFact[] = [];
   for (const p of input.pairs) {
-    attendedTotal.set(p.courseId, p.userId, p.attendedTotal);
     const course = courseById.get(p.courseId);
     if (!course || !course.held) continue;
     pairs.push({
@@ -215,25 +229,63 @@ export function buildFacts(input: ReportInput): Facts {
       completion: course.ended ? completion(course, p.attendedTotal, p.userId) : null,
     });
   }
+  return pairs;
+}
 
+/** Certificates counted in the period (training class, first issued in it, latest valid), with completion now. */
+function certifiedFacts(input: ReportInput, courseById: Map<number, CourseFact>, personOf: PersonOf, completion: CompletionOf): CertFact[] {
+  const { from, to } = input;
+  // Every enrolled pair's attendance, whether or not its course was held in the period.
+  const attendedTotal = new PairMap<number>();
+  for (const p of input.pairs) attendedTotal.set(p.courseId, p.userId, p.attendedTotal);
   const certified: CertFact[] = [];
   for (const c of input.certificates) {
     const course = courseById.get(c.courseId);
     if (!course || course.kind !== "training" || !c.current || !inRange(c.firstIssued, from, to)) continue;
     certified.push({ course, person: personOf(c.userId), number: c.number, firstIssued: c.firstIssued, completion: completion(course, attendedTotal.get(c.courseId, c.userId) ?? 0, c.userId) });
   }
+  return certified;
+}
 
-  const funding = input.funding.flatMap((f) => {
+/** Funding lines of the courses held in the period whose first session falls in it. */
+function fundingFacts(input: ReportInput, courseById: Map<number, CourseFact>): Facts["funding"] {
+  return input.funding.flatMap((f) => {
     const course = courseById.get(f.courseId);
-    return course && course.held && inRange(course.firstDate, from, to) ? [{ id: f.id, courseId: f.courseId, source: f.source, amount: f.amount, note: f.note, course }] : [];
+    return course && course.held && inRange(course.firstDate, input.from, input.to) ? [{ id: f.id, courseId: f.courseId, source: f.source, amount: f.amount, note: f.note, course }] : [];
   });
+}
 
-  const dimensionOrder: Record<Dimension, string[]> = {
+/** The order of breakdown rows where it is fixed: active categories by sort order, genders as listed. */
+function dimensionOrder(input: ReportInput): Record<Dimension, string[]> {
+  return {
     category: input.categories.filter((c) => c.active).sort((a, b) => a.sortOrder - b.sortOrder || compareVi(a.name, b.name)).map((c) => String(c.id)),
     unit: [],
     unitRecorded: [],
     gender: Object.keys(m.genders),
     ethnicity: [],
   };
-  return { from, to, courses, pairs, certified, funding, persons, labels, dimensionOrder };
+}
+
+/**
+ * Derives the facts (sections, attendance, completion, certificates, dimensions) from gathered rows.
+ * Objects are built field by field, not with `{ ...row, more }`: V8 copies a spread followed by extra
+ * fields one property at a time (≈ 40 ms for 6,000 persons, against 0.4 ms written out).
+ */
+export function buildFacts(input: ReportInput): Facts {
+  const labels = dimensionLabels(input);
+  const { persons, personOf } = personFacts(input, labels);
+  const courses = courseFacts(input);
+  const courseById = new Map(courses.map((c) => [c.id, c]));
+  const completion = completionCache(input, courses);
+  return {
+    from: input.from,
+    to: input.to,
+    courses,
+    pairs: pairFacts(input, courseById, personOf, completion),
+    certified: certifiedFacts(input, courseById, personOf, completion),
+    funding: fundingFacts(input, courseById),
+    persons,
+    labels,
+    dimensionOrder: dimensionOrder(input),
+  };
 }

@@ -1,6 +1,6 @@
 /** Data-quality rules shown before a report is exported. Pure: the SQL lives in quality.service.ts. */
 import { matchKey } from "../../lib/vietnamese";
-import type { CertFact, Facts, PersonFact } from "./report-math";
+import type { CertFact, Facts, PersonFact } from "./report-facts";
 
 /** Person fields a report breaks figures down by (plus CCCD, the key of the national database export). */
 export const REQUIRED_FIELDS = ["categoryId", "unitCode", "gender", "dateOfBirth", "ethnicityCode", "cccd"] as const;
