@@ -7,7 +7,7 @@ import type { Db } from "../../db/client";
 import { attendanceChanges, attendanceMarks, enrollments, users, type MarkStatus } from "../../db/schema";
 import { Conflict, ValidationError } from "../../lib/errors";
 import { attendanceMessages as m } from "./attendance.messages";
-import { classPeople } from "../enrollment/class-members";
+import { classPeople } from "../enrollment";
 import { sessionOf } from "./kiosk.service";
 
 type Actor = { id: number; ip?: string | null };
