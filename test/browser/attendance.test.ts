@@ -11,18 +11,10 @@ import { addParticipant } from "../../src/features/enrollment/enrollment.service
 import { makeUser } from "../helpers/app";
 import type { Page } from "playwright-core";
 import { browserTest, loginInBrowser, screenshotPath, setupBrowserApp } from "../helpers/browser";
-import { makeCourse } from "../helpers/courses";
+import { makeCourse, sessionOpenNow } from "../helpers/courses";
 
 jest.setTimeout(120000);
 const app = setupBrowserApp();
-
-const pad = (n: number) => String(n).padStart(2, "0");
-/** A session whose check-in is open now whatever the time of day (see test/attendance-checkin.test.ts). */
-function sessionOpenNow() {
-  const s = new Date(Date.now() + 60 * 60_000 + 7 * 3_600_000);
-  if (s.getUTCHours() >= 20) return { date: new Date(Date.now() + 19 * 3_600_000).toISOString().slice(0, 10), startTime: "07:00", endTime: "10:00" };
-  return { date: s.toISOString().slice(0, 10), startTime: `${pad(s.getUTCHours())}:${pad(s.getUTCMinutes())}`, endTime: `${pad(s.getUTCHours() + 3)}:${pad(s.getUTCMinutes())}` };
-}
 
 /** Full-page screenshots at 1280 px and 360 px (.tmp/screenshots/NAME-1280.png, -360.png); nothing wider than 360 px. */
 async function shoot(page: Page, name: string) {

@@ -19,20 +19,12 @@ import { quizSchema } from "../../src/features/quizzes/quizzes.schema";
 import { createQuiz, setQuizQuestions } from "../../src/features/quizzes/quizzes.service";
 import { makeUser } from "../helpers/app";
 import { browserTest, loginInBrowser, screenshotPath, setupBrowserApp } from "../helpers/browser";
-import { makeCourse } from "../helpers/courses";
+import { makeCourse, sessionOpenNow } from "../helpers/courses";
 import { POPPLER } from "../helpers/pdf";
 
 jest.setTimeout(180000);
 const app = setupBrowserApp();
 const journeyTest = POPPLER ? browserTest : test.skip;
-
-const pad = (n: number) => String(n).padStart(2, "0");
-/** A session whose check-in is open now whatever the time of day (as in browser/attendance.test.ts). */
-function sessionOpenNow() {
-  const s = new Date(Date.now() + 60 * 60_000 + 7 * 3_600_000);
-  if (s.getUTCHours() >= 20) return { date: new Date(Date.now() + 19 * 3_600_000).toISOString().slice(0, 10), startTime: "07:00", endTime: "10:00" };
-  return { date: s.toISOString().slice(0, 10), startTime: `${pad(s.getUTCHours())}:${pad(s.getUTCMinutes())}`, endTime: `${pad(s.getUTCHours() + 3)}:${pad(s.getUTCMinutes())}` };
-}
 
 async function roster(): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
