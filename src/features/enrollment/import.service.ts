@@ -78,9 +78,11 @@ export async function readTable(buffer: Buffer, kind: RosterKind): Promise<RawRo
 }
 
 async function readXlsx(buffer: Buffer): Promise<RawRow[]> {
+  let checked: Buffer;
   try {
-    // A 5 MB upload may still inflate to gigabytes: check before exceljs inflates it in memory.
-    assertZipWithinLimits(buffer, XLSX_MAX_INFLATED);
+    // A 5 MB upload may still inflate to gigabytes: unpack it within bounds before exceljs sees it, and give
+    // exceljs the bounded copy (lib/zip-guard.ts).
+    checked = assertZipWithinLimits(buffer, XLSX_MAX_INFLATED);
   } catch (e) {
     if (e instanceof ZipBombError) throw new RosterFileError(m.xlsxTooBig, 413);
     if (e instanceof ZipFormatError) throw new RosterFileError(m.notXlsx, 415);
@@ -88,7 +90,7 @@ async function readXlsx(buffer: Buffer): Promise<RawRow[]> {
   }
   const wb = new ExcelJS.Workbook();
   try {
-    await wb.xlsx.load(buffer as unknown as ExcelJS.Buffer, XLSX_READ_OPTIONS);
+    await wb.xlsx.load(checked as unknown as ExcelJS.Buffer, XLSX_READ_OPTIONS);
   } catch (e) {
     // exceljs stops parsing a sheet at maxRows/maxCols ("Max row count (…) exceeded").
     if (e instanceof Error && /^Max row count/.test(e.message)) throw new RosterFileError(m.tooManyRows);
