@@ -2,10 +2,11 @@
  * Visible text of reports and the dashboard (part of `t` as t.reports, see src/lib/messages.ts), including
  * the text printed in the DOCX/XLSX exports. Pure data and small text builders: no I/O.
  */
+import { formatDecimal } from "../../lib/vietnamese";
 import type { Period } from "./report-types";
 
 const ROMAN = ["I", "II", "III", "IV"];
-const n = (x: number) => String(Math.round(x)).replace(/\B(?=(\d{3})+(?!\d))/g, ".");
+const n = (x: number) => formatDecimal(x, 0);
 const proseDate = (iso: string) => {
   const [y, mo, d] = iso.split("-").map(Number);
   return `ngày ${String(d).padStart(2, "0")} tháng ${mo <= 2 ? String(mo).padStart(2, "0") : mo} năm ${y}`;
