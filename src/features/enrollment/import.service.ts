@@ -10,7 +10,8 @@ import path from "node:path";
 import ExcelJS from "exceljs";
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { auditLog, courses, enrollments, type EnrollmentStatus, type Role } from "../../db/schema";
+import { courses, enrollments, type EnrollmentStatus, type Role } from "../../db/schema";
+import { audit } from "../../lib/audit";
 import { concurrencyLimit } from "../../lib/concurrency";
 import { NotFound } from "../../lib/errors";
 import { importMessages as m } from "./import.messages";
@@ -262,8 +263,8 @@ export async function importRoster(
       invalid: rows.filter((r) => r.errors.length).length,
       conflicts: rows.filter(unresolved).length,
     };
-    await tx.insert(auditLog).values({
-      actorId: actor.id, action: "import.confirm", targetType: "course", targetId: String(courseId), ip: actor.ip ?? null,
+    await audit(tx, {
+      actorId: actor.id, action: "import.confirm", targetType: "course", targetId: courseId, ip: actor.ip ?? null,
       details: { ...result, rows: rows.length, file: meta.fileName, sha256: meta.sha256, createdUserIds: ids, enrolledUserIds: placed.enrolled, waitlistedUserIds: placed.waitlisted },
     });
     return result;
