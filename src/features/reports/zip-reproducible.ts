@@ -19,6 +19,8 @@ export function readZip(zip: Buffer): ZipEntry[] {
 /**
  * The moment `at` in Vietnam's time (UTC+7) as a Date whose local fields read that time: fflate writes
  * an entry's DOS time from the Date's local fields, and the file must not depend on the server's zone.
+ * (A Vietnam time that falls in the server zone's daylight-saving gap would move an hour; UTC and
+ * Asia/Ho_Chi_Minh, the usual server zones here, have no such gap.)
  */
 function vietnamWallClock(at: Date): Date {
   const d = new Date(at.getTime() + 7 * 3600_000);
