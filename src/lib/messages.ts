@@ -215,14 +215,6 @@ export const coreMessages = {
     actor: "Người thực hiện",
     target: "Đối tượng",
     details: "Chi tiết",
-    actions: {
-      login: "Đăng nhập", "login.failed": "Đăng nhập sai", "login.locked": "Đăng nhập khi bị khóa",
-      "password.change": "Đổi mật khẩu", "user.create": "Tạo người dùng", "user.update": "Sửa người dùng", "user.role": "Đổi vai trò",
-      "user.activate": "Mở khóa tài khoản", "user.deactivate": "Khóa tài khoản", "user.password_reset": "Đặt lại mật khẩu", "user.class_accounts": "Tạo tài khoản cho lớp", "password.first_change": "Đặt mật khẩu mới (lần đầu)", "user.merge": "Gộp hồ sơ",
-      "settings.org": "Đổi thông tin cơ quan", "unit.create": "Thêm đơn vị", "unit.update": "Sửa đơn vị",
-      "course.create": "Tạo khóa học", "course.update": "Sửa khóa học", "session.add": "Thêm buổi học", "session.update": "Sửa buổi học", "session.cancel": "Hủy buổi học",
-      "enrollment.self": "Tự đăng ký", "enrollment.add": "Thêm vào lớp", "enrollment.cancel": "Hủy đăng ký", "enrollment.approve": "Duyệt đăng ký", "enrollment.reject": "Từ chối đăng ký",
-    } as Record<string, string>,
   },
   errors: {
     title403: "Không có quyền truy cập",

@@ -11,7 +11,7 @@
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { appSettings } from "../db/schema";
-import { audit } from "./audit";
+import { audited } from "./audit";
 import { Conflict } from "./errors";
 import { coreMessages as t } from "./messages";
 
@@ -65,11 +65,12 @@ export async function savedPublicUrl(db: Db): Promise<string | null> {
 
 /** Saves an address already checked by {@link checkPublicUrl}, inside the caller's transaction when given one. */
 export async function savePublicUrl(db: Db, url: string, actor: { id: number; ip?: string | null }): Promise<void> {
-  await db
-    .insert(appSettings)
-    .values({ key: PUBLIC_URL_KEY, value: url })
-    .onConflictDoUpdate({ target: appSettings.key, set: { value: sql`excluded.value`, updatedAt: new Date() } });
-  await audit(db, { actorId: actor.id, action: "settings.publicUrl", targetType: "app_settings", targetId: PUBLIC_URL_KEY, details: { url }, ip: actor.ip });
+  await audited(
+    db,
+    (tx) => tx.insert(appSettings).values({ key: PUBLIC_URL_KEY, value: url })
+      .onConflictDoUpdate({ target: appSettings.key, set: { value: sql`excluded.value`, updatedAt: new Date() } }),
+    () => ({ actorId: actor.id, action: "settings.publicUrl", targetType: "app_settings", targetId: PUBLIC_URL_KEY, details: { url }, ip: actor.ip }),
+  );
 }
 
 /** The address in force for one app: the saved one, else PUBLIC_URL (from config.ts). */

@@ -15,34 +15,31 @@
  * cached values are shared and must not be mutated (frozen under Jest to catch it).
  */
 import type { Request } from "express";
+import { LRUCache } from "lru-cache";
 
 interface Entry {
   version: string;
-  at: number;
   value: Promise<unknown>;
 }
 
+/** Least-recently-used eviction and expiry are lru-cache's; what is ours is the version check and sharing a load. */
 export class ReadCache {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries: LRUCache<string, Entry>;
 
-  constructor(private readonly opts: { maxEntries: number; maxAgeMs: number; freeze: boolean }) {}
+  constructor(private readonly opts: { maxEntries: number; maxAgeMs: number; freeze: boolean }) {
+    this.entries = new LRUCache<string, Entry>({ max: opts.maxEntries, ttl: opts.maxAgeMs });
+  }
 
   /** The value for `key` at database `version`: cached, being loaded by another request, or loaded now. */
   read<T>(version: string, key: string, load: () => Promise<T>): Promise<T> {
-    const now = Date.now();
-    const hit = this.entries.get(key);
-    this.entries.delete(key); // re-inserted below: the Map's order is least recently used first
-    if (hit && hit.version === version && now - hit.at < this.opts.maxAgeMs) {
-      this.entries.set(key, hit);
-      return hit.value as Promise<T>;
-    }
+    const hit = this.entries.get(key); // undefined once older than maxAgeMs
+    if (hit && hit.version === version) return hit.value as Promise<T>;
     const value = load().then((v) => (this.opts.freeze ? deepFreeze(v) : v));
-    const entry: Entry = { version, at: now, value };
+    const entry: Entry = { version, value };
     this.entries.set(key, entry);
     value.catch(() => {
-      if (this.entries.get(key) === entry) this.entries.delete(key);
+      if (this.entries.peek(key) === entry) this.entries.delete(key);
     });
-    while (this.entries.size > this.opts.maxEntries) this.entries.delete(this.entries.keys().next().value!);
     return value;
   }
 

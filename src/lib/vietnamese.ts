@@ -267,17 +267,15 @@ function shift(n: number, k: number): number {
   return /e/i.test(String(n)) ? n * 10 ** k : Number(`${n}e${k}`);
 }
 
-/** Digits grouped with dots (Vietnamese thousands separator). */
-const groupThousands = (digits: string) => digits.replace(/\B(?=(\d{3})+(?!\d))/g, ".");
+const decimalFormats = new Map<number, Intl.NumberFormat>();
 
-/** Decimal comma, dot thousands, at most `digits` decimals (half away from zero), zeros trimmed. */
+/** Decimal comma, dot thousands, at most `digits` decimals (half away from zero), zeros trimmed: Intl's vi-VN. */
 export function formatDecimal(n: number, digits = 1): string {
   if (!Number.isFinite(n)) return "";
-  const rounded = shift(Math.round(shift(Math.abs(n), digits)), -digits);
-  const [int, frac = ""] = rounded.toFixed(digits).split(".");
-  const f = frac.replace(/0+$/, "");
-  const sign = n < 0 && rounded !== 0 ? "-" : "";
-  return sign + groupThousands(int) + (f ? "," + f : "");
+  let format = decimalFormats.get(digits);
+  if (!format) decimalFormats.set(digits, (format = new Intl.NumberFormat("vi-VN", { maximumFractionDigits: digits })));
+  const text = format.format(n);
+  return text === "-0" ? "0" : text; // -0.04 rounds to zero, which has no sign
 }
 
 /** VND amount rounded to the đồng: 1500000 → "1.500.000 đ". */

@@ -1,5 +1,5 @@
 import ExcelJS from "exceljs";
-import { assertZipWithinLimits, ZipBombError, ZipFormatError } from "../../src/lib/zip-guard";
+import { assertZipWithinLimits, unzipWithinLimits, ZipBombError, ZipFormatError } from "../../src/lib/zip-guard";
 import { hostileXlsx, zipBomb } from "../helpers/zip-bomb";
 
 test("a normal XLSX passes", async () => {
@@ -40,4 +40,23 @@ test("the roster bound: a full 10,000-row roster of 12 formatted columns passes,
   const roster = Buffer.from(await wb.xlsx.writeBuffer());
   expect(() => assertZipWithinLimits(roster, XLSX_MAX_INFLATED)).not.toThrow();
   expect(() => assertZipWithinLimits(hostileXlsx(90 * 1024 * 1024), XLSX_MAX_INFLATED)).toThrow(ZipBombError);
+});
+
+test("an entry that inflates beyond its declared size reaches the parser cut to that size", () => {
+  const zip = zipBomb([{ name: "xl/worksheets/sheet1.xml", size: 5 * 1024 * 1024 }]);
+  // Declare 1 KB (local header and central directory): the deflate stream still holds 5 MB of spaces.
+  zip.writeUInt32LE(1024, 22);
+  zip.writeUInt32LE(1024, zip.readUInt32LE(zip.length - 6) + 24);
+  const checked = assertZipWithinLimits(zip, 2 * 1024 * 1024);
+  expect(checked.length).toBeLessThan(2048);
+  expect(unzipWithinLimits(checked)["xl/worksheets/sheet1.xml"].length).toBe(1024);
+});
+
+test("more entries than allowed, and unknown compression methods, are refused", () => {
+  const many = zipBomb(Array.from({ length: 11 }, (_, i) => ({ name: `f${i}.xml`, content: "x" })));
+  expect(() => assertZipWithinLimits(many, 1024 * 1024, 10)).toThrow(ZipBombError);
+  expect(() => assertZipWithinLimits(many, 1024 * 1024, 11)).not.toThrow();
+  const lzma = zipBomb([{ name: "a.xml", content: "x" }]);
+  lzma.writeUInt16LE(14, lzma.readUInt32LE(lzma.length - 6) + 10);
+  expect(() => assertZipWithinLimits(lzma)).toThrow(ZipFormatError);
 });

@@ -6,6 +6,7 @@
  */
 import { createHmac } from "node:crypto";
 import { and, eq } from "drizzle-orm";
+import { LRUCache } from "lru-cache";
 import type { Db } from "../../db/client";
 import { attendanceMarks, courseSessions, courses, enrollments, type MarkStatus } from "../../db/schema";
 import { HttpError } from "../../lib/errors";
@@ -87,16 +88,21 @@ async function loadSessionRules(db: Db, sessionId: number): Promise<SessionRules
  * for one session share one query.
  */
 export class SessionRulesCache {
-  private entries = new Map<number, { at: number; rules: Promise<SessionRules | null> }>();
-  constructor(private readonly ttlMs = 2000) {}
+  // lru-cache reads ttl 0 as "never expires": a ttl of 0 here means no cache at all.
+  private readonly entries: LRUCache<number, Promise<SessionRules | null>> | null;
+  constructor(ttlMs = 2000) {
+    this.entries = ttlMs > 0 ? new LRUCache({ max: 1000, ttl: ttlMs }) : null;
+  }
 
   get(db: Db, sessionId: number): Promise<SessionRules | null> {
-    const hit = this.entries.get(sessionId);
-    if (hit && Date.now() - hit.at < this.ttlMs) return hit.rules;
-    if (this.entries.size >= 1000) this.entries.clear();
+    const hit = this.entries?.get(sessionId);
+    if (hit) return hit;
     const rules = loadSessionRules(db, sessionId);
-    this.entries.set(sessionId, { at: Date.now(), rules });
-    rules.catch(() => this.entries.delete(sessionId));
+    if (!this.entries) return rules;
+    this.entries.set(sessionId, rules);
+    rules.catch(() => {
+      if (this.entries?.peek(sessionId) === rules) this.entries.delete(sessionId);
+    });
     return rules;
   }
 }

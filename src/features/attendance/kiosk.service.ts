@@ -3,6 +3,7 @@
  * clock on every poll (nothing is sent in advance, so a photo of the screen is useless 30 s later).
  */
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { LRUCache } from "lru-cache";
 import QRCode from "qrcode";
 import type { Db } from "../../db/client";
 import { attendanceMarks, enrollments, users } from "../../db/schema";
@@ -28,8 +29,9 @@ export function sessionOf<C extends { sessions: { id: number }[] }>(course: C, s
   return s;
 }
 
-// Only the current and previous windows are ever needed; a tiny cache spares re-encoding on each poll.
-const qrCache = new Map<string, string>();
+// Only the current and previous windows of the kiosks in use are needed; a small cache spares
+// re-encoding on each poll.
+const qrCache = new LRUCache<string, string>({ max: 50 });
 
 /** The QR of `text` as an SVG data URI (the CSP allows data: images; no script, no inline style). */
 export async function qrDataUri(text: string): Promise<string> {
@@ -37,7 +39,6 @@ export async function qrDataUri(text: string): Promise<string> {
   if (hit) return hit;
   const svg = await QRCode.toString(text, { type: "svg", errorCorrectionLevel: "M", margin: 2 });
   const uri = `data:image/svg+xml;base64,${Buffer.from(svg).toString("base64")}`;
-  if (qrCache.size > 50) qrCache.clear();
   qrCache.set(text, uri);
   return uri;
 }

@@ -1,33 +1,15 @@
 /**
- * What the audit log page prints: a Vietnamese label for every action name written anywhere in src
- * (test/audit.test.ts scans the sources to keep it so), and details as "Lý do: …; Số: …" instead of raw JSON.
+ * What the audit log page prints: the Vietnamese label of each action (lib/audit-actions.ts: audit()
+ * accepts no action without one, and test/audit.test.ts scans the sources too), and details as
+ * "Lý do: …; Số: …" instead of raw JSON.
  */
+import { AUDIT_ACTION_LABELS, type AuditAction } from "../../lib/audit-actions";
 import { t } from "../../messages";
 
-/** Every action the app writes. Labels other branches add to t.audit.actions are used too. */
-export const AUDIT_ACTION_LABELS: Record<string, string> = {
-  login: "Đăng nhập", "login.failed": "Đăng nhập sai", "login.locked": "Đăng nhập khi bị khóa", "password.change": "Đổi mật khẩu", "password.change.failed": "Đổi mật khẩu: sai mật khẩu hiện tại",
-  "user.create": "Tạo người dùng", "user.update": "Sửa người dùng", "user.role": "Đổi vai trò", "user.activate": "Mở khóa tài khoản",
-  "user.deactivate": "Khóa tài khoản", "user.password_reset": "Đặt lại mật khẩu", "user.merge": "Gộp hồ sơ",
-  "settings.org": "Đổi thông tin cơ quan", "unit.create": "Thêm đơn vị", "unit.update": "Sửa đơn vị",
-  "category.create": "Thêm đối tượng học viên", "category.update": "Sửa đối tượng học viên",
-  "plan.create": "Tạo kế hoạch", "plan.update": "Sửa kế hoạch",
-  "course.create": "Tạo khóa học", "course.update": "Sửa khóa học", "session.add": "Thêm buổi học", "session.update": "Sửa buổi học", "session.cancel": "Hủy buổi học",
-  "material.upload": "Tải lên tài liệu", "material.delete": "Xóa tài liệu",
-  "enrollment.self": "Tự đăng ký", "enrollment.add": "Thêm vào lớp", "enrollment.cancel": "Hủy đăng ký", "enrollment.approve": "Duyệt đăng ký",
-  "enrollment.reject": "Từ chối đăng ký", "import.confirm": "Nhập danh sách học viên",
-  "attendance.settings": "Đổi cài đặt điểm danh",
-  "question_category.create": "Thêm nhóm câu hỏi", "question_category.rename": "Đổi tên nhóm câu hỏi",
-  "question.create": "Thêm câu hỏi", "question.update": "Sửa câu hỏi", "question.archive": "Gỡ câu hỏi khỏi ngân hàng", "question.import": "Nhập câu hỏi từ tệp",
-  "quiz.create": "Tạo bài kiểm tra", "quiz.update": "Sửa bài kiểm tra", "quiz.questions": "Chọn câu hỏi cho bài kiểm tra",
-  "completion.rule": "Đổi điều kiện hoàn thành", "completion.approval": "Giảng viên xác nhận hoàn thành",
-  "certificate.issue": "Cấp giấy chứng nhận", "certificate.reissue": "Cấp lại giấy chứng nhận", "certificate.revoke": "Thu hồi giấy chứng nhận",
-  "certificate.settings": "Đổi cài đặt giấy chứng nhận", "certificate.seal": "Tải lên ảnh con dấu", "certificate.seal.remove": "Gỡ ảnh con dấu",
-  "report.narrative": "Sửa phần lời báo cáo", "report.freeze": "Chốt báo cáo", "report.reopen": "Mở lại báo cáo đã chốt",
-};
+export { AUDIT_ACTION_LABELS };
 
-/** The label of an action, or the raw name when nobody labelled it (the test prevents that). */
-export const actionLabel = (action: string): string => AUDIT_ACTION_LABELS[action] ?? t.audit.actions[action] ?? action;
+/** The label of an action, or the raw name for one no longer written (old rows). */
+export const actionLabel = (action: string): string => (Object.hasOwn(AUDIT_ACTION_LABELS, action) ? AUDIT_ACTION_LABELS[action as AuditAction] : action);
 
 const DETAIL_LABELS: Record<string, string> = {
   reason: "Lý do", number: "Số", previousNumber: "Số cũ", previousId: "Mã giấy cũ", afterRevocationOf: "Cấp lại sau thu hồi giấy mã",

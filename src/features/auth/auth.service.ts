@@ -2,7 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { loginThrottle, users } from "../../db/schema";
 import type { SessionUser } from "../../lib/auth";
-import { audit } from "../../lib/audit";
+import { audit, audited } from "../../lib/audit";
 import { ValidationError } from "../../lib/errors";
 import { t } from "../../messages";
 import { passwordProblem } from "../../lib/password-strength";
@@ -37,12 +37,10 @@ export async function authenticate(db: Db, rawLogin: string, password: string, i
   // as long as for a real account, so its timing does not tell which logins exist.
   const good = await verifyPassword(user?.active ? user.passwordHash : null, password);
   if (good && user) {
-    await db.delete(loginThrottle).where(eq(loginThrottle.login, login));
-    await audit(db, { actorId: user.id, action: "login", targetType: "user", targetId: user.id, ip });
+    await audited(db, (tx) => tx.delete(loginThrottle).where(eq(loginThrottle.login, login)), () => ({ actorId: user.id, action: "login", targetType: "user", targetId: user.id, ip }));
     return { ok: true, user: toSessionUser(user) };
   }
-  await recordFailure(db, login, now);
-  await audit(db, { action: "login.failed", targetType: "login", targetId: login, ip });
+  await audited(db, (tx) => recordFailure(tx, login, now), () => ({ action: "login.failed", targetType: "login", targetId: login, ip }));
   return { ok: false, reason: "invalid" };
 }
 
@@ -97,18 +95,20 @@ export async function changeOwnPassword(db: Db, userId: number, current: string,
   if (await isLocked(db, key, now)) throw new ValidationError({ currentPassword: t.auth.changeLocked });
   const [u] = await db.select().from(users).where(eq(users.id, userId));
   if (!u || !(await verifyPassword(u.passwordHash, current))) {
-    await recordFailure(db, key, now);
-    await audit(db, { actorId: userId, action: "password.change.failed", targetType: "user", targetId: userId, ip });
+    await audited(db, (tx) => recordFailure(tx, key, now), () => ({ actorId: userId, action: "password.change.failed", targetType: "user", targetId: userId, ip }));
     throw new ValidationError({ currentPassword: t.auth.wrongCurrent });
   }
   const problem = passwordProblem(next, [u.login, u.email, u.fullName, u.phone, u.cccd]);
   if (problem) throw new ValidationError({ newPassword: t.auth.passwordProblems[problem] });
-  const [updated] = await db
-    .update(users)
-    .set({ passwordHash: await hashPassword(next), sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
-    .where(eq(users.id, userId))
-    .returning();
-  await db.delete(loginThrottle).where(eq(loginThrottle.login, key));
-  await audit(db, { actorId: userId, action: "password.change", targetType: "user", targetId: userId, ip });
+  const passwordHash = await hashPassword(next);
+  const updated = await audited(
+    db,
+    async (tx) => {
+      const [row] = await tx.update(users).set({ passwordHash, sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() }).where(eq(users.id, userId)).returning();
+      await tx.delete(loginThrottle).where(eq(loginThrottle.login, key));
+      return row;
+    },
+    () => ({ actorId: userId, action: "password.change", targetType: "user", targetId: userId, ip }),
+  );
   return toSessionUser(updated);
 }

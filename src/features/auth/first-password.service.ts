@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { users } from "../../db/schema";
-import { audit } from "../../lib/audit";
+import { audited } from "../../lib/audit";
 import { ValidationError } from "../../lib/errors";
 import { t } from "../../messages";
 import { passwordProblem } from "../../lib/password-strength";
@@ -22,6 +22,10 @@ export async function setFirstPassword(db: Db, userId: number, next: string, ip:
   if (await verifyPassword(u?.passwordHash ?? null, next)) throw new ValidationError({ newPassword: t.accounts.first.sameAsOld });
   const problem = passwordProblem(next, [u?.login, u?.email, u?.fullName, u?.phone, u?.cccd]);
   if (problem) throw new ValidationError({ newPassword: t.auth.passwordProblems[problem] });
-  await db.update(users).set({ passwordHash: await hashPassword(next), mustChangePassword: false, updatedAt: new Date() }).where(eq(users.id, userId));
-  await audit(db, { actorId: userId, action: "password.first_change", targetType: "user", targetId: userId, ip });
+  const passwordHash = await hashPassword(next);
+  await audited(
+    db,
+    (tx) => tx.update(users).set({ passwordHash, mustChangePassword: false, updatedAt: new Date() }).where(eq(users.id, userId)),
+    () => ({ actorId: userId, action: "password.first_change", targetType: "user", targetId: userId, ip }),
+  );
 }

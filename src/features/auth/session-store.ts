@@ -6,6 +6,13 @@
  * so a page costs one query less, and the check is as fresh as before (no cache, nothing to invalidate).
  * Under load, requests arriving together share that statement too. The same statement reads the
  * database snapshot, the version that page data cached for this request must match (lib/read-cache.ts).
+ *
+ * This leans on two packages' internals, so their versions are pinned exactly in package.json and
+ * test/unit/session-store-contract.test.ts fails, naming what changed, if an upgrade moves them:
+ * express-session calls `store.createSession(req, sess)` (marked private) with the very object `get`
+ * returned, and copies only its enumerable properties into req.session; connect-pg-simple keeps sessions
+ * in "session"(sid, sess, expire), never overrides createSession, and writes nothing on touch when
+ * disableTouch is set. The public API has no hook from a store's read to the request it serves.
  */
 import type { Request } from "express";
 import type session from "express-session";
@@ -14,6 +21,9 @@ import type { SessionUser } from "../../lib/auth";
 import type { QueryClient } from "../../db/client";
 import { Batcher } from "../../lib/batcher";
 import { setDataVersion } from "../../lib/read-cache";
+
+/** The versions this store was written against (see above); the contract test compares them with node_modules. */
+export const SESSION_STORE_WRITTEN_FOR = { "express-session": "1.19.0", "connect-pg-simple": "10.0.0" } as const;
 
 /** A user row as the session read returns it, or null when the session holds no (existing) user. */
 type PreloadedUser = (SessionUser & { active: boolean }) | null;

@@ -11,6 +11,10 @@
  *
  * Rows travel as row_to_json and come back with json_populate_recordset, so PostgreSQL itself converts
  * every type (dates, numerics, jsonb) both ways.
+ *
+ * Why our own format rather than pg_dump: pg_dump must be the server's version or newer and installed
+ * beside it, its dump does not hold the files under DATA_DIR, and a restore must leave out the session
+ * rows and secret (above); one file of JSON lines restored by the app itself does all three.
  */
 import fs from "node:fs";
 import path from "node:path";

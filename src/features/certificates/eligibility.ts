@@ -2,6 +2,7 @@
  * Whether a trainee completed a course (and may get a certificate), with a one-line Vietnamese
  * explanation for rosters: "Có mặt 9/12 buổi (75%, cần 80%); bài kiểm tra 65% < 70% → chưa đạt".
  */
+import { formatDecimal } from "../../lib/vietnamese";
 
 /** Completion rule, a course setting. */
 export interface CompletionRule {
@@ -41,7 +42,7 @@ const EPSILON = 1e-9;
 // One decimal with a decimal comma, ",0" dropped: 75 → "75%", 91.666 → "91,7%".
 function percentText(value: number, roundDown = false): string {
   const tenths = roundDown ? Math.floor(value * 10 + EPSILON) : Math.round(value * 10);
-  return `${(tenths / 10).toFixed(1).replace(/\.0$/, "").replace(".", ",")}%`;
+  return `${formatDecimal(tenths / 10, 1)}%`;
 }
 
 // The value as printed beside its threshold, never contradicting the verdict: 79.96% below 80% must

@@ -10,7 +10,8 @@ import path from "node:path";
 import ExcelJS from "exceljs";
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { auditLog, courses, enrollments, type EnrollmentStatus, type Role } from "../../db/schema";
+import { courses, enrollments, type EnrollmentStatus, type Role } from "../../db/schema";
+import { audit } from "../../lib/audit";
 import { concurrencyLimit } from "../../lib/concurrency";
 import { XLSX_MIME } from "../../lib/download";
 import { NotFound } from "../../lib/errors";
@@ -79,9 +80,11 @@ export async function readTable(buffer: Buffer, kind: RosterKind): Promise<RawRo
 }
 
 async function readXlsx(buffer: Buffer): Promise<RawRow[]> {
+  let checked: Buffer;
   try {
-    // A 5 MB upload may still inflate to gigabytes: check before exceljs inflates it in memory.
-    assertZipWithinLimits(buffer, XLSX_MAX_INFLATED);
+    // A 5 MB upload may still inflate to gigabytes: unpack it within bounds before exceljs sees it, and give
+    // exceljs the bounded copy (lib/zip-guard.ts).
+    checked = assertZipWithinLimits(buffer, XLSX_MAX_INFLATED);
   } catch (e) {
     if (e instanceof ZipBombError) throw new RosterFileError(m.xlsxTooBig, 413);
     if (e instanceof ZipFormatError) throw new RosterFileError(m.notXlsx, 415);
@@ -89,7 +92,7 @@ async function readXlsx(buffer: Buffer): Promise<RawRow[]> {
   }
   const wb = new ExcelJS.Workbook();
   try {
-    await wb.xlsx.load(buffer as unknown as ExcelJS.Buffer, XLSX_READ_OPTIONS);
+    await wb.xlsx.load(checked as unknown as ExcelJS.Buffer, XLSX_READ_OPTIONS);
   } catch (e) {
     // exceljs stops parsing a sheet at maxRows/maxCols ("Max row count (…) exceeded").
     if (e instanceof Error && /^Max row count/.test(e.message)) throw new RosterFileError(m.tooManyRows);
@@ -259,8 +262,8 @@ export async function importRoster(
       invalid: rows.filter((r) => r.errors.length).length,
       conflicts: rows.filter(unresolved).length,
     };
-    await tx.insert(auditLog).values({
-      actorId: actor.id, action: "import.confirm", targetType: "course", targetId: String(courseId), ip: actor.ip ?? null,
+    await audit(tx, {
+      actorId: actor.id, action: "import.confirm", targetType: "course", targetId: courseId, ip: actor.ip ?? null,
       details: { ...result, rows: rows.length, file: meta.fileName, sha256: meta.sha256, createdUserIds: ids, enrolledUserIds: placed.enrolled, waitlistedUserIds: placed.waitlisted },
     });
     return result;

@@ -1,3 +1,8 @@
+/**
+ * Moodle's Aiken format (one-answer multiple choice), read by our own code: no maintained npm package
+ * reads it, the format is a dozen lines of rules, and errors must be reported by line in Vietnamese
+ * (plus "ĐÁP ÁN:", which Vietnamese teachers write for "ANSWER:"). Pure.
+ */
 import { validateQuestion, type ParsedQuestion, type ParseResult } from "./question-types";
 import { lineError, toLines } from "./source-text";
 

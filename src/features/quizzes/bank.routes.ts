@@ -6,6 +6,7 @@ import { flash } from "../../lib/flash";
 import { parseForm } from "../../lib/forms";
 import { idParam } from "../../lib/params";
 import { TEXT_MIME, sendDownload } from "../../lib/download";
+import { formatDecimal } from "../../lib/vietnamese";
 import { getManagedCourse, type CourseDetail } from "../courses";
 import { categorySchema, questionFromForm, questionSchema, type QuestionInput } from "./bank.schema";
 import * as bank from "./bank.service";
@@ -15,7 +16,7 @@ import { quizzesMessages as m } from "./quizzes.messages";
 const SPARE_ROWS = 2;
 const MIN_ROWS = 6;
 
-const percentText = (fraction: number) => String(Number((fraction * 100).toFixed(5))).replace(".", ",");
+const percentText = (fraction: number) => formatDecimal(fraction * 100, 5);
 
 /** A bank row as the question form's values. */
 function formValues(q: bank.QuestionRow | null, categoryId?: number): Record<string, unknown> {

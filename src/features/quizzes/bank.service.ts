@@ -5,7 +5,7 @@
 import { and, asc, count, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { questionCategories, questions, quizAttempts } from "../../db/schema";
-import { audit } from "../../lib/audit";
+import { audit, audited } from "../../lib/audit";
 import { Conflict, NotFound, ValidationError } from "../../lib/errors";
 import type { QuestionInput } from "./bank.schema";
 import { toGift } from "./gift";
@@ -43,17 +43,22 @@ async function nameTaken(db: Db, courseId: number, name: string, exceptId?: numb
 /** Adds a category; ValidationError when the course already has one with that name. */
 export async function createCategory(db: Db, courseId: number, name: string, actor: Actor) {
   if (await nameTaken(db, courseId, name)) throw new ValidationError({ name: m.categoryExists });
-  const [cat] = await db.insert(questionCategories).values({ courseId, name }).returning();
-  await audit(db, { actorId: actor.id, action: "question_category.create", targetType: "question_category", targetId: cat.id, ip: actor.ip });
-  return cat;
+  return audited(
+    db,
+    async (tx) => (await tx.insert(questionCategories).values({ courseId, name }).returning())[0],
+    (cat) => ({ actorId: actor.id, action: "question_category.create", targetType: "question_category", targetId: cat.id, ip: actor.ip }),
+  );
 }
 
 /** Renames a category of the course; NotFound / ValidationError. */
 export async function renameCategory(db: Db, courseId: number, categoryId: number, name: string, actor: Actor): Promise<void> {
   await getCategory(db, courseId, categoryId);
   if (await nameTaken(db, courseId, name, categoryId)) throw new ValidationError({ name: m.categoryExists });
-  await db.update(questionCategories).set({ name }).where(eq(questionCategories.id, categoryId));
-  await audit(db, { actorId: actor.id, action: "question_category.rename", targetType: "question_category", targetId: categoryId, ip: actor.ip });
+  await audited(
+    db,
+    (tx) => tx.update(questionCategories).set({ name }).where(eq(questionCategories.id, categoryId)),
+    () => ({ actorId: actor.id, action: "question_category.rename", targetType: "question_category", targetId: categoryId, ip: actor.ip }),
+  );
 }
 
 /** A category of this course, else NotFound (ids from URLs are never trusted across courses). */
@@ -95,9 +100,11 @@ const asStored = (input: QuestionInput) => ({ ...input, textFormat: storedFormat
 /** Adds a question to the course's bank; ValidationError when the category is not the course's. */
 export async function createQuestion(db: Db, courseId: number, input: QuestionInput, actor: Actor): Promise<QuestionRow> {
   await checkCategory(db, courseId, input.categoryId);
-  const [q] = await db.insert(questions).values({ courseId, ...asStored(input) }).returning();
-  await audit(db, { actorId: actor.id, action: "question.create", targetType: "question", targetId: q.id, ip: actor.ip });
-  return q;
+  return audited(
+    db,
+    async (tx) => (await tx.insert(questions).values({ courseId, ...asStored(input) }).returning())[0],
+    (q) => ({ actorId: actor.id, action: "question.create", targetType: "question", targetId: q.id, ip: actor.ip }),
+  );
 }
 
 /**
@@ -108,15 +115,21 @@ export async function updateQuestion(db: Db, courseId: number, questionId: numbe
   await getQuestion(db, courseId, questionId);
   await checkCategory(db, courseId, input.categoryId);
   if (await questionInUse(db, questionId)) throw new Conflict(m.questionInUse);
-  await db.update(questions).set(asStored(input)).where(eq(questions.id, questionId));
-  await audit(db, { actorId: actor.id, action: "question.update", targetType: "question", targetId: questionId, ip: actor.ip });
+  await audited(
+    db,
+    (tx) => tx.update(questions).set(asStored(input)).where(eq(questions.id, questionId)),
+    () => ({ actorId: actor.id, action: "question.update", targetType: "question", targetId: questionId, ip: actor.ip }),
+  );
 }
 
 /** Takes a question out of the bank and of future attempts; finished attempts keep it. */
 export async function archiveQuestion(db: Db, courseId: number, questionId: number, actor: Actor): Promise<void> {
   await getQuestion(db, courseId, questionId);
-  await db.update(questions).set({ archived: true }).where(eq(questions.id, questionId));
-  await audit(db, { actorId: actor.id, action: "question.archive", targetType: "question", targetId: questionId, ip: actor.ip });
+  await audited(
+    db,
+    (tx) => tx.update(questions).set({ archived: true }).where(eq(questions.id, questionId)),
+    () => ({ actorId: actor.id, action: "question.archive", targetType: "question", targetId: questionId, ip: actor.ip }),
+  );
 }
 
 /**

@@ -1,3 +1,9 @@
+/**
+ * Moodle's GIFT question format, read and written by our own code. Why not a library: the one npm parser
+ * (gift-pegjs, a PEG grammar) stops at the first syntax error with a parser message in English, while a
+ * teacher pasting a bank needs every faulty question named by its line, in Vietnamese; and our export
+ * must read back through the same rules (including the `@taphuan` options comment below). Pure.
+ */
 import {
   answerMarkers, cleanPart, escapeGift, findUnescaped, formatWeight, readWeight, unescapeGift,
 } from "./gift-syntax";

@@ -2,6 +2,7 @@
  * Shared shapes of the question bank, used by the GIFT and Aiken importers, the GIFT exporter and grading.
  * Everything here is plain data so it can be stored as JSON or as rows without translation.
  */
+import { formatDecimal } from "../../lib/vietnamese";
 
 /**
  * - `single`: one choice is picked (GIFT `{=right ~wrong}`, every Aiken question).
@@ -129,5 +130,5 @@ export function validateQuestion(q: Pick<ParsedQuestion, "kind" | "text" | "choi
 
 // Vietnamese writes decimals with a comma (33,3 %).
 function formatPercent(fraction: number): string {
-  return String(Math.round(fraction * 1000) / 10).replace(".", ",");
+  return formatDecimal(fraction * 100, 1);
 }

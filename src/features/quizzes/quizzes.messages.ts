@@ -1,8 +1,7 @@
 /** Visible text of quizzes (part of `t` as t.quizzes, see src/messages.ts). */
-const dec = (n: number, digits = 1) => {
-  const r = Math.round(n * 10 ** digits) / 10 ** digits;
-  return String(r).replace(".", ",");
-};
+import { formatDecimal } from "../../lib/vietnamese";
+
+const dec = formatDecimal;
 
 export const quizzesMessages = {
   title: "Bài kiểm tra",

@@ -2,7 +2,7 @@
 import { and, asc, count, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { questionCategories, questions, quizQuestions, quizzes } from "../../db/schema";
-import { audit } from "../../lib/audit";
+import { audit, audited } from "../../lib/audit";
 import type { SessionUser } from "../../lib/auth";
 import { Forbidden, NotFound, ValidationError } from "../../lib/errors";
 import { canManageCourse, getManagedCourse, getVisibleCourse } from "../courses";
@@ -70,16 +70,21 @@ function columns(input: QuizInput) {
 /** Creates a quiz in a course; ValidationError for a bad random source. */
 export async function createQuiz(db: Db, courseId: number, input: QuizInput, actor: Actor): Promise<QuizRow> {
   await checkRandomSource(db, courseId, input);
-  const [quiz] = await db.insert(quizzes).values({ courseId, ...columns(input) }).returning();
-  await audit(db, { actorId: actor.id, action: "quiz.create", targetType: "quiz", targetId: quiz.id, ip: actor.ip });
-  return quiz;
+  return audited(
+    db,
+    async (tx) => (await tx.insert(quizzes).values({ courseId, ...columns(input) }).returning())[0],
+    (quiz) => ({ actorId: actor.id, action: "quiz.create", targetType: "quiz", targetId: quiz.id, ip: actor.ip }),
+  );
 }
 
 /** Saves a quiz's settings. Attempts already started keep their questions and deadline. */
 export async function updateQuiz(db: Db, quiz: QuizRow, input: QuizInput, actor: Actor): Promise<void> {
   await checkRandomSource(db, quiz.courseId, input);
-  await db.update(quizzes).set(columns(input)).where(eq(quizzes.id, quiz.id));
-  await audit(db, { actorId: actor.id, action: "quiz.update", targetType: "quiz", targetId: quiz.id, ip: actor.ip });
+  await audited(
+    db,
+    (tx) => tx.update(quizzes).set(columns(input)).where(eq(quizzes.id, quiz.id)),
+    () => ({ actorId: actor.id, action: "quiz.update", targetType: "quiz", targetId: quiz.id, ip: actor.ip }),
+  );
 }
 
 /** The fixed questions of a quiz in order, with their marks (archived ones included, flagged). */

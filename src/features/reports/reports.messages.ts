@@ -3,10 +3,11 @@
  * the text printed in the DOCX/XLSX exports. Pure data and small text builders: no I/O.
  */
 import { formatDateTime, proseIsoDate } from "../../lib/time";
+import { formatDecimal } from "../../lib/vietnamese";
 import type { Period } from "./report-types";
 
 const ROMAN = ["I", "II", "III", "IV"];
-const n = (x: number) => String(Math.round(x)).replace(/\B(?=(\d{3})+(?!\d))/g, ".");
+const n = (x: number) => formatDecimal(x, 0);
 const proseDate = proseIsoDate;
 const shortDate = (iso: string) => iso.split("-").reverse().join("/");
 /** dd/mm/yyyy HH:MM in Vietnam's time, whatever the server's time zone. */

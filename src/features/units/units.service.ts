@@ -1,7 +1,7 @@
 import { asc, eq, isNull, or, gte } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { participantCategories, units } from "../../db/schema";
-import { audit } from "../../lib/audit";
+import { audit, audited } from "../../lib/audit";
 import { NotFound, ValidationError } from "../../lib/errors";
 import { t } from "../../messages";
 import { matchKey } from "../../lib/vietnamese";
@@ -64,8 +64,11 @@ async function categoryNameTaken(db: Db, name: string, exceptId?: number): Promi
 /** Adds a participant category; names compare ignoring case and tone placement. */
 export async function createCategory(db: Db, input: { name: string; sortOrder: number }, actor: Actor): Promise<void> {
   if (await categoryNameTaken(db, input.name)) throw new ValidationError({ name: t.categories.nameTaken });
-  const [c] = await db.insert(participantCategories).values(input).returning();
-  await audit(db, { actorId: actor.id, action: "category.create", targetType: "category", targetId: c.id, details: input, ip: actor.ip });
+  await audited(
+    db,
+    async (tx) => (await tx.insert(participantCategories).values(input).returning())[0],
+    (c) => ({ actorId: actor.id, action: "category.create", targetType: "category", targetId: c.id, details: input, ip: actor.ip }),
+  );
 }
 
 /** Renames or reorders a category, or hides/shows it (hidden ones stay on existing people). */
@@ -73,6 +76,9 @@ export async function updateCategory(db: Db, id: number, input: { name?: string;
   const [before] = await db.select().from(participantCategories).where(eq(participantCategories.id, id));
   if (!before) throw new NotFound();
   if (input.name && (await categoryNameTaken(db, input.name, id))) throw new ValidationError({ name: t.categories.nameTaken });
-  await db.update(participantCategories).set(input).where(eq(participantCategories.id, id));
-  await audit(db, { actorId: actor.id, action: "category.update", targetType: "category", targetId: id, details: { before, after: input }, ip: actor.ip });
+  await audited(
+    db,
+    (tx) => tx.update(participantCategories).set(input).where(eq(participantCategories.id, id)),
+    () => ({ actorId: actor.id, action: "category.update", targetType: "category", targetId: id, details: { before, after: input }, ip: actor.ip }),
+  );
 }

@@ -1,6 +1,11 @@
 /**
  * Certificate (giấy chứng nhận) renderer: A4 landscape, NĐ 30 header, QR to the public verification
  * page, optional signature/seal image, printer offsets for pre-printed blanks. Deterministic output.
+ *
+ * Why laid out by hand on pdf-lib (which only draws): the certificate is a fixed form, every line at a set
+ * place on the page so that it prints onto pre-printed blanks with the printer's offsets, and Decree 30's
+ * header and signature block follow their own rules; a flowing layout library (pdfmake, a browser's
+ * print) places text where its flow puts it and cannot promise either.
  */
 import type { PDFDocument, PDFImage, PDFPage } from "pdf-lib";
 import { sha256Hex } from "../hash";
