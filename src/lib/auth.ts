@@ -47,6 +47,12 @@ export function currentUser(req: Request): SessionUser {
   return req.user;
 }
 
+/** Who does a change, as services and the audit log take it: the logged-in user's id and role, and the request's IP. */
+export function actor(req: Request): { id: number; role: Role; ip: string | null } {
+  const me = currentUser(req);
+  return { id: me.id, role: me.role, ip: req.ip ?? null };
+}
+
 declare module "express-session" {
   interface SessionData {
     returnTo?: string;
