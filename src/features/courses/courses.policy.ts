@@ -4,6 +4,7 @@ import type { Db } from "../../db/client";
 import type { EnrollmentStatus } from "../../db/schema";
 import type { SessionUser } from "../../lib/auth";
 import { NotFound } from "../../lib/errors";
+import { t } from "../../lib/messages";
 import { idParam } from "../../lib/params";
 import { loadOnce, roleRule, rule } from "../../lib/policy";
 import { cachedRead } from "../../lib/read-cache";
@@ -58,4 +59,4 @@ export const manageCourse = rule("courses.manage", "admins, the course's trainer
 
 /** Downloading the course's materials. */
 export const downloadMaterials = rule("courses.materials", "course managers, its enrolled trainees", async ({ db, user, req }) =>
-  canDownloadMaterials(user, await courseOf(db, req), (await enrollmentOf(db, req, idParam(req), user.id))?.status ?? null));
+  canDownloadMaterials(user, await courseOf(db, req), (await enrollmentOf(db, req, idParam(req), user.id))?.status ?? null), t.materials.noAccess);
