@@ -2,11 +2,11 @@
  * createApp builds the Express application around an open database. It never listens: server.ts does,
  * and tests drive it with supertest.
  */
-import express from "express";
+import express, { type Router } from "express";
 import session from "express-session";
 import helmet from "helmet";
 import pino, { type Logger } from "pino";
-import type { DbHandle } from "./db/client";
+import type { Db, DbHandle, DbKind } from "./db/client";
 import { PUBLIC_DIR, VIEWS_DIR } from "./paths";
 import { csrfLocals, csrfProtection } from "./lib/csrf";
 import { errorHandler, notFoundHandler } from "./lib/error-handler";
@@ -141,29 +141,57 @@ export function createApp(opts: AppOptions): express.Express {
   app.use(forcePasswordChange(db));
   app.use(flashLocals);
 
-  app.use(healthRouter({ db, dbKind: handle.kind }));
-  app.use(firstPasswordRouter({ db }));
-  app.use(authRouter({ db, passport, loginIpLimit: opts.loginIpLimit ?? 50, secret: opts.sessionSecret, secureCookies: !!opts.trustProxy }));
-  app.use(homeRouter({ db }));
-  app.use(usersRouter({ db }));
-  app.use(accountsRouter({ db, site }));
-  app.use(unitsRouter({ db }));
-  app.use(categoriesRouter({ db }));
-  app.use(setupRouter({ db, site }));
-  app.use(settingsRouter({ db, site }));
-  app.use(coursesRouter({ db }));
-  app.use(enrollmentRouter({ db }));
-  app.use(walkinRouter({ db }));
-  app.use(materialsRouter({ db, dataDir: opts.dataDir }));
-  app.use(importRouter({ db, dataDir: opts.dataDir }));
-  app.use(attendanceRouter({ db, dataDir: opts.dataDir, secret: opts.sessionSecret, site }));
-  app.use(quizzesRouter({ db, dataDir: opts.dataDir, secret: opts.sessionSecret }));
-  app.use(certificatesRouter({ db, dataDir: opts.dataDir, secret: opts.sessionSecret, site }));
-  app.use(reportsRouter({ db, dataDir: opts.dataDir }));
-  app.use(auditRouter({ db }));
-  app.use(plansRouter({ db }));
+  const routers = featureRouters({
+    db, dbKind: handle.kind, passport, site, dataDir: opts.dataDir, secret: opts.sessionSecret,
+    loginIpLimit: opts.loginIpLimit ?? 50, secureCookies: !!opts.trustProxy,
+  });
+  for (const { router } of routers) app.use(router);
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
   return app;
+}
+
+/** What the feature routers are built from. */
+export interface RouterDeps {
+  db: Db;
+  dbKind: DbKind;
+  passport: ReturnType<typeof createPassport>;
+  site: PublicAddress;
+  dataDir: string;
+  secret: string;
+  loginIpLimit: number;
+  secureCookies: boolean;
+}
+
+/**
+ * Every feature router with its feature's name, in mount order. Each route carries its own rule
+ * (lib/policy.ts), so the order decides no access: test/router-alone.test.ts mounts each router alone,
+ * and `npm run routes` prints the table of routes and rules from this list.
+ */
+export function featureRouters(d: RouterDeps): { feature: string; router: Router }[] {
+  const { db, site, dataDir, secret } = d;
+  return [
+    { feature: "health", router: healthRouter({ db, dbKind: d.dbKind }) },
+    { feature: "auth", router: firstPasswordRouter({ db }) },
+    { feature: "auth", router: authRouter({ db, passport: d.passport, loginIpLimit: d.loginIpLimit, secret, secureCookies: d.secureCookies }) },
+    { feature: "home", router: homeRouter({ db }) },
+    { feature: "users", router: usersRouter({ db }) },
+    { feature: "users", router: accountsRouter({ db, site }) },
+    { feature: "units", router: unitsRouter({ db }) },
+    { feature: "units", router: categoriesRouter({ db }) },
+    { feature: "setup", router: setupRouter({ db, site }) },
+    { feature: "settings", router: settingsRouter({ db, site }) },
+    { feature: "courses", router: coursesRouter({ db }) },
+    { feature: "enrollment", router: enrollmentRouter({ db }) },
+    { feature: "enrollment", router: walkinRouter({ db }) },
+    { feature: "courses", router: materialsRouter({ db, dataDir }) },
+    { feature: "enrollment", router: importRouter({ db, dataDir }) },
+    { feature: "attendance", router: attendanceRouter({ db, dataDir, secret, site }) },
+    { feature: "quizzes", router: quizzesRouter({ db, dataDir, secret }) },
+    { feature: "certificates", router: certificatesRouter({ db, dataDir, secret, site }) },
+    { feature: "reports", router: reportsRouter({ db, dataDir }) },
+    { feature: "audit", router: auditRouter({ db }) },
+    { feature: "plans", router: plansRouter({ db }) },
+  ];
 }

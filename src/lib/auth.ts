@@ -1,5 +1,5 @@
-/** Who is logged in, and guards for routers. */
-import type { NextFunction, Request, RequestHandler, Response } from "express";
+/** Who is logged in, and the redirect to the login page (rules that use it: lib/policy.ts). */
+import type { Request, RequestHandler } from "express";
 import type { Role } from "../db/schema";
 import { Forbidden } from "./errors";
 
@@ -32,19 +32,16 @@ export const requireLogin: RequestHandler = (req, res, next) => {
   res.redirect("/login");
 };
 
-/** Logged-in users with one of `roles`; others get 403 (anonymous ones are sent to log in). */
-export function requireRole(...roles: Role[]): RequestHandler {
-  return (req: Request, res: Response, next: NextFunction) => {
-    if (!req.user) return requireLogin(req, res, next);
-    if (!roles.includes(req.user.role)) return next(new Forbidden());
-    next();
-  };
-}
-
-/** The logged-in user; only call behind requireLogin/requireRole. */
+/** The logged-in user; only call behind a can(rule) guard (lib/policy.ts). */
 export function currentUser(req: Request): SessionUser {
   if (!req.user) throw new Forbidden();
   return req.user;
+}
+
+/** Who does a change, as services and the audit log take it: the logged-in user's id and role, and the request's IP. */
+export function actor(req: Request): { id: number; role: Role; ip: string | null } {
+  const me = currentUser(req);
+  return { id: me.id, role: me.role, ip: req.ip ?? null };
 }
 
 declare module "express-session" {

@@ -1,6 +1,7 @@
 /** One zod schema per form: helpers to parse a body and collect field messages in Vietnamese. */
 import { z } from "zod";
 import { coreMessages as t } from "./messages";
+import { ValidationError } from "./errors";
 import { capitaliseName, cleanText, parseViDate } from "./vietnamese";
 
 export type FieldErrors = Record<string, string>;
@@ -16,6 +17,34 @@ export function parseForm<S extends z.ZodType>(schema: S, body: unknown): FormRe
     errors[key] ??= issue.message;
   }
   return { ok: false, errors };
+}
+
+/**
+ * The POST half of a form route: parses `body` with `schema`, then runs `save` with the data. When the
+ * form is invalid, or `save` throws a ValidationError (a unique field taken, a date out of range), `fail`
+ * re-renders the form with the field messages (the caller's 422 page) and the answer is undefined; any
+ * other error propagates. `const saved = await submitForm(...); if (!saved) return;` then redirect.
+ */
+export async function submitForm<S extends z.ZodType, T>(
+  schema: S, body: unknown, fail: (errors: FieldErrors) => unknown, save: (data: z.infer<S>) => Promise<T>,
+): Promise<{ value: T } | undefined> {
+  const form = parseForm(schema, body);
+  if (!form.ok) {
+    await fail(form.errors);
+    return undefined;
+  }
+  return saveOrRerender(fail, () => save(form.data));
+}
+
+/** submitForm's second half, for forms not read by one zod schema: a ValidationError from `save` goes to `fail`. */
+export async function saveOrRerender<T>(fail: (errors: FieldErrors) => unknown, save: () => Promise<T>): Promise<{ value: T } | undefined> {
+  try {
+    return { value: await save() };
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    await fail(e.fields);
+    return undefined;
+  }
 }
 
 const str = z.preprocess((v) => (v == null ? "" : v), z.string());

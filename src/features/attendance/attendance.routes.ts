@@ -1,12 +1,12 @@
-import { Router, type Request, type Response } from "express";
+import { Router, type Response } from "express";
 import type { Db } from "../../db/client";
-import { currentUser, requireRole } from "../../lib/auth";
-import { ValidationError } from "../../lib/errors";
+import { actor, currentUser } from "../../lib/auth";
 import { flash } from "../../lib/flash";
-import { parseForm } from "../../lib/forms";
+import { parseForm, saveOrRerender } from "../../lib/forms";
 import { idParam } from "../../lib/params";
-import { getManagedCourse, type CourseDetail } from "../courses";
+import { type CourseDetail, courseOf, manageCourse } from "../courses";
 import { PDF_MIME, XLSX_MIME, sendDownload } from "../../lib/download";
+import { authorize } from "../../lib/policy";
 import { marksWorkbook, signInSheetPdf } from "./attendance.export";
 import { attendanceMessages as m } from "./attendance.messages";
 import { checkinSettingsSchema, rollCallSchema } from "./attendance.schema";
@@ -19,9 +19,7 @@ import type { PublicAddress } from "../../lib/public-url";
 /** Routes of the attendance feature: roll-call, overview, exports (here) and check-in (checkin.routes.ts). */
 export function attendanceRouter({ db, secret, site }: { db: Db; dataDir: string; secret: string; site: PublicAddress }): Router {
   const router = Router();
-  const actor = (req: Request) => ({ id: currentUser(req).id, ip: req.ip ?? null });
-  const staff = requireRole("admin", "trainer");
-  const managed = (req: Request) => getManagedCourse(db, currentUser(req), idParam(req));
+  const can = authorize(db);
 
   async function renderOverview(res: Response, course: CourseDetail, status: number, values: Record<string, unknown>, errors: Record<string, string>) {
     const grid = await courseAttendance(db, course);
@@ -29,14 +27,14 @@ export function attendanceRouter({ db, secret, site }: { db: Db; dataDir: string
   }
 
   // GET /courses/:id/attendance: all marks of a course (people × sessions), rates, settings, exports.
-  router.get("/courses/:id/attendance", staff, async (req, res) => {
-    const course = await managed(req);
+  router.get("/courses/:id/attendance", can(manageCourse), async (req, res) => {
+    const course = await courseOf(db, req);
     await renderOverview(res, course, 200, course, {});
   });
 
   // POST /courses/:id/attendance/settings: the course's check-in window and lateness rule.
-  router.post("/courses/:id/attendance/settings", staff, async (req, res) => {
-    const course = await managed(req);
+  router.post("/courses/:id/attendance/settings", can(manageCourse), async (req, res) => {
+    const course = await courseOf(db, req);
     const form = parseForm(checkinSettingsSchema, req.body);
     if (!form.ok) return renderOverview(res, course, 422, req.body, form.errors);
     await updateCheckinSettings(db, course.id, form.data, actor(req));
@@ -45,8 +43,8 @@ export function attendanceRouter({ db, secret, site }: { db: Db; dataDir: string
   });
 
   // GET /courses/:id/attendance/sign-in.pdf: DANH SÁCH KÝ NHẬN, A4 landscape.
-  router.get("/courses/:id/attendance/sign-in.pdf", staff, async (req, res) => {
-    const course = await managed(req);
+  router.get("/courses/:id/attendance/sign-in.pdf", can(manageCourse), async (req, res) => {
+    const course = await courseOf(db, req);
     const pdf = await signInSheetPdf(db, course);
     if (!pdf) {
       flash(req, "error", m.noSessionsForSheet);
@@ -56,22 +54,22 @@ export function attendanceRouter({ db, secret, site }: { db: Db; dataDir: string
   });
 
   // GET /courses/:id/attendance.xlsx: every mark of the course and each person's rate.
-  router.get("/courses/:id/attendance.xlsx", staff, async (req, res) => {
-    const course = await managed(req);
+  router.get("/courses/:id/attendance.xlsx", can(manageCourse), async (req, res) => {
+    const course = await courseOf(db, req);
     const xlsx = await marksWorkbook(course.title, await courseAttendance(db, course));
     sendDownload(res, { body: xlsx, fileName: m.xlsxFile(course.id), type: XLSX_MIME });
   });
 
   // GET /courses/:id/sessions/:sid/attendance: the roll-call sheet of one session (+ change log for admins).
-  router.get("/courses/:id/sessions/:sid/attendance", staff, async (req, res) => {
-    const course = await managed(req);
+  router.get("/courses/:id/sessions/:sid/attendance", can(manageCourse), async (req, res) => {
+    const course = await courseOf(db, req);
     const sheet = await getRollCall(db, course, idParam(req, "sid"), { withAudit: currentUser(req).role === "admin" });
     res.render("attendance/rollcall", { title: m.rollCallTitle, course, ...sheet, values: null, errors: {} });
   });
 
   // POST /courses/:id/sessions/:sid/attendance: saves the whole sheet in one transaction.
-  router.post("/courses/:id/sessions/:sid/attendance", staff, async (req, res) => {
-    const course = await managed(req);
+  router.post("/courses/:id/sessions/:sid/attendance", can(manageCourse), async (req, res) => {
+    const course = await courseOf(db, req);
     const sessionId = idParam(req, "sid");
     const form = parseForm(rollCallSchema, req.body);
     const fail = async (errors: Record<string, string>) => {
@@ -79,14 +77,10 @@ export function attendanceRouter({ db, secret, site }: { db: Db; dataDir: string
       res.status(422).render("attendance/rollcall", { title: m.rollCallTitle, course, ...sheet, values: req.body, errors });
     };
     if (!form.ok) return fail(form.errors);
-    let changed: number;
-    try {
-      changed = await saveRollCall(db, course, sessionId, { marks: form.data.mark, remarks: form.data.remark, rest: form.data.rest }, actor(req));
-    } catch (e) {
-      if (e instanceof ValidationError) return fail(e.fields);
-      throw e;
-    }
-    flash(req, "success", m.saved(changed));
+    const { mark: marks, remark: remarks, rest } = form.data;
+    const saved = await saveOrRerender(fail, () => saveRollCall(db, course, sessionId, { marks, remarks, rest }, actor(req)));
+    if (!saved) return;
+    flash(req, "success", m.saved(saved.value));
     res.redirect(`/courses/${course.id}/sessions/${sessionId}/attendance`);
   });
 

@@ -10,14 +10,15 @@
 import { Router, type Request, type Response } from "express";
 import { rateLimit } from "express-rate-limit";
 import type { Db } from "../../db/client";
-import { currentUser, requireLogin, requireRole } from "../../lib/auth";
+import { currentUser } from "../../lib/auth";
 import { flash } from "../../lib/flash";
 import { parseForm } from "../../lib/forms";
 import { joinUrl, type PublicAddress } from "../../lib/public-url";
 import { t } from "../../messages";
 import { idParam } from "../../lib/params";
+import { anyone, authorize, signedIn } from "../../lib/policy";
 import { formatDate, formatDateTime } from "../../lib/vietnamese";
-import { getManagedCourse } from "../courses";
+import { courseOf, manageCourse } from "../courses";
 import { attendanceMessages as m } from "./attendance.messages";
 import { codeCheckinSchema } from "./attendance.schema";
 import { openSessionsFor } from "./attendance.service";
@@ -45,6 +46,7 @@ function takeGrace(req: Request, sessionId: number, token: string): number | und
 
 export function checkinRouter({ db, secret, site }: { db: Db; secret: string; site: PublicAddress }): Router {
   const router = Router();
+  const can = authorize(db);
   const key = checkinKey(secret);
   const rules = new SessionRulesCache();
   const writer = new CheckinWriter(db);
@@ -81,13 +83,13 @@ export function checkinRouter({ db, secret, site }: { db: Db; secret: string; si
   });
 
   // GET /checkin: the code form, listing the trainee's sessions open for check-in now.
-  router.get("/checkin", requireLogin, async (req, res) => {
+  router.get("/checkin", can(signedIn), async (req, res) => {
     const sessions = await openSessionsFor(db, currentUser(req).id);
     res.render("attendance/checkin-code", { title: m.codeTitle, sessions, values: { sessionId: sessions.length === 1 ? String(sessions[0].id) : "" }, errors: {} });
   });
 
   // POST /checkin: checks in with a session and the 6-digit code (rate-limited per person).
-  router.post("/checkin", requireLogin, codeLimiter, async (req, res) => {
+  router.post("/checkin", can(signedIn), codeLimiter, async (req, res) => {
     const form = parseForm(codeCheckinSchema, req.body);
     if (!form.ok) {
       const sessions = await openSessionsFor(db, currentUser(req).id);
@@ -97,7 +99,7 @@ export function checkinRouter({ db, secret, site }: { db: Db; secret: string; si
   });
 
   // GET /checkin/:sid/:token: the URL in the QR code; marks the logged-in trainee (see the file comment).
-  router.get("/checkin/:sid/:token", async (req, res) => {
+  router.get("/checkin/:sid/:token", can(anyone), async (req, res) => {
     const sessionId = idParam(req, "sid");
     const token = String(req.params.token);
     if (req.user) return answer(req, res, sessionId, { kind: "qr", token, graceUntil: takeGrace(req, sessionId, token) });
@@ -115,8 +117,8 @@ export function checkinRouter({ db, secret, site }: { db: Db; secret: string; si
   });
 
   // GET /courses/:id/sessions/:sid/kiosk: full-screen QR page for the room (course trainers, admins).
-  router.get("/courses/:id/sessions/:sid/kiosk", requireRole("admin", "trainer"), async (req, res) => {
-    const course = await getManagedCourse(db, currentUser(req), idParam(req));
+  router.get("/courses/:id/sessions/:sid/kiosk", can(manageCourse), async (req, res) => {
+    const course = await courseOf(db, req);
     const sessionId = idParam(req, "sid");
     const session = sessionOf(course, sessionId);
     // Phones in the room scan this: the configured public address, never the request's Host.
@@ -126,8 +128,8 @@ export function checkinRouter({ db, secret, site }: { db: Db; secret: string; si
   });
 
   // GET /courses/:id/sessions/:sid/kiosk.json: what the kiosk polls (QR, code, count, latest names).
-  router.get("/courses/:id/sessions/:sid/kiosk.json", requireRole("admin", "trainer"), async (req, res) => {
-    const course = await getManagedCourse(db, currentUser(req), idParam(req));
+  router.get("/courses/:id/sessions/:sid/kiosk.json", can(manageCourse), async (req, res) => {
+    const course = await courseOf(db, req);
     res.setHeader("Cache-Control", "no-store");
     res.json(await kioskState(db, key, course, idParam(req, "sid"), new Date(), await site.base()));
   });

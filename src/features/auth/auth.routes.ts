@@ -2,11 +2,11 @@ import { Router } from "express";
 import type { RequestHandler } from "express";
 import { rateLimit } from "express-rate-limit";
 import type { Db } from "../../db/client";
-import { currentUser, requireLogin, RETURN_COOKIE } from "../../lib/auth";
+import { currentUser, RETURN_COOKIE } from "../../lib/auth";
+import { anyone, authorize, signedIn } from "../../lib/policy";
 import { cookieValue, isLocalPath } from "../../lib/cookies";
 import { flash } from "../../lib/flash";
-import { parseForm } from "../../lib/forms";
-import { ValidationError } from "../../lib/errors";
+import { parseForm, submitForm } from "../../lib/forms";
 import { t } from "../../messages";
 import { changeOwnPassword, normaliseLogin } from "./auth.service";
 import { deviceKey, isTrustedDevice, trustDevice } from "./device-trust";
@@ -16,6 +16,7 @@ import type { createPassport } from "./passport";
 export function authRouter(deps: { db: Db; passport: ReturnType<typeof createPassport>; loginIpLimit: number; secret: string; secureCookies: boolean }): Router {
   const { db, passport } = deps;
   const router = Router();
+  const can = authorize(db);
   const devices = deviceKey(deps.secret);
 
   // Stops one address from spraying guesses across many logins (per-login locking is in auth.service).
@@ -32,14 +33,14 @@ export function authRouter(deps: { db: Db; passport: ReturnType<typeof createPas
   });
 
   // GET /login: the login form ("please log in" when a page sent the visitor here).
-  router.get("/login", (req, res) => {
+  router.get("/login", can(anyone), (req, res) => {
     if (req.user) return res.redirect("/");
     const notice = cookieValue(req, RETURN_COOKIE) ? t.auth.mustLogin : null;
     res.render("auth/login", { title: t.auth.loginTitle, values: {}, errors: {}, message: null, notice });
   });
 
   // POST /login: checks the password (with throttling) and starts a fresh session.
-  router.post("/login", ipLimiter, (req, res, next) => {
+  router.post("/login", can(anyone), ipLimiter, (req, res, next) => {
     const form = parseForm(loginSchema, req.body);
     const values = { login: req.body?.login ?? "" };
     if (!form.ok) return res.status(422).render("auth/login", { title: t.auth.loginTitle, values, errors: form.errors, message: null });
@@ -65,7 +66,7 @@ export function authRouter(deps: { db: Db; passport: ReturnType<typeof createPas
   });
 
   // POST /logout: ends the session completely.
-  router.post("/logout", (req, res, next) => {
+  router.post("/logout", can(anyone), (req, res, next) => {
     req.logout((err) => {
       if (err) return next(err);
       req.session.destroy(() => {
@@ -79,19 +80,14 @@ export function authRouter(deps: { db: Db; passport: ReturnType<typeof createPas
     void res.status(status).render("auth/password", { title: t.auth.changePasswordTitle, errors });
 
   // GET /account/password: form to change one's own password.
-  router.get("/account/password", requireLogin, renderPassword(200, {}));
+  router.get("/account/password", can(signedIn), renderPassword(200, {}));
 
   // POST /account/password: changes one's own password.
-  router.post("/account/password", requireLogin, async (req, res, next) => {
-    const form = parseForm(changePasswordSchema, req.body);
-    if (!form.ok) return renderPassword(422, form.errors)(req, res, next);
-    let user: Express.User;
-    try {
-      user = await changeOwnPassword(db, currentUser(req).id, form.data.currentPassword, form.data.newPassword, req.ip ?? null);
-    } catch (e) {
-      if (e instanceof ValidationError) return renderPassword(422, e.fields)(req, res, next);
-      throw e;
-    }
+  router.post("/account/password", can(signedIn), async (req, res, next) => {
+    const fail = (errors: Record<string, string>) => renderPassword(422, errors)(req, res, next);
+    const saved = await submitForm(changePasswordSchema, req.body, fail, (data) => changeOwnPassword(db, currentUser(req).id, data.currentPassword, data.newPassword, req.ip ?? null));
+    if (!saved) return;
+    const user = saved.value;
     // The change ended every session of this user (other devices, a stolen cookie); this one starts afresh.
     req.login(user, (e) => {
       if (e) return next(e);

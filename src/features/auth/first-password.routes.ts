@@ -7,12 +7,12 @@ import { Router, type Response } from "express";
 import { z } from "zod";
 import type { Db } from "../../db/client";
 import { currentUser } from "../../lib/auth";
-import { ValidationError } from "../../lib/errors";
 import { flash } from "../../lib/flash";
-import { parseForm } from "../../lib/forms";
+import { submitForm } from "../../lib/forms";
 import { t } from "../../messages";
 import { CHANGE_PASSWORD_PATH, passwordChanged } from "../../lib/password-change";
 import { MIN_PASSWORD_LENGTH } from "../../lib/password-strength";
+import { authorize, signedIn } from "../../lib/policy";
 import { isLocalPath } from "../../lib/cookies";
 import { mustChangePassword, setFirstPassword } from "./first-password.service";
 
@@ -25,32 +25,27 @@ const firstPasswordSchema = z
 
 export function firstPasswordRouter({ db }: { db: Db }): Router {
   const router = Router();
+  const can = authorize(db);
   const render = (res: Response, status: number, errors: Record<string, string>) =>
     res.status(status).render("auth/first-password", { title: t.accounts.first.title, errors });
 
   // GET /account/password: the "set your own password" form while a one-time password is in use.
-  router.get(CHANGE_PASSWORD_PATH, (req, res, next) => {
-    if (!req.user || !req.session.mustChangePassword) return next();
+  router.get(CHANGE_PASSWORD_PATH, can(signedIn), (req, res, next) => {
+    if (!req.session.mustChangePassword) return next();
     render(res, 200, {});
   });
 
   // POST /account/password: saves the new password and lets the session go anywhere again.
-  router.post(CHANGE_PASSWORD_PATH, async (req, res, next) => {
-    if (!req.user || !req.session.mustChangePassword) return next();
+  router.post(CHANGE_PASSWORD_PATH, can(signedIn), async (req, res, next) => {
+    if (!req.session.mustChangePassword) return next();
     const me = currentUser(req);
     // Already changed in another session: nothing to do here.
     if (!(await mustChangePassword(db, me.id))) {
       passwordChanged(req.session);
       return res.redirect("/");
     }
-    const form = parseForm(firstPasswordSchema, req.body);
-    if (!form.ok) return render(res, 422, form.errors);
-    try {
-      await setFirstPassword(db, me.id, form.data.newPassword, req.ip ?? null);
-    } catch (e) {
-      if (e instanceof ValidationError) return render(res, 422, e.fields);
-      throw e;
-    }
+    const fail = (errors: Record<string, string>) => render(res, 422, errors);
+    if (!(await submitForm(firstPasswordSchema, req.body, fail, (data) => setFirstPassword(db, me.id, data.newPassword, req.ip ?? null)))) return;
     passwordChanged(req.session);
     const returnTo = req.session.returnTo;
     delete req.session.returnTo;

@@ -2,14 +2,16 @@ import { Router, type Request, type Response } from "express";
 import { rateLimit } from "express-rate-limit";
 import type { Logger } from "pino";
 import type { Db } from "../../db/client";
-import { currentUser, requireLogin, requireRole } from "../../lib/auth";
+import { actor, currentUser } from "../../lib/auth";
 import { flash } from "../../lib/flash";
 import { parseForm } from "../../lib/forms";
 import type { PublicAddress } from "../../lib/public-url";
 import { idParam } from "../../lib/params";
 import { PDF_MIME, sendDownload } from "../../lib/download";
+import { anyone, authorize, signedIn } from "../../lib/policy";
 import { certificatesMessages as m } from "./certificates.messages";
 import { reasonSchema } from "./certificates.schema";
+import { certificateOf, downloadCertificate, issueCertificates } from "./certificates.policy";
 import { certificateFileName, certificatePdf, findByToken, getCertificate, historyOf, myCertificates, successorOf } from "./certificates.service";
 import { completionRouter } from "./completion.routes";
 import { documentsRouter } from "./documents.routes";
@@ -27,7 +29,7 @@ export function certificatesRouter(deps: { db: Db; dataDir: string; secret: stri
   const { db, dataDir, site } = deps;
   const router = Router();
   const jobs = new IssueJobs();
-  const actor = (req: Request) => ({ id: currentUser(req).id, ip: req.ip ?? null });
+  const can = authorize(db);
   // Unexpected errors inside a background job have no request to fail: log them (app.ts may pass its logger).
   const onJobError = (err: unknown) => (deps.logger ? deps.logger.error({ err }, "certificate issue job") : console.error("certificate issue job", err));
 
@@ -45,7 +47,7 @@ export function certificatesRouter(deps: { db: Db; dataDir: string; secret: stri
   });
 
   // GET /verify/:token: public verification (no login): valid, revoked, superseded, or just "not found".
-  router.get("/verify/:token", verifyLimiter, async (req, res) => {
+  router.get("/verify/:token", can(anyone), verifyLimiter, async (req, res) => {
     res.set({ "Cache-Control": "no-store", "X-Robots-Tag": "noindex" });
     const cert = await findByToken(db, String(req.params.token));
     if (!cert) return res.status(404).render("certificates/verify", { title: m.verifyTitle, cert: null, successor: null, message: m.verifyNotFound, vnDay });
@@ -54,19 +56,19 @@ export function certificatesRouter(deps: { db: Db; dataDir: string; secret: stri
   });
 
   // GET /my/certificates: a trainee's own certificates.
-  router.get("/my/certificates", requireLogin, async (req, res) => {
+  router.get("/my/certificates", can(signedIn), async (req, res) => {
     const items = await myCertificates(db, currentUser(req).id);
     res.render("certificates/my", { title: m.myTitle, items, vnDay });
   });
 
   // GET /certificates/:id.pdf: the PDF, re-rendered from the snapshot (same bytes as issued); owner or admin.
-  router.get("/certificates/:id.pdf", requireLogin, async (req, res) => {
-    const { bytes, cert } = await certificatePdf(db, dataDir, currentUser(req), idParam(req));
+  router.get("/certificates/:id.pdf", can(downloadCertificate), async (req, res) => {
+    const { bytes, cert } = await certificatePdf(dataDir, await certificateOf(db, req));
     sendDownload(res, { body: bytes, fileName: certificateFileName(cert.snapshot), type: PDF_MIME });
   });
 
   // GET /certificates/:id: one certificate with its versions, re-issue and revoke forms (admins).
-  router.get("/certificates/:id", requireRole("admin"), async (req, res) => {
+  router.get("/certificates/:id", can(issueCertificates), async (req, res) => {
     const cert = await getCertificate(db, idParam(req));
     const history = await historyOf(db, cert);
     res.render("certificates/show", { title: m.showTitle(cert.number), cert, history, errors: {}, values: {}, vnDay });
@@ -79,7 +81,7 @@ export function certificatesRouter(deps: { db: Db; dataDir: string; secret: stri
   }
 
   // POST /certificates/:id/reissue: replaces a valid certificate with version n+1 (reason required).
-  router.post("/certificates/:id/reissue", requireRole("admin"), async (req, res) => {
+  router.post("/certificates/:id/reissue", can(issueCertificates), async (req, res) => {
     const id = idParam(req);
     const form = parseForm(reasonSchema, req.body);
     if (!form.ok) return failReason(req, res, id, "reissue", form.errors);
@@ -89,7 +91,7 @@ export function certificatesRouter(deps: { db: Db; dataDir: string; secret: stri
   });
 
   // POST /certificates/:id/revoke: revokes a valid certificate (reason required).
-  router.post("/certificates/:id/revoke", requireRole("admin"), async (req, res) => {
+  router.post("/certificates/:id/revoke", can(issueCertificates), async (req, res) => {
     const id = idParam(req);
     const form = parseForm(reasonSchema, req.body);
     if (!form.ok) return failReason(req, res, id, "revoke", form.errors);

@@ -5,12 +5,10 @@
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { certificates, courses } from "../../db/schema";
-import type { SessionUser } from "../../lib/auth";
 import { NotFound } from "../../lib/errors";
 import { renderCertificates } from "../../lib/pdf";
 import { sealReader } from "./certificate-settings";
 import { certificatesMessages as m } from "./certificates.messages";
-import { canDownloadCertificate } from "./certificates.policy";
 import { snapshotPdf } from "./issue.service";
 import { rosterOrder, toCertificateData, type CertificateSnapshot } from "./snapshot";
 
@@ -63,10 +61,8 @@ export async function myCertificates(db: Db, userId: number) {
   return rows.map((r) => ({ ...typed(r.cert), courseTitle: r.courseTitle }));
 }
 
-/** A certificate's PDF for a viewer allowed to have it (NotFound otherwise: no one learns it exists). */
-export async function certificatePdf(db: Db, dataDir: string, user: SessionUser, id: number): Promise<{ bytes: Uint8Array; cert: CertificateRow }> {
-  const cert = await getCertificate(db, id);
-  if (!canDownloadCertificate(user, cert)) throw new NotFound();
+/** A certificate's PDF (who may have it: certificates.policy.ts). */
+export async function certificatePdf(dataDir: string, cert: CertificateRow): Promise<{ bytes: Uint8Array; cert: CertificateRow }> {
   const seal = sealReader(dataDir)(cert.snapshot.print.sealSha256);
   return { bytes: await snapshotPdf(cert.snapshot, seal), cert };
 }

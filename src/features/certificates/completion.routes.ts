@@ -1,20 +1,22 @@
 import { Router, type Request, type Response } from "express";
 import type { Db } from "../../db/client";
-import { currentUser, requireLogin, requireRole } from "../../lib/auth";
-import { Forbidden, ValidationError } from "../../lib/errors";
+import { actor, currentUser } from "../../lib/auth";
+import { ValidationError } from "../../lib/errors";
 import { flash } from "../../lib/flash";
-import { parseForm } from "../../lib/forms";
+import { parseForm, submitForm } from "../../lib/forms";
 import { idParam } from "../../lib/params";
+import { authorize } from "../../lib/policy";
 import { formatDecimal } from "../../lib/vietnamese";
-import { canManageCourse, getManagedCourse, getVisibleCourse, type CourseDetail } from "../courses";
+import { canManageCourse, type CourseDetail, courseOf, manageCourse, visibleCourse } from "../courses";
 import { certificatesMessages as m } from "./certificates.messages";
+import { viewCompletion } from "./certificates.policy";
 import { approvalSchema, ruleSchema } from "./certificates.schema";
-import { classCompletion, completionOf, courseQuizzes, isEnrolled, setApproval, updateRule } from "./completion.service";
+import { classCompletion, completionOf, courseQuizzes, setApproval, updateRule } from "./completion.service";
 
 /** Completion rule form, each trainee's result in words, trainer approvals. */
 export function completionRouter({ db }: { db: Db }): Router {
   const router = Router();
-  const actor = (req: Request) => ({ id: currentUser(req).id, ip: req.ip ?? null });
+  const can = authorize(db);
 
   async function renderManage(req: Request, res: Response, course: CourseDetail, status: number, values: Record<string, unknown> | null, errors: Record<string, string>) {
     const [{ rule, rows }, quizzes] = await Promise.all([classCompletion(db, course), courseQuizzes(db, course.id)]);
@@ -30,34 +32,26 @@ export function completionRouter({ db }: { db: Db }): Router {
   }
 
   // GET /courses/:id/completion: staff see the rule form and every trainee's result; a trainee sees their own.
-  router.get("/courses/:id/completion", requireLogin, async (req, res) => {
+  router.get("/courses/:id/completion", can(viewCompletion), async (req, res) => {
     const me = currentUser(req);
-    const course = await getVisibleCourse(db, me, idParam(req));
+    const course = await visibleCourse(db, req, me);
     if (canManageCourse(me, course)) return renderManage(req, res, course, 200, null, {});
-    if (!(await isEnrolled(db, course.id, me.id))) throw new Forbidden(m.noRecord);
     const own = await completionOf(db, course, me.id);
     res.render("certificates/completion-own", { title: `${m.myResultLink}: ${course.title}`, course, own });
   });
 
   // POST /courses/:id/completion: saves the completion rule (admins, the course's trainers).
-  router.post("/courses/:id/completion", requireRole("admin", "trainer"), async (req, res) => {
-    const course = await getManagedCourse(db, currentUser(req), idParam(req));
-    const form = parseForm(ruleSchema, req.body);
-    if (!form.ok) return renderManage(req, res, course, 422, req.body, form.errors);
-    const { minAttendance, ...rest } = form.data;
-    try {
-      await updateRule(db, course.id, { ...rest, minAttendanceRate: minAttendance }, actor(req));
-    } catch (e) {
-      if (e instanceof ValidationError) return renderManage(req, res, course, 422, req.body, e.fields);
-      throw e;
-    }
+  router.post("/courses/:id/completion", can(manageCourse), async (req, res) => {
+    const course = await courseOf(db, req);
+    const fail = (errors: Record<string, string>) => renderManage(req, res, course, 422, req.body, errors);
+    if (!(await submitForm(ruleSchema, req.body, fail, ({ minAttendance, ...rest }) => updateRule(db, course.id, { ...rest, minAttendanceRate: minAttendance }, actor(req))))) return;
     flash(req, "success", m.ruleSaved);
     res.redirect(`/courses/${course.id}/completion`);
   });
 
   // POST /courses/:id/completion/:userId/approval: a trainer confirms, refuses or clears one trainee's completion.
-  router.post("/courses/:id/completion/:userId/approval", requireRole("admin", "trainer"), async (req, res) => {
-    const course = await getManagedCourse(db, currentUser(req), idParam(req));
+  router.post("/courses/:id/completion/:userId/approval", can(manageCourse), async (req, res) => {
+    const course = await courseOf(db, req);
     const form = parseForm(approvalSchema, req.body);
     if (!form.ok) throw new ValidationError(form.errors);
     const decision = form.data.decision === "clear" ? null : form.data.decision === "approve";

@@ -1,6 +1,6 @@
-import { Router, type Request, type Response } from "express";
+import { Router, type Response } from "express";
 import type { Db } from "../../db/client";
-import { currentUser, requireRole } from "../../lib/auth";
+import { actor } from "../../lib/auth";
 import { ValidationError } from "../../lib/errors";
 import type { PublicAddress } from "../../lib/public-url";
 import { requireSetupDone } from "../../lib/setup-state";
@@ -9,8 +9,10 @@ import { parseForm } from "../../lib/forms";
 import { idParam } from "../../lib/params";
 import { getCourse } from "../courses";
 import { PDF_MIME, sendDownload } from "../../lib/download";
+import { authorize } from "../../lib/policy";
 import { getCertificateSettings } from "./certificate-settings";
 import { certificatesMessages as m } from "./certificates.messages";
+import { issueCertificates } from "./certificates.policy";
 import { bulkPrintQuery, issueOneSchema, reasonSchema } from "./certificates.schema";
 import { courseCertificates, coursePdf } from "./certificates.service";
 import { awaitsCertificate, classCompletion } from "./completion.service";
@@ -21,7 +23,7 @@ import { vnDay } from "./snapshot";
 /** Issuing for a course (admins only): one by one, all at once with progress, and the merged print. */
 export function issueRouter({ db, dataDir, site, jobs, onJobError }: { db: Db; dataDir: string; site: PublicAddress; jobs: IssueJobs; onJobError: (err: unknown) => void }): Router {
   const router = Router();
-  const actor = (req: Request) => ({ id: currentUser(req).id, ip: req.ip ?? null });
+  const can = authorize(db);
   // The verification URL's base is the configured public address, never the request's Host.
   const env = async () => {
     await requireSetupDone(db);
@@ -43,10 +45,10 @@ export function issueRouter({ db, dataDir, site, jobs, onJobError }: { db: Db; d
   }
 
   // GET /courses/:id/certificates: issued certificates, who can still get one, revoked ones, the bulk job's progress.
-  router.get("/courses/:id/certificates", requireRole("admin"), async (req, res) => renderPage(res, idParam(req)));
+  router.get("/courses/:id/certificates", can(issueCertificates), async (req, res) => renderPage(res, idParam(req)));
 
   // POST /courses/:id/certificates/after-revocation: issues again to a trainee whose certificate was revoked (reason required).
-  router.post("/courses/:id/certificates/after-revocation", requireRole("admin"), async (req, res) => {
+  router.post("/courses/:id/certificates/after-revocation", can(issueCertificates), async (req, res) => {
     const courseId = idParam(req);
     const who = parseForm(issueOneSchema, req.body);
     if (!who.ok) throw new ValidationError(who.errors);
@@ -58,7 +60,7 @@ export function issueRouter({ db, dataDir, site, jobs, onJobError }: { db: Db; d
   });
 
   // POST /courses/:id/certificates: issues one certificate (the service re-checks eligibility).
-  router.post("/courses/:id/certificates", requireRole("admin"), async (req, res) => {
+  router.post("/courses/:id/certificates", can(issueCertificates), async (req, res) => {
     const courseId = idParam(req);
     const form = parseForm(issueOneSchema, req.body);
     if (!form.ok) throw new ValidationError(form.errors);
@@ -69,7 +71,7 @@ export function issueRouter({ db, dataDir, site, jobs, onJobError }: { db: Db; d
   });
 
   // POST /courses/:id/certificates/issue-all: starts (or rejoins) the background job for every eligible trainee.
-  router.post("/courses/:id/certificates/issue-all", requireRole("admin"), async (req, res) => {
+  router.post("/courses/:id/certificates/issue-all", can(issueCertificates), async (req, res) => {
     const course = await getCourse(db, idParam(req));
     const running = jobs.get(course.id)?.running;
     const job = await jobs.start(db, course, actor(req), await env(), onJobError);
@@ -78,13 +80,13 @@ export function issueRouter({ db, dataDir, site, jobs, onJobError }: { db: Db; d
   });
 
   // GET /courses/:id/certificates/job: the job's progress as JSON (polled by public/js/certificates.js).
-  router.get("/courses/:id/certificates/job", requireRole("admin"), async (req, res) => {
+  router.get("/courses/:id/certificates/job", can(issueCertificates), async (req, res) => {
     res.set("Cache-Control", "no-store");
     res.json({ job: jobs.get(idParam(req)) });
   });
 
   // GET /courses/:id/certificates.pdf: every valid certificate of the class in one PDF, roster order.
-  router.get("/courses/:id/certificates.pdf", requireRole("admin"), async (req, res) => {
+  router.get("/courses/:id/certificates.pdf", can(issueCertificates), async (req, res) => {
     const course = await getCourse(db, idParam(req));
     const { offsets } = bulkPrintQuery.parse(req.query);
     const current = offsets === "current" ? (await getCertificateSettings(db)).print : null;

@@ -1,18 +1,19 @@
-import { Router, type Request, type Response } from "express";
+import { Router, type Response } from "express";
 import type { Db } from "../../db/client";
-import { currentUser, requireRole } from "../../lib/auth";
-import { ValidationError } from "../../lib/errors";
+import { actor } from "../../lib/auth";
 import { flash } from "../../lib/flash";
 import { formatDecimal } from "../../lib/vietnamese";
-import { parseForm } from "../../lib/forms";
+import { parseForm, saveOrRerender } from "../../lib/forms";
 import type { PublicAddress } from "../../lib/public-url";
 import { renderCertificates } from "../../lib/pdf";
+import { authorize } from "../../lib/policy";
 import { todayIso } from "../../lib/time";
 import { uploadSingle } from "../../lib/upload";
 import { documentOrgOn } from "../settings";
 import { PDF_MIME, sendDownload } from "../../lib/download";
 import { getCertificateSettings, readSeal, removeSeal, saveCertificateSettings, saveSeal, SEAL_MAX_BYTES } from "./certificate-settings";
 import { certificatesMessages as m } from "./certificates.messages";
+import { issueCertificates } from "./certificates.policy";
 import { settingsSchema } from "./certificates.schema";
 import { formatCertificateNumber, validatePattern } from "./numbering";
 import { buildSnapshot, toCertificateData } from "./snapshot";
@@ -20,7 +21,7 @@ import { buildSnapshot, toCertificateData } from "./snapshot";
 /** Certificate settings (admins): number pattern and series, printer offsets, border, seal image. */
 export function settingsRouter({ db, dataDir, site }: { db: Db; dataDir: string; site: PublicAddress }): Router {
   const router = Router();
-  const actor = (req: Request) => ({ id: currentUser(req).id, ip: req.ip ?? null });
+  const can = authorize(db);
   const upload = uploadSingle({ route: "/certificates/settings/seal", field: "seal", maxBytes: SEAL_MAX_BYTES, allowed: ["image/png"], typeMessage: m.sealBadType, sizeMessage: m.sealTooLarge });
 
   async function render(res: Response, status: number, values: Record<string, unknown> | null, errors: Record<string, string>) {
@@ -35,10 +36,10 @@ export function settingsRouter({ db, dataDir, site }: { db: Db; dataDir: string;
   }
 
   // GET /certificates/settings: the settings form and the current seal image.
-  router.get("/certificates/settings", requireRole("admin"), async (_req, res) => render(res, 200, null, {}));
+  router.get("/certificates/settings", can(issueCertificates), async (_req, res) => render(res, 200, null, {}));
 
   // POST /certificates/settings: saves pattern, series, offsets and border (used by certificates issued from now on).
-  router.post("/certificates/settings", requireRole("admin"), async (req, res) => {
+  router.post("/certificates/settings", can(issueCertificates), async (req, res) => {
     const form = parseForm(settingsSchema, req.body);
     if (!form.ok) return render(res, 422, req.body, form.errors);
     const { pattern, series, offsetXmm, offsetYmm, border } = form.data;
@@ -48,27 +49,23 @@ export function settingsRouter({ db, dataDir, site }: { db: Db; dataDir: string;
   });
 
   // POST /certificates/settings/seal: uploads the signature/seal PNG (multipart, field "seal").
-  router.post("/certificates/settings/seal", requireRole("admin"), ...upload, async (req, res) => {
+  router.post("/certificates/settings/seal", can(issueCertificates), ...upload, async (req, res) => {
     if (!req.checkedFile) return render(res, 422, null, { seal: m.sealNoFile });
-    try {
-      await saveSeal(db, dataDir, req.checkedFile.buffer, actor(req));
-    } catch (e) {
-      if (e instanceof ValidationError) return render(res, 422, null, e.fields);
-      throw e;
-    }
+    const seal = req.checkedFile.buffer;
+    if (!(await saveOrRerender((errors) => render(res, 422, null, errors), () => saveSeal(db, dataDir, seal, actor(req))))) return;
     flash(req, "success", m.sealSaved);
     res.redirect("/certificates/settings");
   });
 
   // POST /certificates/settings/seal/remove: new certificates are issued without a seal image.
-  router.post("/certificates/settings/seal/remove", requireRole("admin"), async (req, res) => {
+  router.post("/certificates/settings/seal/remove", can(issueCertificates), async (req, res) => {
     await removeSeal(db, actor(req));
     flash(req, "success", m.sealRemoved);
     res.redirect("/certificates/settings");
   });
 
   // GET /certificates/settings/seal.png: the current seal image, for the settings page.
-  router.get("/certificates/settings/seal.png", requireRole("admin"), async (_req, res) => {
+  router.get("/certificates/settings/seal.png", can(issueCertificates), async (_req, res) => {
     const { sealSha256 } = await getCertificateSettings(db);
     if (!sealSha256) return res.status(404).end();
     res.setHeader("Cache-Control", "private, no-cache");
@@ -76,7 +73,7 @@ export function settingsRouter({ db, dataDir, site }: { db: Db; dataDir: string;
   });
 
   // GET /certificates/settings/sample.pdf: a sample certificate with the current settings, to align the printer.
-  router.get("/certificates/settings/sample.pdf", requireRole("admin"), async (_req, res) => {
+  router.get("/certificates/settings/sample.pdf", can(issueCertificates), async (_req, res) => {
     const settings = await getCertificateSettings(db);
     const today = todayIso();
     const year = Number(today.slice(0, 4));

@@ -7,10 +7,9 @@ import {
 } from "../../db/schema";
 import type { SessionUser } from "../../lib/auth";
 import { audit } from "../../lib/audit";
-import { Forbidden, NotFound, ValidationError } from "../../lib/errors";
+import { NotFound, ValidationError } from "../../lib/errors";
 import { containsPattern } from "../../lib/like";
 import { t } from "../../messages";
-import { canManageCourse, canViewCourse } from "./courses.policy";
 
 type Actor = { id: number; ip?: string | null };
 
@@ -129,21 +128,6 @@ export async function getCourse(db: Db, id: number) {
     waitlistCount: countOf("waitlisted"),
     pendingCount: countOf("pending"),
   };
-}
-
-/** Loads a course the user may manage, else Forbidden (NotFound when it does not exist). */
-export async function getManagedCourse(db: Db, user: SessionUser, id: number) {
-  const course = await getCourse(db, id);
-  if (!canManageCourse(user, course)) throw new Forbidden();
-  return course;
-}
-
-/** Loads a course the user may see, else NotFound (a trainee does not learn that a draft exists). */
-export async function getVisibleCourse(db: Db, user: SessionUser, id: number) {
-  const course = await getCourse(db, id);
-  const [mine] = await db.select({ id: enrollments.id }).from(enrollments).where(and(eq(enrollments.courseId, id), eq(enrollments.userId, user.id)));
-  if (!canViewCourse(user, course, !!mine)) throw new NotFound();
-  return course;
 }
 
 export interface CourseFilters {

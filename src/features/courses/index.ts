@@ -1,4 +1,4 @@
-/** What other features use of courses: loading a course for a viewer or a manager, the manage rule, the reject form. */
-export { canManageCourse } from "./courses.policy";
+/** What other features use of courses: loading a course, the rules on courses, the reject form. */
+export { canManageCourse, courseOf, manageCourse, visibleCourse } from "./courses.policy";
 export { rejectSchema } from "./courses.schema";
-export { getCourse, getManagedCourse, getVisibleCourse, type CourseDetail } from "./courses.service";
+export { getCourse, type CourseDetail } from "./courses.service";

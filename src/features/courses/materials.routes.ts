@@ -1,27 +1,23 @@
-import { Router, type Request, type RequestHandler } from "express";
+import { Router } from "express";
 import type { Db } from "../../db/client";
-import { currentUser, requireLogin } from "../../lib/auth";
+import { actor } from "../../lib/auth";
 import { flash } from "../../lib/flash";
 import { t } from "../../messages";
 import { idParam } from "../../lib/params";
+import { authorize } from "../../lib/policy";
 import { uploadSingle } from "../../lib/upload";
 import { sendDownload } from "../../lib/download";
-import { getManagedCourse } from "./courses.service";
+import { downloadMaterials, manageCourse } from "./courses.policy";
 import { MATERIAL_MAX_BYTES, MATERIAL_TYPES, addMaterial, deleteMaterial, getDownload } from "./materials.service";
 
 /** Course materials: upload, download, delete. The list itself is rendered by the course page. */
 export function materialsRouter({ db, dataDir }: { db: Db; dataDir: string }): Router {
   const router = Router();
-  const actor = (req: Request) => ({ id: currentUser(req).id, ip: req.ip ?? null });
+  const can = authorize(db);
   const upload = uploadSingle({ route: "/courses/:id/materials", field: "file", maxBytes: MATERIAL_MAX_BYTES, allowed: MATERIAL_TYPES, typeMessage: t.materials.badType, sizeMessage: t.materials.tooLarge });
-  // Checked before the body is read, so nobody else can make the server buffer 20 MB or store a file.
-  const mustManage: RequestHandler = async (req, _res, next) => {
-    await getManagedCourse(db, currentUser(req), idParam(req));
-    next();
-  };
-
-  // POST /courses/:id/materials: a course manager uploads one file (multipart, field "file").
-  router.post("/courses/:id/materials", requireLogin, mustManage, ...upload, async (req, res) => {
+  // POST /courses/:id/materials: a course manager uploads one file (multipart, field "file"). The rule is
+  // checked before the body is read, so nobody else can make the server buffer 20 MB or store a file.
+  router.post("/courses/:id/materials", can(manageCourse), ...upload, async (req, res) => {
     const courseId = idParam(req);
     if (!req.checkedFile) {
       flash(req, "error", t.materials.noFile);
@@ -33,13 +29,13 @@ export function materialsRouter({ db, dataDir }: { db: Db; dataDir: string }): R
   });
 
   // GET /courses/:id/materials/:materialId: download under the original name (managers, enrolled trainees).
-  router.get("/courses/:id/materials/:materialId", requireLogin, async (req, res) => {
-    const file = await getDownload(db, dataDir, currentUser(req), idParam(req), idParam(req, "materialId"));
+  router.get("/courses/:id/materials/:materialId", can(downloadMaterials), async (req, res) => {
+    const file = await getDownload(db, dataDir, idParam(req), idParam(req, "materialId"));
     sendDownload(res, { path: file.path, fileName: file.originalName, type: file.mime });
   });
 
   // POST /courses/:id/materials/:materialId/delete: a course manager removes the row and the file.
-  router.post("/courses/:id/materials/:materialId/delete", requireLogin, mustManage, async (req, res) => {
+  router.post("/courses/:id/materials/:materialId/delete", can(manageCourse), async (req, res) => {
     const courseId = idParam(req);
     await deleteMaterial(db, dataDir, courseId, idParam(req, "materialId"), actor(req));
     flash(req, "success", t.materials.deleted);

@@ -7,16 +7,13 @@ import fs from "node:fs";
 import path from "node:path";
 import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { enrollments, materials, users, type EnrollmentStatus } from "../../db/schema";
+import { materials, users } from "../../db/schema";
 import { audit } from "../../lib/audit";
-import type { SessionUser } from "../../lib/auth";
-import { Forbidden, NotFound } from "../../lib/errors";
+import { NotFound } from "../../lib/errors";
 import { DOCX_MIME, PDF_MIME, XLSX_MIME } from "../../lib/download";
 import { t } from "../../messages";
 import { isTempFileName, storeFile, type CheckedFile } from "../../lib/upload";
 import { formatDecimal } from "../../lib/vietnamese";
-import { canManageCourse, type CourseAccess } from "./courses.policy";
-import { getCourse } from "./courses.service";
 
 type Actor = { id: number; ip?: string | null };
 
@@ -34,10 +31,6 @@ export const MATERIAL_TYPES = [
 
 /** Where material files are stored. */
 export const materialsDir = (dataDir: string): string => path.join(dataDir, "materials");
-
-/** Course managers (admins, the course's trainers) and trainees whose enrollment is "enrolled". */
-export const canDownloadMaterials = (user: SessionUser, course: CourseAccess, enrollmentStatus: EnrollmentStatus | null): boolean =>
-  canManageCourse(user, course) || enrollmentStatus === "enrolled";
 
 /** "350 KB", "1,2 MB" (decimal comma). */
 export function formatFileSize(bytes: number): string {
@@ -102,18 +95,11 @@ export async function addMaterial(db: Db, dataDir: string, courseId: number, fil
   }
 }
 
-async function enrollmentStatus(db: Db, courseId: number, userId: number): Promise<EnrollmentStatus | null> {
-  const [row] = await db.select({ status: enrollments.status }).from(enrollments).where(and(eq(enrollments.courseId, courseId), eq(enrollments.userId, userId)));
-  return row?.status ?? null;
-}
-
 /**
- * A material the user may download: its path on disk, original name and type.
- * Throws NotFound (course, material or file missing) or Forbidden (not a manager nor an enrolled trainee).
+ * A material of the course: its path on disk, original name and type (who may have it: courses.policy.ts).
+ * Throws NotFound (material or file missing).
  */
-export async function getDownload(db: Db, dataDir: string, user: SessionUser, courseId: number, materialId: number) {
-  const course = await getCourse(db, courseId);
-  if (!canDownloadMaterials(user, course, await enrollmentStatus(db, courseId, user.id))) throw new Forbidden(t.materials.noAccess);
+export async function getDownload(db: Db, dataDir: string, courseId: number, materialId: number) {
   const [row] = await db.select().from(materials).where(and(eq(materials.id, materialId), eq(materials.courseId, courseId)));
   if (!row || !STORED_NAME.test(row.storedName)) throw new NotFound(t.materials.notFound);
   const file = filePath(dataDir, row.storedName);

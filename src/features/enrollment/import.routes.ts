@@ -1,14 +1,14 @@
 import { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from "express";
 import type { Db } from "../../db/client";
-import { currentUser, requireRole } from "../../lib/auth";
+import { currentUser, actor } from "../../lib/auth";
 import { XLSX_MIME, sendDownload } from "../../lib/download";
 import { HttpError } from "../../lib/errors";
 import { flash } from "../../lib/flash";
 import { parseForm } from "../../lib/forms";
 import { t } from "../../messages";
-import { idParam } from "../../lib/params";
 import { uploadSingle } from "../../lib/upload";
-import { getManagedCourse, type CourseDetail } from "../courses";
+import { type CourseDetail, courseOf, manageCourse } from "../courses";
+import { authorize } from "../../lib/policy";
 import { FIELDS } from "./import.header";
 import { previewSample } from "./import.match";
 import { RosterFileError } from "./import.read";
@@ -17,6 +17,7 @@ import {
   IMPORT_MAX_BYTES, IMPORT_TYPES, buildTemplate, importRoster, previewRoster, readUpload, removeUpload, rosterKind, storeUpload,
   type ImportOptions, type RosterPreview,
 } from "./import.service";
+import { downloadRosterTemplate } from "./enrollment.policy";
 import { walkinUnits } from "./walkin.service";
 
 /** Rows a preview page lists at most (every row with an error, conflict or warning is always listed). */
@@ -25,15 +26,14 @@ const PREVIEW_LIMIT = 1000;
 /** Roster import: template, upload + preview (step 1), re-check with the user's choices, confirm (step 2). Admins and the course's trainers. */
 export function importRouter({ db, dataDir }: { db: Db; dataDir: string }): Router {
   const router = Router();
-  const staff = requireRole("admin", "trainer");
+  const can = authorize(db);
   const upload = uploadSingle({
     route: "/courses/:id/import", field: "file", maxBytes: IMPORT_MAX_BYTES, allowed: IMPORT_TYPES, allowText: true, typeMessage: t.import.badType, sizeMessage: t.import.tooLarge,
   });
-  const viewer = (req: Request) => ({ id: currentUser(req).id, role: currentUser(req).role });
-  const actor = (req: Request) => ({ ...viewer(req), ip: req.ip ?? null });
-  // Checked before the body is read: only a course's managers can make the server buffer 5 MB.
-  const managedCourse: RequestHandler = async (req, res, next) => {
-    res.locals.course = await getManagedCourse(db, currentUser(req), idParam(req));
+  // The course (checked by manageCourse, before the body is read: only a course's managers can make the
+  // server buffer 5 MB), kept in res.locals for the pages and the upload-refusal handler below.
+  const loadCourse: RequestHandler = async (req, res, next) => {
+    res.locals.course = await courseOf(db, req);
     next();
   };
   const renderForm = (res: Response, status: number, error: string | null) => {
@@ -73,13 +73,13 @@ export function importRouter({ db, dataDir }: { db: Db; dataDir: string }): Rout
   };
 
   // GET /import/template.xlsx: the XLSX template (header row, one example, the accepted lists).
-  router.get("/import/template.xlsx", staff, async (_req, res) => {
+  router.get("/import/template.xlsx", can(downloadRosterTemplate), async (_req, res) => {
     const buf = await buildTemplate(db);
     sendDownload(res, { body: buf, fileName: t.import.templateFileName, type: XLSX_MIME });
   });
 
   // GET /courses/:id/import: upload form with a link to the template.
-  router.get("/courses/:id/import", staff, managedCourse, (_req, res) => renderForm(res, 200, null));
+  router.get("/courses/:id/import", can(manageCourse), loadCourse, (_req, res) => renderForm(res, 200, null));
 
   // POST /courses/:id/import: step 1, checks every row and shows the preview; the file waits on disk.
   const showPreview: RequestHandler = async (req, res) => {
@@ -90,7 +90,7 @@ export function importRouter({ db, dataDir }: { db: Db; dataDir: string }): Rout
     let kind: ReturnType<typeof rosterKind>;
     try {
       kind = rosterKind(file);
-      preview = await previewRoster(db, course.id, file.buffer, kind, viewer(req));
+      preview = await previewRoster(db, course.id, file.buffer, kind, actor(req));
     } catch (e) {
       if (e instanceof RosterFileError) return renderForm(res, e.status, e.message);
       throw e;
@@ -107,10 +107,10 @@ export function importRouter({ db, dataDir }: { db: Db; dataDir: string }): Rout
     }
     await renderPreview(req, res, preview, pending[course.id] ?? null, {});
   };
-  router.post("/courses/:id/import", staff, managedCourse, ...upload, showPreview, uploadRefused);
+  router.post("/courses/:id/import", can(manageCourse), loadCourse, ...upload, showPreview, uploadRefused);
 
   // POST /courses/:id/import/recheck: the same file checked again with the columns, units and conflict choices of the form.
-  router.post("/courses/:id/import/recheck", staff, managedCourse, async (req, res) => {
+  router.post("/courses/:id/import/recheck", can(manageCourse), loadCourse, async (req, res) => {
     const course = res.locals.course as CourseDetail;
     const pending = pendingOf(req, res);
     if (!pending) return;
@@ -118,7 +118,7 @@ export function importRouter({ db, dataDir }: { db: Db; dataDir: string }): Rout
     let opts: ImportOptions = {};
     try {
       opts = parseImportOptions(req.body);
-      preview = await previewRoster(db, course.id, readUpload(dataDir, pending.stored, pending.sha256), pending.kind, viewer(req), opts);
+      preview = await previewRoster(db, course.id, readUpload(dataDir, pending.stored, pending.sha256), pending.kind, actor(req), opts);
     } catch (e) {
       if (!(e instanceof RosterFileError)) throw e;
       if (e.status === 409) done(req, course, pending);
@@ -129,7 +129,7 @@ export function importRouter({ db, dataDir }: { db: Db; dataDir: string }): Rout
   });
 
   // POST /courses/:id/import/confirm: step 2, imports the valid, resolved rows of the previewed file in one transaction.
-  router.post("/courses/:id/import/confirm", staff, managedCourse, async (req, res) => {
+  router.post("/courses/:id/import/confirm", can(manageCourse), loadCourse, async (req, res) => {
     const course = res.locals.course as CourseDetail;
     const pending = pendingOf(req, res);
     if (!pending) return;

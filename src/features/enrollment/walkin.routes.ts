@@ -1,12 +1,13 @@
 import { Router, type Request, type Response } from "express";
 import type { Db } from "../../db/client";
-import { currentUser, requireRole } from "../../lib/auth";
-import { ValidationError } from "../../lib/errors";
+import { actor } from "../../lib/auth";
 import { flash } from "../../lib/flash";
-import { parseForm } from "../../lib/forms";
+import { parseForm, submitForm } from "../../lib/forms";
 import { t } from "../../messages";
 import { idParam } from "../../lib/params";
-import { getManagedCourse } from "../courses";
+import { courseOf, manageCourse } from "../courses";
+import { authorize } from "../../lib/policy";
+import { manageUsers } from "../users";
 import { addWalkin, findMergeTargets, getMergeSource, mergeSchema, mergeUsers, walkinSchema, walkinUnits } from "./walkin.service";
 
 const m = t.materials;
@@ -14,7 +15,7 @@ const m = t.materials;
 /** Walk-in participants at the door (course managers) and merging a duplicate person (admins). */
 export function walkinRouter({ db }: { db: Db }): Router {
   const router = Router();
-  const actor = (req: Request) => ({ id: currentUser(req).id, role: currentUser(req).role, ip: req.ip ?? null });
+  const can = authorize(db);
 
   async function renderWalkin(res: Response, status: number, course: { id: number; title: string }, values: Record<string, unknown>, errors: Record<string, string>) {
     const unitRows = await walkinUnits(db);
@@ -29,23 +30,17 @@ export function walkinRouter({ db }: { db: Db }): Router {
   }
 
   // GET /courses/:id/walkin: the at-the-door form (the course's trainers and admins).
-  router.get("/courses/:id/walkin", requireRole("admin", "trainer"), async (req, res) => {
-    const course = await getManagedCourse(db, currentUser(req), idParam(req));
+  router.get("/courses/:id/walkin", can(manageCourse), async (req, res) => {
+    const course = await courseOf(db, req);
     await renderWalkin(res, 200, course, {}, {});
   });
 
   // POST /courses/:id/walkin: finds the person by phone or creates them, then enrolls them.
-  router.post("/courses/:id/walkin", requireRole("admin", "trainer"), async (req, res) => {
-    const course = await getManagedCourse(db, currentUser(req), idParam(req));
-    const form = parseForm(walkinSchema, req.body);
-    if (!form.ok) return renderWalkin(res, 422, course, req.body, form.errors);
-    let result;
-    try {
-      result = await addWalkin(db, course.id, form.data, actor(req));
-    } catch (e) {
-      if (e instanceof ValidationError) return renderWalkin(res, 422, course, req.body, e.fields);
-      throw e;
-    }
+  router.post("/courses/:id/walkin", can(manageCourse), async (req, res) => {
+    const course = await courseOf(db, req);
+    const saved = await submitForm(walkinSchema, req.body, (errors) => renderWalkin(res, 422, course, req.body, errors), (data) => addWalkin(db, course.id, data, actor(req)));
+    if (!saved) return;
+    const result = saved.value;
     const who = result.created ? m.walkin.created : m.walkin.existing;
     const what = result.status === "enrolled" ? m.walkin.statusEnrolled : m.walkin.statusWaitlisted;
     flash(req, result.status === "enrolled" ? "success" : "info", `${who} ${result.person.fullName}: ${what}.`);
@@ -54,12 +49,12 @@ export function walkinRouter({ db }: { db: Db }): Router {
   });
 
   // GET /users/:id/merge: admin picks the account that absorbs this duplicate (search box, ?q=).
-  router.get("/users/:id/merge", requireRole("admin"), async (req, res) => {
+  router.get("/users/:id/merge", can(manageUsers), async (req, res) => {
     await renderMerge(req, res, 200, {});
   });
 
   // POST /users/:id/merge: merges this person into body.targetId, then shows the kept account.
-  router.post("/users/:id/merge", requireRole("admin"), async (req, res) => {
+  router.post("/users/:id/merge", can(manageUsers), async (req, res) => {
     const sourceId = idParam(req);
     const form = parseForm(mergeSchema, req.body);
     if (!form.ok) return renderMerge(req, res, 422, form.errors);

@@ -1,15 +1,17 @@
 import { Router, type Request } from "express";
 import type { Db } from "../../db/client";
-import { currentUser, requireLogin } from "../../lib/auth";
+import { currentUser } from "../../lib/auth";
 import { Conflict } from "../../lib/errors";
 import { flash } from "../../lib/flash";
 import { idParam } from "../../lib/params";
 import { getCourse } from "../courses";
+import { authorize } from "../../lib/policy";
 import { attemptPage } from "./attempt-view";
 import { saveAnswers, startAttempt, submitAttempt, type RawAnswers } from "./attempts.service";
 import { passed } from "./grading";
 import { formatVnDateTime as dt } from "./quiz-time";
 import { quizzesMessages as m } from "./quizzes.messages";
+import { ownAttempt, takeQuiz } from "./quizzes.policy";
 
 /** Answers of the plain form: one `answer-<questionId>` field per question (repeated for several choices). */
 function formAnswers(body: Record<string, unknown>): RawAnswers {
@@ -24,10 +26,11 @@ function formAnswers(body: Record<string, unknown>): RawAnswers {
 /** Taking a quiz: start, the attempt page (or its result), autosave, submit. Own attempts only. */
 export function attemptsRouter({ db, now }: { db: Db; now: () => Date }): Router {
   const router = Router();
+  const can = authorize(db);
   const isJson = (req: Request) => !!req.is("application/json");
 
   // POST /quizzes/:quizId/attempts: starts an attempt (or resumes the open one) and opens it.
-  router.post("/quizzes/:quizId/attempts", requireLogin, async (req, res) => {
+  router.post("/quizzes/:quizId/attempts", can(takeQuiz), async (req, res) => {
     const quizId = idParam(req, "quizId");
     try {
       const { attemptId } = await startAttempt(db, currentUser(req), quizId, now());
@@ -40,7 +43,7 @@ export function attemptsRouter({ db, now }: { db: Db; now: () => Date }): Router
   });
 
   // GET /attempts/:attemptId: the questions while the attempt is open; afterwards the score (and review if allowed).
-  router.get("/attempts/:attemptId", requireLogin, async (req, res) => {
+  router.get("/attempts/:attemptId", can(ownAttempt), async (req, res) => {
     const at = now();
     const page = await attemptPage(db, currentUser(req), idParam(req, "attemptId"), at);
     const course = await getCourse(db, page.quiz.courseId);
@@ -52,7 +55,7 @@ export function attemptsRouter({ db, now }: { db: Db; now: () => Date }): Router
   });
 
   // POST /attempts/:attemptId/answers: autosave (JSON from quiz-attempt.js) or the form's "save" button.
-  router.post("/attempts/:attemptId/answers", requireLogin, async (req, res) => {
+  router.post("/attempts/:attemptId/answers", can(ownAttempt), async (req, res) => {
     const attemptId = idParam(req, "attemptId");
     const body = (req.body ?? {}) as Record<string, unknown>;
     const json = isJson(req);
@@ -67,7 +70,7 @@ export function attemptsRouter({ db, now }: { db: Db; now: () => Date }): Router
   });
 
   // POST /attempts/:attemptId/submit: saves the form's answers if in time, then grades and closes the attempt.
-  router.post("/attempts/:attemptId/submit", requireLogin, async (req, res) => {
+  router.post("/attempts/:attemptId/submit", can(ownAttempt), async (req, res) => {
     const attemptId = idParam(req, "attemptId");
     const body = (req.body ?? {}) as Record<string, unknown>;
     // Only the attempt form (marked form=1) replaces every answer; a bare submit keeps what autosave stored.

@@ -62,6 +62,13 @@ async function settleById(db: Db, attemptId: number, now: Date): Promise<Attempt
   });
 }
 
+/** Whose attempt `attemptId` is (for quizzes.policy.ts), else NotFound. */
+export async function attemptOwner(db: Db, attemptId: number): Promise<{ userId: number }> {
+  const [row] = await db.select({ userId: quizAttempts.userId }).from(quizAttempts).where(eq(quizAttempts.id, attemptId));
+  if (!row) throw new NotFound();
+  return row;
+}
+
 /**
  * The user's own attempt, closed first if its time is over. NotFound for anyone else's, so nobody
  * learns that another person's attempt exists.

@@ -1,13 +1,14 @@
 import { Router, type Request, type Response } from "express";
 import type { Db } from "../../db/client";
-import { currentUser, requireRole } from "../../lib/auth";
+import { actor } from "../../lib/auth";
 import { Conflict, ValidationError } from "../../lib/errors";
 import { flash } from "../../lib/flash";
-import { parseForm } from "../../lib/forms";
+import { parseForm, saveOrRerender, submitForm } from "../../lib/forms";
 import { idParam } from "../../lib/params";
 import { TEXT_MIME, sendDownload } from "../../lib/download";
 import { formatDecimal } from "../../lib/vietnamese";
-import { getManagedCourse, type CourseDetail } from "../courses";
+import { type CourseDetail, courseOf, manageCourse } from "../courses";
+import { authorize } from "../../lib/policy";
 import { categorySchema, questionFromForm, questionSchema, type QuestionInput } from "./bank.schema";
 import * as bank from "./bank.service";
 import { quizzesMessages as m } from "./quizzes.messages";
@@ -43,9 +44,8 @@ function choiceRows(values: Record<string, unknown>): { text?: unknown; fraction
 /** The question bank of a course: categories, questions, GIFT export. Admins and the course's trainers. */
 export function bankRouter({ db }: { db: Db }): Router {
   const router = Router();
-  const staff = requireRole("admin", "trainer");
-  const actor = (req: Request) => ({ id: currentUser(req).id, ip: req.ip ?? null });
-  const course = (req: Request) => getManagedCourse(db, currentUser(req), idParam(req));
+  const can = authorize(db);
+  const course = (req: Request) => courseOf(db, req);
 
   async function renderBank(res: Response, c: CourseDetail, status = 200, errors: Record<string, string> = {}, values: Record<string, unknown> = {}) {
     const categories = await bank.listBank(db, c.id);
@@ -60,49 +60,36 @@ export function bankRouter({ db }: { db: Db }): Router {
   }
 
   // GET /courses/:id/questions: the bank, category by category.
-  router.get("/courses/:id/questions", staff, async (req, res) => renderBank(res, await course(req)));
+  router.get("/courses/:id/questions", can(manageCourse), async (req, res) => renderBank(res, await course(req)));
 
   // POST /courses/:id/question-categories: adds a category.
-  router.post("/courses/:id/question-categories", staff, async (req, res) => {
+  router.post("/courses/:id/question-categories", can(manageCourse), async (req, res) => {
     const c = await course(req);
-    const form = parseForm(categorySchema, req.body);
-    if (!form.ok) return renderBank(res, c, 422, form.errors, req.body);
-    try {
-      await bank.createCategory(db, c.id, form.data.name, actor(req));
-    } catch (e) {
-      if (e instanceof ValidationError) return renderBank(res, c, 422, e.fields, req.body);
-      throw e;
-    }
+    const fail = (errors: Record<string, string>) => renderBank(res, c, 422, errors, req.body);
+    if (!(await submitForm(categorySchema, req.body, fail, (data) => bank.createCategory(db, c.id, data.name, actor(req))))) return;
     flash(req, "success", m.categoryCreated);
     res.redirect(`/courses/${c.id}/questions`);
   });
 
   // POST /courses/:id/question-categories/:catId: renames a category.
-  router.post("/courses/:id/question-categories/:catId", staff, async (req, res) => {
+  router.post("/courses/:id/question-categories/:catId", can(manageCourse), async (req, res) => {
     const c = await course(req);
-    const form = parseForm(categorySchema, req.body);
     const catId = idParam(req, "catId");
     const fail = (errors: Record<string, string>) => renderBank(res, c, 422, Object.fromEntries(Object.entries(errors).map(([, v]) => [`name-${catId}`, v])), req.body);
-    if (!form.ok) return fail(form.errors);
-    try {
-      await bank.renameCategory(db, c.id, catId, form.data.name, actor(req));
-    } catch (e) {
-      if (e instanceof ValidationError) return fail(e.fields);
-      throw e;
-    }
+    if (!(await submitForm(categorySchema, req.body, fail, (data) => bank.renameCategory(db, c.id, catId, data.name, actor(req))))) return;
     flash(req, "success", m.categoryRenamed);
     res.redirect(`/courses/${c.id}/questions`);
   });
 
   // GET /courses/:id/question-categories/:catId/export.gift: the category's questions as a GIFT file.
-  router.get("/courses/:id/question-categories/:catId/export.gift", staff, async (req, res) => {
+  router.get("/courses/:id/question-categories/:catId/export.gift", can(manageCourse), async (req, res) => {
     const c = await course(req);
     const { name, text } = await bank.exportCategoryGift(db, c.id, idParam(req, "catId"));
     sendDownload(res, { body: text, fileName: `${name}.gift`, type: TEXT_MIME });
   });
 
   // GET /courses/:id/questions/new: empty question form (?category=ID preselects a category).
-  router.get("/courses/:id/questions/new", staff, async (req, res) => {
+  router.get("/courses/:id/questions/new", can(manageCourse), async (req, res) => {
     const c = await course(req);
     const cat = Number(req.query.category);
     await renderQuestionForm(res, c, null, formValues(null, Number.isSafeInteger(cat) ? cat : undefined), {});
@@ -118,29 +105,25 @@ export function bankRouter({ db }: { db: Db }): Router {
   }
 
   // POST /courses/:id/questions: adds a question.
-  router.post("/courses/:id/questions", staff, async (req, res) => {
+  router.post("/courses/:id/questions", can(manageCourse), async (req, res) => {
     const c = await course(req);
     const input = await readQuestion(req, res, c, null);
     if (!input) return;
-    try {
-      await bank.createQuestion(db, c.id, input, actor(req));
-    } catch (e) {
-      if (e instanceof ValidationError) return renderQuestionForm(res, c, null, req.body, e.fields, 422);
-      throw e;
-    }
+    const fail = (errors: Record<string, string>) => renderQuestionForm(res, c, null, req.body, errors, 422);
+    if (!(await saveOrRerender(fail, () => bank.createQuestion(db, c.id, input, actor(req))))) return;
     flash(req, "success", m.questionCreated);
     res.redirect(`/courses/${c.id}/questions#cat-${input.categoryId}`);
   });
 
   // GET /courses/:id/questions/:qid/edit: the question form, filled.
-  router.get("/courses/:id/questions/:qid/edit", staff, async (req, res) => {
+  router.get("/courses/:id/questions/:qid/edit", can(manageCourse), async (req, res) => {
     const c = await course(req);
     const q = await bank.getQuestion(db, c.id, idParam(req, "qid"));
     await renderQuestionForm(res, c, q, formValues(q), {});
   });
 
   // POST /courses/:id/questions/:qid: saves a question (refused once someone has been shown it).
-  router.post("/courses/:id/questions/:qid", staff, async (req, res) => {
+  router.post("/courses/:id/questions/:qid", can(manageCourse), async (req, res) => {
     const c = await course(req);
     const q = await bank.getQuestion(db, c.id, idParam(req, "qid"));
     const input = await readQuestion(req, res, c, q);
@@ -157,7 +140,7 @@ export function bankRouter({ db }: { db: Db }): Router {
   });
 
   // POST /courses/:id/questions/:qid/archive: takes a question out of the bank.
-  router.post("/courses/:id/questions/:qid/archive", staff, async (req, res) => {
+  router.post("/courses/:id/questions/:qid/archive", can(manageCourse), async (req, res) => {
     const c = await course(req);
     await bank.archiveQuestion(db, c.id, idParam(req, "qid"), actor(req));
     flash(req, "success", m.questionArchived);

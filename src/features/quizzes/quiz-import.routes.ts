@@ -1,12 +1,12 @@
 import { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from "express";
 import type { Db } from "../../db/client";
-import { currentUser, requireRole } from "../../lib/auth";
+import { actor } from "../../lib/auth";
 import { HttpError } from "../../lib/errors";
 import { flash } from "../../lib/flash";
-import { idParam } from "../../lib/params";
+import { authorize } from "../../lib/policy";
 import { uploadSingle } from "../../lib/upload";
 import { cleanText } from "../../lib/vietnamese";
-import { getManagedCourse, type CourseDetail } from "../courses";
+import { type CourseDetail, courseOf, manageCourse } from "../courses";
 import { importCategoryName, listCategories, saveImportedQuestions } from "./bank.service";
 import {
   IMPORT_FORMATS, QUIZ_IMPORT_MAX_BYTES, parseQuestionText, readPending, removePending, storePending, type ImportFormat,
@@ -33,13 +33,14 @@ const formatOf = (v: unknown): (typeof IMPORT_FORMATS)[number] => (IMPORT_FORMAT
 /** GIFT / Aiken import: form (upload or paste), preview (step 1), confirm (step 2). Course managers only. */
 export function quizImportRouter({ db, dataDir }: { db: Db; dataDir: string }): Router {
   const router = Router();
-  const staff = requireRole("admin", "trainer");
+  const can = authorize(db);
   const upload = uploadSingle({
     route: "/courses/:id/question-import", field: "file", maxBytes: QUIZ_IMPORT_MAX_BYTES, allowed: ["text/plain"], allowText: true, typeMessage: m.importBadType, sizeMessage: m.importTooLarge,
   });
-  // Checked before the body is read: only a course's managers can make the server buffer a file.
-  const managedCourse: RequestHandler = async (req, res, next) => {
-    res.locals.course = await getManagedCourse(db, currentUser(req), idParam(req));
+  // The course (checked by manageCourse, before the body is read: only a course's managers can make the
+  // server buffer a file), kept in res.locals for the pages and the upload-refusal handler below.
+  const loadCourse: RequestHandler = async (req, res, next) => {
+    res.locals.course = await courseOf(db, req);
     next();
   };
   const renderForm = async (res: Response, status: number, error: string | null, values: Record<string, unknown> = {}) => {
@@ -57,7 +58,7 @@ export function quizImportRouter({ db, dataDir }: { db: Db; dataDir: string }): 
   };
 
   // GET /courses/:id/question-import: upload or paste form.
-  router.get("/courses/:id/question-import", staff, managedCourse, async (_req, res) => renderForm(res, 200, null));
+  router.get("/courses/:id/question-import", can(manageCourse), loadCourse, async (_req, res) => renderForm(res, 200, null));
 
   // POST /courses/:id/question-import: step 1, parses and shows every question and every error; nothing is saved.
   const preview: RequestHandler = async (req, res) => {
@@ -85,10 +86,10 @@ export function quizImportRouter({ db, dataDir }: { db: Db; dataDir: string }): 
       categoryOf: (q: Parameters<typeof importCategoryName>[0]) => importCategoryName(q, values.category),
     });
   };
-  router.post("/courses/:id/question-import", staff, managedCourse, ...upload, preview, uploadRefused);
+  router.post("/courses/:id/question-import", can(manageCourse), loadCourse, ...upload, preview, uploadRefused);
 
   // POST /courses/:id/question-import/confirm: step 2, saves the valid questions of the text previewed.
-  router.post("/courses/:id/question-import/confirm", staff, managedCourse, async (req: Request, res) => {
+  router.post("/courses/:id/question-import/confirm", can(manageCourse), loadCourse, async (req: Request, res) => {
     const course = res.locals.course as CourseDetail;
     const pending = req.session.quizImports?.[course.id];
     const text = pending && pending.stored === req.body?.token ? readPending(dataDir, pending.stored, pending.sha256) : null;
@@ -97,7 +98,7 @@ export function quizImportRouter({ db, dataDir }: { db: Db; dataDir: string }): 
       return res.redirect(`/courses/${course.id}/question-import`);
     }
     const { result } = parseQuestionText(text, pending.format);
-    const n = await saveImportedQuestions(db, course.id, result.questions, pending.category, { id: currentUser(req).id, ip: req.ip ?? null, fileName: pending.source });
+    const n = await saveImportedQuestions(db, course.id, result.questions, pending.category, { ...actor(req), fileName: pending.source });
     removePending(dataDir, pending.stored);
     delete req.session.quizImports![course.id];
     flash(req, "success", m.imported(n));

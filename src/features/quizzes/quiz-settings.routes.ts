@@ -1,11 +1,11 @@
-import { Router, type Request, type Response } from "express";
+import { Router, type Response } from "express";
 import type { Db } from "../../db/client";
-import { currentUser, requireLogin, requireRole } from "../../lib/auth";
-import { ValidationError } from "../../lib/errors";
+import { actor, currentUser } from "../../lib/auth";
 import { flash } from "../../lib/flash";
-import { parseForm } from "../../lib/forms";
+import { saveOrRerender, submitForm } from "../../lib/forms";
 import { idParam } from "../../lib/params";
-import { getManagedCourse, type CourseDetail } from "../courses";
+import { type CourseDetail, courseOf, manageCourse } from "../courses";
+import { authorize } from "../../lib/policy";
 import { myAttempts } from "./attempts.service";
 import { listBank, listCategories } from "./bank.service";
 import { finalGrade, passed, type GradingMethod } from "./grading";
@@ -13,6 +13,7 @@ import { formatVnDateTime as dt, quizWindow } from "./quiz-time";
 import { quizSchema, readQuestionPick } from "./quizzes.schema";
 import { quizzesMessages as m } from "./quizzes.messages";
 import * as quizzes from "./quizzes.service";
+import { listQuizzes, manageQuiz, quizAndCourse, quizOf, quizRights, viewQuiz } from "./quizzes.policy";
 
 const DEFAULTS = { mode: "fixed", gradingMethod: "highest", passMark: "50", reviewMode: "score" };
 
@@ -37,8 +38,7 @@ async function myStanding(db: Db, userId: number, quiz: quizzes.QuizRow, now: Da
 /** Quiz list, settings and fixed questions (managers); the quiz page (managers and enrolled trainees). */
 export function quizSettingsRouter({ db, now }: { db: Db; now: () => Date }): Router {
   const router = Router();
-  const staff = requireRole("admin", "trainer");
-  const actor = (req: Request) => ({ id: currentUser(req).id, ip: req.ip ?? null });
+  const can = authorize(db);
 
   async function renderForm(res: Response, course: CourseDetail, quiz: quizzes.QuizRow | null, values: Record<string, unknown>, errors: Record<string, string>, status = 200) {
     const categories = await listCategories(db, course.id);
@@ -46,9 +46,9 @@ export function quizSettingsRouter({ db, now }: { db: Db; now: () => Date }): Ro
   }
 
   // GET /courses/:id/quizzes: the course's quizzes; trainees see their standing in each.
-  router.get("/courses/:id/quizzes", requireLogin, async (req, res) => {
+  router.get("/courses/:id/quizzes", can(listQuizzes), async (req, res) => {
     const me = currentUser(req);
-    const { course, canManage } = await quizzes.courseQuizAccess(db, me, idParam(req));
+    const { course, canManage } = await quizRights(db, req, me, idParam(req));
     const list = await quizzes.listQuizzes(db, course.id);
     const at = now();
     const rows = await Promise.all(list.map(async (quiz) => ({ quiz, mine: canManage ? null : await myStanding(db, me.id, quiz, at) })));
@@ -56,31 +56,26 @@ export function quizSettingsRouter({ db, now }: { db: Db; now: () => Date }): Ro
   });
 
   // GET /courses/:id/quizzes/new: empty settings form.
-  router.get("/courses/:id/quizzes/new", staff, async (req, res) => {
-    const course = await getManagedCourse(db, currentUser(req), idParam(req));
+  router.get("/courses/:id/quizzes/new", can(manageCourse), async (req, res) => {
+    const course = await courseOf(db, req);
     await renderForm(res, course, null, { ...DEFAULTS }, {});
   });
 
   // POST /courses/:id/quizzes: creates a quiz, then asks for its questions (fixed mode).
-  router.post("/courses/:id/quizzes", staff, async (req, res) => {
-    const course = await getManagedCourse(db, currentUser(req), idParam(req));
-    const form = parseForm(quizSchema, req.body);
-    if (!form.ok) return renderForm(res, course, null, req.body, form.errors, 422);
-    let quiz: quizzes.QuizRow;
-    try {
-      quiz = await quizzes.createQuiz(db, course.id, form.data, actor(req));
-    } catch (e) {
-      if (e instanceof ValidationError) return renderForm(res, course, null, req.body, e.fields, 422);
-      throw e;
-    }
+  router.post("/courses/:id/quizzes", can(manageCourse), async (req, res) => {
+    const course = await courseOf(db, req);
+    const saved = await submitForm(quizSchema, req.body, (errors) => renderForm(res, course, null, req.body, errors, 422), (data) => quizzes.createQuiz(db, course.id, data, actor(req)));
+    if (!saved) return;
+    const quiz = saved.value;
     flash(req, "success", m.quizCreated);
     res.redirect(quiz.mode === "fixed" ? `/quizzes/${quiz.id}/questions` : `/quizzes/${quiz.id}`);
   });
 
   // GET /quizzes/:quizId: managers see the settings and questions; trainees their attempts and the start button.
-  router.get("/quizzes/:quizId", requireLogin, async (req, res) => {
+  router.get("/quizzes/:quizId", can(viewQuiz), async (req, res) => {
     const me = currentUser(req);
-    const { quiz, course, canManage } = await quizzes.getQuizForUser(db, me, idParam(req, "quizId"));
+    const quiz = await quizOf(db, req);
+    const { course, canManage } = await quizRights(db, req, me, quiz.courseId);
     const [questions, categories] = await Promise.all([quizzes.quizQuestionRows(db, quiz.id), listCategories(db, course.id)]);
     const randomCategory = categories.find((c) => c.id === quiz.randomCategoryId) ?? null;
     const mine = canManage ? null : await myStanding(db, me.id, quiz, now());
@@ -92,22 +87,16 @@ export function quizSettingsRouter({ db, now }: { db: Db; now: () => Date }): Ro
   });
 
   // GET /quizzes/:quizId/edit: settings form, filled.
-  router.get("/quizzes/:quizId/edit", staff, async (req, res) => {
-    const { quiz, course } = await quizzes.getManagedQuiz(db, currentUser(req), idParam(req, "quizId"));
+  router.get("/quizzes/:quizId/edit", can(manageQuiz), async (req, res) => {
+    const { quiz, course } = await quizAndCourse(db, req);
     await renderForm(res, course, quiz, formValues(quiz), {});
   });
 
   // POST /quizzes/:quizId: saves the settings.
-  router.post("/quizzes/:quizId", staff, async (req, res) => {
-    const { quiz, course } = await quizzes.getManagedQuiz(db, currentUser(req), idParam(req, "quizId"));
-    const form = parseForm(quizSchema, req.body);
-    if (!form.ok) return renderForm(res, course, quiz, req.body, form.errors, 422);
-    try {
-      await quizzes.updateQuiz(db, quiz, form.data, actor(req));
-    } catch (e) {
-      if (e instanceof ValidationError) return renderForm(res, course, quiz, req.body, e.fields, 422);
-      throw e;
-    }
+  router.post("/quizzes/:quizId", can(manageQuiz), async (req, res) => {
+    const { quiz, course } = await quizAndCourse(db, req);
+    const fail = (errors: Record<string, string>) => renderForm(res, course, quiz, req.body, errors, 422);
+    if (!(await submitForm(quizSchema, req.body, fail, (data) => quizzes.updateQuiz(db, quiz, data, actor(req))))) return;
     flash(req, "success", m.quizSaved);
     res.redirect(`/quizzes/${quiz.id}`);
   });
@@ -119,22 +108,18 @@ export function quizSettingsRouter({ db, now }: { db: Db; now: () => Date }): Ro
   }
 
   // GET /quizzes/:quizId/questions: tick the bank questions of a fixed quiz, with marks and order.
-  router.get("/quizzes/:quizId/questions", staff, async (req, res) => {
-    const { quiz, course } = await quizzes.getManagedQuiz(db, currentUser(req), idParam(req, "quizId"));
+  router.get("/quizzes/:quizId/questions", can(manageQuiz), async (req, res) => {
+    const { quiz, course } = await quizAndCourse(db, req);
     await renderPicker(res, course, quiz, null);
   });
 
   // POST /quizzes/:quizId/questions: saves the fixed question list.
-  router.post("/quizzes/:quizId/questions", staff, async (req, res) => {
-    const { quiz, course } = await quizzes.getManagedQuiz(db, currentUser(req), idParam(req, "quizId"));
+  router.post("/quizzes/:quizId/questions", can(manageQuiz), async (req, res) => {
+    const { quiz, course } = await quizAndCourse(db, req);
     const pick = readQuestionPick(req.body ?? {});
     if (!pick.ok) return renderPicker(res, course, quiz, pick.error, 422);
-    try {
-      await quizzes.setQuizQuestions(db, quiz, pick.items, actor(req));
-    } catch (e) {
-      if (e instanceof ValidationError) return renderPicker(res, course, quiz, Object.values(e.fields)[0], 422);
-      throw e;
-    }
+    const fail = (errors: Record<string, string>) => renderPicker(res, course, quiz, Object.values(errors)[0], 422);
+    if (!(await saveOrRerender(fail, () => quizzes.setQuizQuestions(db, quiz, pick.items, actor(req))))) return;
     flash(req, "success", m.questionsSaved(pick.items.length));
     res.redirect(`/quizzes/${quiz.id}`);
   });

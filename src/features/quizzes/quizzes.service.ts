@@ -1,31 +1,14 @@
-/** Quiz settings, the fixed question list, and who may see a course's quizzes. */
+/** Quiz settings and the fixed question list (who may see a course's quizzes: quizzes.policy.ts). */
 import { and, asc, count, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { questionCategories, questions, quizQuestions, quizzes } from "../../db/schema";
 import { audit, audited } from "../../lib/audit";
-import type { SessionUser } from "../../lib/auth";
-import { Forbidden, NotFound, ValidationError } from "../../lib/errors";
-import { canManageCourse, getManagedCourse, getVisibleCourse } from "../courses";
-import { myEnrollment } from "../enrollment";
+import { NotFound, ValidationError } from "../../lib/errors";
 import type { QuizInput } from "./quizzes.schema";
 import { quizzesMessages as m } from "./quizzes.messages";
-import { canTakeQuizzes } from "./quizzes.policy";
 
 type Actor = { id: number; ip?: string | null };
 export type QuizRow = typeof quizzes.$inferSelect;
-
-/**
- * The course with what the user may do with its quizzes: manage (admins, its trainers) or take
- * (enrolled trainees). NotFound when the course is hidden from the user, Forbidden for anyone else.
- */
-export async function courseQuizAccess(db: Db, user: SessionUser, courseId: number) {
-  const course = await getVisibleCourse(db, user, courseId);
-  const canManage = canManageCourse(user, course);
-  const mine = await myEnrollment(db, courseId, user.id);
-  const canTake = canTakeQuizzes(user, mine?.status ?? null);
-  if (!canManage && !canTake) throw new Forbidden(m.onlyEnrolled);
-  return { course, canManage, canTake };
-}
 
 /** The quizzes of a course, oldest first. */
 export async function listQuizzes(db: Db, courseId: number): Promise<QuizRow[]> {
@@ -37,19 +20,6 @@ export async function getQuiz(db: Db, quizId: number): Promise<QuizRow> {
   const [quiz] = await db.select().from(quizzes).where(eq(quizzes.id, quizId));
   if (!quiz) throw new NotFound();
   return quiz;
-}
-
-/** A quiz with its course, for someone who manages the course (else Forbidden). */
-export async function getManagedQuiz(db: Db, user: SessionUser, quizId: number) {
-  const quiz = await getQuiz(db, quizId);
-  const course = await getManagedCourse(db, user, quiz.courseId);
-  return { quiz, course };
-}
-
-/** A quiz with its course and the user's rights on it (see {@link courseQuizAccess}). */
-export async function getQuizForUser(db: Db, user: SessionUser, quizId: number) {
-  const quiz = await getQuiz(db, quizId);
-  return { quiz, ...(await courseQuizAccess(db, user, quiz.courseId)) };
 }
 
 // A random quiz draws from a category of the same course holding enough live questions.

@@ -2,12 +2,13 @@ import path from "node:path";
 import { Router, type Request, type Response } from "express";
 import type { Db } from "../../db/client";
 import { ROOT } from "../../paths";
-import { currentUser, requireRole } from "../../lib/auth";
+import { actor } from "../../lib/auth";
 import { CSV_MIME, DOCX_MIME, XLSX_MIME, sendDownload } from "../../lib/download";
 import { Conflict, NotFound } from "../../lib/errors";
 import { flash } from "../../lib/flash";
 import { parseForm } from "../../lib/forms";
 import { idParam } from "../../lib/params";
+import { anyone, authorize } from "../../lib/policy";
 import { todayIso } from "../../lib/time";
 import { formatDate } from "../../lib/vietnamese";
 import { documentOrgOn } from "../settings";
@@ -23,6 +24,7 @@ import { breakdownViews, figureSections } from "./report-view";
 import { buildReportXlsx } from "./report-xlsx";
 import { reportsMessages as m } from "./reports.messages";
 import { drillQuery, narrativeSchema } from "./reports.schema";
+import { readReports } from "./reports.policy";
 import * as service from "./reports.service";
 
 const CHART_JS = path.join(ROOT, "node_modules/chart.js/dist/chart.umd.min.js");
@@ -43,25 +45,24 @@ function sendFile(res: Response, body: Buffer, fileName: string, type: string): 
 /** Reports, drill-down, freeze, exports and the admin dashboard. */
 export function reportsRouter({ db }: { db: Db; dataDir: string }): Router {
   const router = Router();
-  const actor = (req: Request) => ({ id: currentUser(req).id, ip: req.ip ?? null });
+  const can = authorize(db);
   const years = () => Array.from({ length: Number(todayIso().slice(0, 4)) - 2019 + 1 }, (_, i) => 2020 + i).reverse();
 
   // GET /vendor/chart.umd.min.js: Chart.js from node_modules (no CDN), cached for a year: the URL changes only with the package.
-  router.get("/vendor/chart.umd.min.js", (_req, res) => {
+  router.get("/vendor/chart.umd.min.js", can(anyone), (_req, res) => {
     res.sendFile(CHART_JS, { maxAge: "365d", immutable: true, headers: { "Content-Type": "text/javascript; charset=utf-8" } });
   });
 
-  router.use(["/reports", "/dashboard"], requireRole("admin"));
   router.use(dashboardRouter({ db }));
 
   // GET /reports: the plans, each with a period picker.
-  router.get("/reports", async (_req, res) => {
+  router.get("/reports", can(readReports), async (_req, res) => {
     const plans = await service.listPlans(db);
     res.render("reports/index", { title: m.title, plans, years: years(), period: yearPeriod(Number(todayIso().slice(0, 4))), periodPart });
   });
 
   // GET /reports/versions/:id: a frozen version, its integrity and what changed in the data since.
-  router.get("/reports/versions/:id", async (req, res) => {
+  router.get("/reports/versions/:id", can(readReports), async (req, res) => {
     const v = await service.getVersion(db, idParam(req));
     const data = service.versionDocumentData(v);
     const [{ figures: live }, frozenBy, state] = await Promise.all([service.computeReport(db, v.planId, data.period), service.frozenByName(db, v), service.reportState(db, v.planId, data.period)]);
@@ -73,20 +74,20 @@ export function reportsRouter({ db }: { db: Db; dataDir: string }): Router {
   });
 
   // GET /reports/versions/:id/report.docx: the frozen report, generated from its snapshot only.
-  router.get("/reports/versions/:id/report.docx", async (req, res) => {
+  router.get("/reports/versions/:id/report.docx", can(readReports), async (req, res) => {
     const v = await service.getVersion(db, idParam(req));
     sendFile(res, await buildReportDocx(service.versionDocumentData(v)), `bao-cao-${periodSlug(service.versionDocumentData(v).period)}-v${v.version}.docx`, DOCX_MIME);
   });
 
   // GET /reports/versions/:id/report.xlsx: the frozen report's tables.
-  router.get("/reports/versions/:id/report.xlsx", async (req, res) => {
+  router.get("/reports/versions/:id/report.xlsx", can(readReports), async (req, res) => {
     const v = await service.getVersion(db, idParam(req));
     const data = service.versionDocumentData(v);
     sendFile(res, await buildReportXlsx(data), `so-lieu-${periodSlug(data.period)}-v${v.version}.xlsx`, XLSX_MIME);
   });
 
   // POST /reports/versions/:id/reopen: re-opens the latest frozen version (a new version comes at the next freeze).
-  router.post("/reports/versions/:id/reopen", async (req, res) => {
+  router.post("/reports/versions/:id/reopen", can(readReports), async (req, res) => {
     try {
       const v = await service.reopenReport(db, idParam(req), actor(req));
       flash(req, "success", m.reopened(v.version));
@@ -99,7 +100,7 @@ export function reportsRouter({ db }: { db: Db; dataDir: string }): Router {
   });
 
   // GET /reports/:planId?year=&part=&from=&to=: the period picker's target; redirects to the period's page.
-  router.get("/reports/:planId", async (req, res) => {
+  router.get("/reports/:planId", can(readReports), async (req, res) => {
     const plan = await service.getPlan(db, idParam(req, "planId"));
     const period = req.query.part || req.query.year ? periodFromForm(req.query) : yearPeriod(Number(todayIso().slice(0, 4)));
     if (!period) {
@@ -124,10 +125,10 @@ export function reportsRouter({ db }: { db: Db; dataDir: string }): Router {
   }
 
   // GET /reports/:planId/:period: the live report (figures with drill-down links), data checks, narrative, exports, versions.
-  router.get("/reports/:planId/:period", (req, res) => renderReport(req, res, 200));
+  router.get("/reports/:planId/:period", can(readReports), (req, res) => renderReport(req, res, 200));
 
   // POST /reports/:planId/:period/narrative: saves the typed-in part (while the report is not frozen).
-  router.post("/reports/:planId/:period/narrative", async (req, res) => {
+  router.post("/reports/:planId/:period/narrative", can(readReports), async (req, res) => {
     const form = parseForm(narrativeSchema, req.body);
     if (!form.ok) return renderReport(req, res, 422, { values: req.body, errors: form.errors });
     const planId = idParam(req, "planId");
@@ -138,7 +139,7 @@ export function reportsRouter({ db }: { db: Db; dataDir: string }): Router {
   });
 
   // POST /reports/:planId/:period/freeze: freezes figures, narrative and organisation snapshot as a new version.
-  router.post("/reports/:planId/:period/freeze", async (req, res) => {
+  router.post("/reports/:planId/:period/freeze", can(readReports), async (req, res) => {
     const planId = idParam(req, "planId");
     const period = periodParam(req);
     try {
@@ -153,7 +154,7 @@ export function reportsRouter({ db }: { db: Db; dataDir: string }): Router {
   });
 
   // GET /reports/:planId/:period/rows?f=&dim=&key=&page=: the rows behind one figure (live data).
-  router.get("/reports/:planId/:period/rows", async (req, res) => {
+  router.get("/reports/:planId/:period/rows", can(readReports), async (req, res) => {
     const q = drillQuery.safeParse(req.query);
     if (!q.success) throw new NotFound();
     const planId = idParam(req, "planId");
@@ -171,7 +172,7 @@ export function reportsRouter({ db }: { db: Db; dataDir: string }): Router {
   });
 
   // GET /reports/:planId/:period/quality: every data-quality problem, with links to fix them.
-  router.get("/reports/:planId/:period/quality", async (req, res) => {
+  router.get("/reports/:planId/:period/quality", can(readReports), async (req, res) => {
     const planId = idParam(req, "planId");
     const period = periodParam(req);
     const [plan, { facts }] = await Promise.all([service.getPlan(db, planId), service.computeReport(db, planId, period)]);
@@ -184,13 +185,13 @@ export function reportsRouter({ db }: { db: Db; dataDir: string }): Router {
   }
 
   // GET /reports/:planId/:period/report.docx: the live (draft) report as DOCX.
-  router.get("/reports/:planId/:period/report.docx", async (req, res) => {
+  router.get("/reports/:planId/:period/report.docx", can(readReports), async (req, res) => {
     const data = await liveData(req);
     sendFile(res, await buildReportDocx(data), `bao-cao-${periodSlug(data.period)}-nhap.docx`, DOCX_MIME);
   });
 
   // GET /reports/:planId/:period/report.xlsx: the live report's tables, one sheet each.
-  router.get("/reports/:planId/:period/report.xlsx", async (req, res) => {
+  router.get("/reports/:planId/:period/report.xlsx", can(readReports), async (req, res) => {
     const data = await liveData(req);
     sendFile(res, await buildReportXlsx(data), `so-lieu-${periodSlug(data.period)}-nhap.xlsx`, XLSX_MIME);
   });
@@ -212,11 +213,11 @@ export function reportsRouter({ db }: { db: Db; dataDir: string }): Router {
   }
 
   // GET /reports/:planId/:period/participants.csv and .xlsx: the report's participants keyed by CCCD.
-  router.get("/reports/:planId/:period/participants.csv", (req, res) => participantsFile(req, res, "csv"));
-  router.get("/reports/:planId/:period/participants.xlsx", (req, res) => participantsFile(req, res, "xlsx"));
+  router.get("/reports/:planId/:period/participants.csv", can(readReports), (req, res) => participantsFile(req, res, "csv"));
+  router.get("/reports/:planId/:period/participants.xlsx", can(readReports), (req, res) => participantsFile(req, res, "xlsx"));
   // GET /reports/:planId/:period/certificates.csv and .xlsx: certificates issued in the period keyed by CCCD.
-  router.get("/reports/:planId/:period/certificates.csv", (req, res) => certificatesFile(req, res, "csv"));
-  router.get("/reports/:planId/:period/certificates.xlsx", (req, res) => certificatesFile(req, res, "xlsx"));
+  router.get("/reports/:planId/:period/certificates.csv", can(readReports), (req, res) => certificatesFile(req, res, "csv"));
+  router.get("/reports/:planId/:period/certificates.xlsx", can(readReports), (req, res) => certificatesFile(req, res, "xlsx"));
 
   return router;
 }

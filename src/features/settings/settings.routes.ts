@@ -1,18 +1,20 @@
 import { Router, type Response } from "express";
 import type { Db } from "../../db/client";
-import { currentUser, requireRole } from "../../lib/auth";
+import { actor } from "../../lib/auth";
 import { flash } from "../../lib/flash";
 import { parseForm } from "../../lib/forms";
+import { authorize } from "../../lib/policy";
 import { savePublicUrl, savedPublicUrl, type PublicAddress } from "../../lib/public-url";
 import { t } from "../../messages";
 import { todayIso } from "../../lib/time";
 import { formatDate } from "../../lib/vietnamese";
 import { orgSettingsSchema, publicUrlSchema } from "./settings.schema";
 import * as service from "./settings.service";
+import { manageSettings } from "./settings.policy";
 
 export function settingsRouter({ db, site }: { db: Db; site: PublicAddress }): Router {
   const router = Router();
-  router.use("/settings", requireRole("admin"));
+  const can = authorize(db);
 
   async function render(res: Response, status: number, values: Record<string, unknown> | null, errors: Record<string, string>, address?: { values: Record<string, unknown>; errors: Record<string, string> }) {
     const current = await service.orgSettingsOn(db, todayIso());
@@ -24,22 +26,22 @@ export function settingsRouter({ db, site }: { db: Db; site: PublicAddress }): R
   }
 
   // GET /settings: the organisation settings in force, their history and a form for a new version.
-  router.get("/settings", async (_req, res) => render(res, 200, null, {}));
+  router.get("/settings", can(manageSettings), async (_req, res) => render(res, 200, null, {}));
 
   // POST /settings: adds a new dated version.
-  router.post("/settings", async (req, res) => {
+  router.post("/settings", can(manageSettings), async (req, res) => {
     const form = parseForm(orgSettingsSchema, req.body);
     if (!form.ok) return render(res, 422, req.body, form.errors);
-    await service.addOrgSettings(db, form.data, { id: currentUser(req).id, ip: req.ip ?? null });
+    await service.addOrgSettings(db, form.data, actor(req));
     flash(req, "success", t.settings.saved);
     res.redirect("/settings");
   });
 
   // POST /settings/public-url: the address absolute links (QR codes) are built from; wins over PUBLIC_URL.
-  router.post("/settings/public-url", async (req, res) => {
+  router.post("/settings/public-url", can(manageSettings), async (req, res) => {
     const form = parseForm(publicUrlSchema, req.body);
     if (!form.ok) return render(res, 422, null, {}, { values: req.body ?? {}, errors: form.errors });
-    await savePublicUrl(db, form.data.publicUrl, { id: currentUser(req).id, ip: req.ip ?? null });
+    await savePublicUrl(db, form.data.publicUrl, actor(req));
     flash(req, "success", t.publicUrl.saved);
     res.redirect("/settings#dia-chi-cong-khai");
   });
