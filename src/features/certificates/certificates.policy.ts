@@ -5,7 +5,7 @@ import type { SessionUser } from "../../lib/auth";
 import { NotFound } from "../../lib/errors";
 import { idParam } from "../../lib/params";
 import { loadOnce, rule, roleRule } from "../../lib/policy";
-import { canManageCourse, visibleCourse } from "../courses/courses.policy";
+import { canManageCourse, visibleCourse } from "../courses";
 import { certificatesMessages as m } from "./certificates.messages";
 import { getCertificate } from "./certificates.service";
 import { isEnrolled } from "./completion.service";

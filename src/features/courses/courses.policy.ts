@@ -8,7 +8,7 @@ import { t } from "../../messages";
 import { idParam } from "../../lib/params";
 import { loadOnce, roleRule, rule } from "../../lib/policy";
 import { cachedRead } from "../../lib/read-cache";
-import { myEnrollment } from "../enrollment/enrollment.service";
+import { myEnrollment } from "../enrollment";
 import { getCourse } from "./courses.service";
 
 export interface CourseAccess {

@@ -1,4 +1,4 @@
 /** What other features use of courses: loading a course, the rules on courses, the reject form. */
-export { canManageCourse, courseOf, manageCourse, visibleCourse } from "./courses.policy";
+export { canManageCourse, courseOf, enrollmentOf, manageCourse, visibleCourse } from "./courses.policy";
 export { rejectSchema } from "./courses.schema";
 export { getCourse, type CourseDetail } from "./courses.service";

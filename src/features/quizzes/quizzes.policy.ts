@@ -6,7 +6,7 @@ import type { SessionUser } from "../../lib/auth";
 import { NotFound } from "../../lib/errors";
 import { idParam } from "../../lib/params";
 import { loadOnce, rule } from "../../lib/policy";
-import { canManageCourse, courseOf, enrollmentOf, visibleCourse } from "../courses/courses.policy";
+import { canManageCourse, courseOf, enrollmentOf, visibleCourse } from "../courses";
 import { attemptOwner } from "./attempts.service";
 import { quizzesMessages as m } from "./quizzes.messages";
 import { getQuiz } from "./quizzes.service";
