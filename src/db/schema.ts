@@ -509,3 +509,11 @@ export const nowSql = sql`now()`;
 
 // Tables owned by features, kept next to their code; re-exported so drizzle-kit sees every table.
 export * from "../features/reports/reports.tables";
+
+// ── Rate limits (issue #18): counters shared by every app process ──────────────────────────────────
+/** One express-rate-limit counter per key ("<limiter>:<client>"): hits in the window ending at reset_at. */
+export const rateLimitHits = pgTable("rate_limit_hits", {
+  key: text("key").primaryKey(),
+  hits: integer("hits").notNull(),
+  resetAt: timestamp("reset_at", { withTimezone: true }).notNull(),
+});
