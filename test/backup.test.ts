@@ -8,7 +8,7 @@ import path from "node:path";
 import zlib from "node:zlib";
 import { eq, sql } from "drizzle-orm";
 import pino from "pino";
-import { users } from "../src/db/schema";
+import { rateLimitHits, users } from "../src/db/schema";
 import { backupsDir, exportTables, pruneBackups, restoreBackup, writeBackup } from "../src/features/backup/backup.service";
 import { msUntil, startBackupService } from "../src/features/backup/backup.schedule";
 import { createTestApp, loginAs, makeUser, type TestContext } from "./helpers/app";
@@ -48,8 +48,8 @@ test("backup, change data, restore into an empty database: identical rows, seque
     const r = await restoreBackup(target, dir, file);
     expect(r.rows).toBe(written.rows);
     const after = await exportTables(target.db);
-    delete (after as Record<string, unknown>).session;
-    delete (before as Record<string, unknown>).session;
+    // Neither sessions nor rate-limit counters are backed up (the admin's login above wrote both).
+    for (const t of ["session", "rate_limit_hits"]) for (const x of [after, before]) delete (x as Record<string, unknown>)[t];
     expect(after).toEqual(before);
     expect(fs.readFileSync(path.join(dir, "materials", "abc123"))).toEqual(Buffer.from([0, 1, 2, 255]));
     // Sequences continue after the restored ids: a new row gets a fresh id, no collision.
@@ -57,6 +57,24 @@ test("backup, change data, restore into an empty database: identical rows, seque
     expect(u.id).toBeGreaterThan(Math.max(...before.users.map((x) => Number(x.id))));
     // A second restore into the now non-empty database is refused and changes nothing.
     await expect(restoreBackup(target, dir, file)).rejects.toThrow("không trống");
+  } finally {
+    await target.close();
+  }
+});
+
+test("rate-limit counters (keyed by visitors' addresses) are not backed up, and counters alone do not make a database non-empty", async () => {
+  await ctx.handle.db.insert(rateLimitHits).values({ key: "login-ip:203.0.113.7", hits: 3, resetAt: new Date(Date.now() + 60_000) });
+  const file = path.join(tmp, "counters.jsonl.gz");
+  await writeBackup(ctx.handle, ctx.dataDir, file);
+  const text = linesOf(file).join("\n");
+  expect(text).not.toContain("rate_limit_hits");
+  expect(text).not.toContain("203.0.113.7");
+  // A fresh install that already answered a failed login still takes the restore.
+  const target = await createEmptyDb();
+  const dir = fs.mkdtempSync(path.join(tmp, "data-"));
+  try {
+    await target.db.insert(rateLimitHits).values({ key: "login-ip:198.51.100.9", hits: 1, resetAt: new Date(Date.now() + 60_000) });
+    expect((await restoreBackup(target, dir, file)).rows).toBeGreaterThan(50);
   } finally {
     await target.close();
   }

@@ -11,6 +11,7 @@ import { courses, courseSessions, courseTargetCategories, courseTrainers, fundin
 import { enrollments } from "./enrollment";
 import { planTasks, plans } from "./plans";
 import { attemptAnswers, questionCategories, questions, quizAttempts, quizQuestions, quizzes } from "./quizzes";
+import { rateLimitHits } from "./rate-limits";
 import { reportDrafts, reportVersions } from "./reports";
 import { appSettings, orgSettings } from "./settings";
 import { ethnicities, participantCategories, unitAliases, units } from "./units";
@@ -24,6 +25,7 @@ export * from "./courses";
 export * from "./enrollment";
 export * from "./plans";
 export * from "./quizzes";
+export * from "./rate-limits";
 export * from "./reports";
 export * from "./settings";
 export * from "./units";
@@ -34,4 +36,5 @@ export const schema = {
   plans, planTasks, courses, courseTrainers, courseTargetCategories, fundingLines, courseSessions, materials, enrollments,
   attendanceMarks, attendanceChanges, questionCategories, questions, quizzes, quizQuestions, quizAttempts, attemptAnswers,
   completionApprovals, certificateCounters, certificates, appSettings, reportDrafts, reportVersions,
+  rateLimitHits,
 };

@@ -14,6 +14,7 @@ import { currentUser } from "../../lib/auth";
 import { flash } from "../../lib/flash";
 import { parseForm } from "../../lib/forms";
 import { joinUrl, type PublicAddress } from "../../lib/public-url";
+import { DbRateLimitStore } from "../../lib/rate-limit-store";
 import { t } from "../../messages";
 import { idParam } from "../../lib/params";
 import { anyone, authorize, signedIn } from "../../lib/policy";
@@ -68,8 +69,10 @@ export function checkinRouter({ db, secret, site }: { db: Db; secret: string; si
   }
 
   // Guessing 6 digits is only hard if attempts are few: 10 failures per 10 minutes per person.
-  // Keyed by user, not address: a whole class shares the venue's Wi-Fi address.
+  // Keyed by user, not address: a whole class shares the venue's Wi-Fi address. Counted in the database,
+  // so a guesser gains nothing from landing on another app process.
   const codeLimiter = rateLimit({
+    store: new DbRateLimitStore(db, "checkin-code"),
     windowMs: 10 * 60 * 1000,
     limit: 10,
     skipSuccessfulRequests: true,

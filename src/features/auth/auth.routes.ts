@@ -7,6 +7,7 @@ import { anyone, authorize, signedIn } from "../../lib/policy";
 import { cookieValue, isLocalPath } from "../../lib/cookies";
 import { flash } from "../../lib/flash";
 import { parseForm, submitForm } from "../../lib/forms";
+import { DbRateLimitStore } from "../../lib/rate-limit-store";
 import { t } from "../../messages";
 import { changeOwnPassword, normaliseLogin } from "./auth.service";
 import { deviceKey, isTrustedDevice, trustDevice } from "./device-trust";
@@ -22,7 +23,9 @@ export function authRouter(deps: { db: Db; passport: ReturnType<typeof createPas
   // Stops one address from spraying guesses across many logins (per-login locking is in auth.service).
   // Only failed logins count: a class of 200 behind the venue's one address logs in freely. Browsers
   // that have logged in to the account they type before are never stopped (device-trust.ts).
+  // Counted in the database, so the limit is the same whatever app process answers.
   const ipLimiter = rateLimit({
+    store: new DbRateLimitStore(db, "login-ip"),
     windowMs: 15 * 60 * 1000,
     limit: deps.loginIpLimit,
     skipSuccessfulRequests: true,

@@ -31,8 +31,11 @@ const BATCH = 1000;
  * backups, the process lock, the session secret.
  */
 const SKIPPED = new Set(["postgres", "pgdata", "pglite-cu", "backups", "taphuan.lock", "session-secret"]);
-/** Tables never backed up nor restored: logged-in sessions. */
-const SKIPPED_TABLES = new Set(["session"]);
+/**
+ * Tables never backed up nor restored: logged-in sessions, and the rate-limit counters (short-lived, keyed
+ * by visitors' addresses; a few hits on a fresh install must not make it look non-empty to a restore).
+ */
+const SKIPPED_TABLES = new Set(["session", "rate_limit_hits"]);
 /** Backup files and the folders they are created in: the owner alone may read them. */
 const FILE_MODE = 0o600;
 const DIR_MODE = 0o700;

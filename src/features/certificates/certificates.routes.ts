@@ -6,6 +6,7 @@ import { actor, currentUser } from "../../lib/auth";
 import { flash } from "../../lib/flash";
 import { parseForm } from "../../lib/forms";
 import type { PublicAddress } from "../../lib/public-url";
+import { DbRateLimitStore } from "../../lib/rate-limit-store";
 import { idParam } from "../../lib/params";
 import { PDF_MIME, sendDownload } from "../../lib/download";
 import { anyone, authorize, signedIn } from "../../lib/policy";
@@ -38,8 +39,9 @@ export function certificatesRouter(deps: { db: Db; dataDir: string; secret: stri
   router.use(documentsRouter({ db }));
   router.use(settingsRouter({ db, dataDir, site }));
 
-  // Per app instance, so one test's (or one server's) traffic never counts against another.
+  // Counted in the database: every app process on it shares the limit (and a test's own database, its counters).
   const verifyLimiter = rateLimit({
+    store: new DbRateLimitStore(db, "verify"),
     ...VERIFY_LIMIT,
     standardHeaders: "draft-8",
     legacyHeaders: false,
