@@ -5,19 +5,11 @@ import path from "node:path";
 import { eq, inArray, sql } from "drizzle-orm";
 import { auditLog, enrollments, users } from "../src/db/schema";
 import { enrollWithoutLogin } from "./helpers/accounts";
-import { anonymousAgent, createTestApp, csrfFrom, loginAs, makeUser, type TestContext } from "./helpers/app";
+import { anonymousAgent, csrfFrom, loginAs, makeUser, useTestApp } from "./helpers/app";
 import { makeCourse } from "./helpers/courses";
 import { binary, popplerTest } from "./helpers/pdf";
 
-let ctx: TestContext;
-let admin: Awaited<ReturnType<typeof loginAs>>;
-let trainer: Awaited<ReturnType<typeof loginAs>>;
-beforeAll(async () => {
-  ctx = await createTestApp();
-  admin = await loginAs(ctx, "admin");
-  trainer = await loginAs(ctx, "trainer");
-});
-afterAll(async () => ctx.close());
+const { ctx, admin, trainer } = useTestApp({ as: ["admin", "trainer"] });
 
 const db = () => ctx.handle.db;
 const withPoppler = popplerTest("accounts tests");

@@ -11,7 +11,7 @@ import { getCourse } from "../src/features/courses/courses.service";
 import { addSessions } from "../src/features/courses/sessions.service";
 import { addParticipant, cancelEnrollment } from "../src/features/enrollment/enrollment.service";
 import { t } from "../src/messages";
-import { anonymousAgent, createTestApp, loginAs, makeUser, type TestContext } from "./helpers/app";
+import { anonymousAgent, loginAs, makeUser, useTestApp } from "./helpers/app";
 import { makeCourse } from "./helpers/courses";
 
 jest.setTimeout(180000);
@@ -19,17 +19,9 @@ const SECRET = "test-secret-test-secret-test-secret!"; // what test/helpers/app.
 const KEY = checkinKey(SECRET);
 const m = t.attendance;
 
-let ctx: TestContext;
-let admin: Awaited<ReturnType<typeof loginAs>>;
-let trainer: Awaited<ReturnType<typeof loginAs>>;
+const { ctx, admin, trainer } = useTestApp({ as: ["admin", "trainer"] });
 const db = () => ctx.handle.db;
 
-beforeAll(async () => {
-  ctx = await createTestApp();
-  admin = await loginAs(ctx, "admin");
-  trainer = await loginAs(ctx, "trainer");
-});
-afterAll(async () => ctx.close());
 
 const pad = (n: number) => String(n).padStart(2, "0");
 /** Vietnam wall-clock date and time of an instant. */

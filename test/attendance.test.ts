@@ -10,22 +10,14 @@ import { getCourse } from "../src/features/courses/courses.service";
 import { addSessions } from "../src/features/courses/sessions.service";
 import { addParticipant } from "../src/features/enrollment/enrollment.service";
 import { t } from "../src/messages";
-import { createTestApp, loginAs, makeUser, type TestContext } from "./helpers/app";
+import { loginAs, makeUser, useTestApp } from "./helpers/app";
 import { makeCourse } from "./helpers/courses";
 
 jest.setTimeout(120000);
 const m = t.attendance;
-let ctx: TestContext;
-let admin: Awaited<ReturnType<typeof loginAs>>;
-let trainer: Awaited<ReturnType<typeof loginAs>>;
+const { ctx, admin, trainer } = useTestApp({ as: ["admin", "trainer"] });
 const db = () => ctx.handle.db;
 
-beforeAll(async () => {
-  ctx = await createTestApp();
-  admin = await loginAs(ctx, "admin");
-  trainer = await loginAs(ctx, "trainer");
-});
-afterAll(async () => ctx.close());
 
 // Given in shuffled order; the roster order is by tên, then tên đệm, then họ, with Vietnamese letters
 // (d < đ, u < ư) and tones second.

@@ -3,13 +3,9 @@ import { and, eq } from "drizzle-orm";
 import { auditLog, participantCategories } from "../src/db/schema";
 import { createCategory, updateCategory } from "../src/features/units/units.service";
 import { audited, type AuditEntry } from "../src/lib/audit";
-import { createTestApp, makeUser, type TestContext } from "./helpers/app";
+import { makeUser, useTestApp } from "./helpers/app";
 
-let ctx: TestContext;
-beforeAll(async () => {
-  ctx = await createTestApp();
-});
-afterAll(async () => ctx.close());
+const { ctx } = useTestApp();
 
 const categoryNamed = async (name: string) => (await ctx.handle.db.select().from(participantCategories).where(eq(participantCategories.name, name)))[0];
 const auditRows = (action: "category.create" | "category.update", targetId: number) =>

@@ -1,13 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { AUDIT_ACTION_LABELS, actionLabel, detailLines } from "../src/features/audit/audit-labels";
-import { createTestApp, loginAs, makeUser, anonymousAgent, type TestContext } from "./helpers/app";
+import { loginAs, makeUser, anonymousAgent, useTestApp } from "./helpers/app";
 
-let ctx: TestContext;
-beforeAll(async () => {
-  ctx = await createTestApp();
-});
-afterAll(async () => ctx.close());
+const { ctx } = useTestApp();
 
 test("admins see logins, failed logins and role changes, filtered by person, action and date", async () => {
   const admin = await loginAs(ctx, "admin");

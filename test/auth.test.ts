@@ -3,13 +3,9 @@ import { eq } from "drizzle-orm";
 import session from "express-session";
 import { users, auditLog } from "../src/db/schema";
 import { createSessionStore } from "../src/features/auth/session-store";
-import { anonymousAgent, createTestApp, csrfFrom, loginAs, makeUser, type TestContext } from "./helpers/app";
+import { anonymousAgent, createTestApp, csrfFrom, loginAs, makeUser, useTestApp } from "./helpers/app";
 
-let ctx: TestContext;
-beforeAll(async () => {
-  ctx = await createTestApp();
-});
-afterAll(async () => ctx.close());
+const { ctx } = useTestApp();
 
 test("GET /login shows the form with a CSRF token", async () => {
   const res = await request(ctx.app).get("/login");

@@ -12,18 +12,12 @@ import { eq } from "drizzle-orm";
 import { attendanceMarks, certificates, courseSessions, enrollments, users } from "../src/db/schema";
 import type { CertificateSnapshot } from "../src/features/certificates/snapshot";
 import { joinFullName } from "../src/lib/vietnamese";
-import { createTestApp, loginAs, type TestContext } from "./helpers/app";
+import { useTestApp } from "./helpers/app";
 import { makeCourse } from "./helpers/courses";
 import { binary, popplerTest } from "./helpers/pdf";
 
 jest.setTimeout(120000);
-let ctx: TestContext;
-let admin: Awaited<ReturnType<typeof loginAs>>;
-beforeAll(async () => {
-  ctx = await createTestApp();
-  admin = await loginAs(ctx, "admin");
-});
-afterAll(async () => ctx.close());
+const { ctx, admin } = useTestApp({ as: ["admin"] });
 
 const withPoppler = popplerTest("certificates-birth-year tests");
 const MISSING = "Thiếu ngày sinh: cập nhật hồ sơ trước khi cấp giấy chứng nhận.";

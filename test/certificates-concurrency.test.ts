@@ -6,17 +6,11 @@
 import { eq } from "drizzle-orm";
 import { attendanceMarks, certificateCounters, certificates, courseSessions, enrollments, users } from "../src/db/schema";
 import { joinFullName } from "../src/lib/vietnamese";
-import { createTestApp, loginAs, type TestContext } from "./helpers/app";
+import { useTestApp } from "./helpers/app";
 import { makeCourse } from "./helpers/courses";
 
 jest.setTimeout(240000);
-let ctx: TestContext;
-let admin: Awaited<ReturnType<typeof loginAs>>;
-beforeAll(async () => {
-  ctx = await createTestApp();
-  admin = await loginAs(ctx, "admin");
-});
-afterAll(async () => ctx.close());
+const { ctx, admin } = useTestApp({ as: ["admin"] });
 
 const HO = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô"];
 const TEN = ["Hà", "Ưng", "Thủy", "Khải", "Việt", "Ánh", "Trường", "Giang", "Dũng", "Hằng"];

@@ -13,18 +13,12 @@ import request, { type Response } from "supertest";
 import { appSettings, attendanceMarks, auditLog, certificateCounters, certificates, courseSessions, enrollments, quizAttempts, quizzes, users } from "../src/db/schema";
 import { joinFullName } from "../src/lib/vietnamese";
 import type { CertificateSnapshot } from "../src/features/certificates/snapshot";
-import { completeTestSetup, createTestApp, loginAs, makeUser, type TestContext } from "./helpers/app";
+import { completeTestSetup, loginAs, makeUser, useTestApp } from "./helpers/app";
 import { makeCourse } from "./helpers/courses";
 import { binary, POPPLER, popplerTest } from "./helpers/pdf";
 
 jest.setTimeout(120000);
-let ctx: TestContext;
-let admin: Awaited<ReturnType<typeof loginAs>>;
-beforeAll(async () => {
-  ctx = await createTestApp();
-  admin = await loginAs(ctx, "admin");
-});
-afterAll(async () => ctx.close());
+const { ctx, admin } = useTestApp({ as: ["admin"] });
 
 const withPoppler = popplerTest("certificates tests");
 

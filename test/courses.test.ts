@@ -2,18 +2,10 @@ import { eq } from "drizzle-orm";
 import { courseSessions, courses, fundingLines } from "../src/db/schema";
 import { seriesDates } from "../src/features/courses/schedule";
 import { addParticipant } from "../src/features/enrollment/enrollment.service";
-import { createTestApp, loginAs, makeUser, type TestContext } from "./helpers/app";
+import { loginAs, makeUser, useTestApp } from "./helpers/app";
 import { makeCourse } from "./helpers/courses";
 
-let ctx: TestContext;
-let admin: Awaited<ReturnType<typeof loginAs>>;
-let trainer: Awaited<ReturnType<typeof loginAs>>;
-beforeAll(async () => {
-  ctx = await createTestApp();
-  admin = await loginAs(ctx, "admin");
-  trainer = await loginAs(ctx, "trainer");
-});
-afterAll(async () => ctx.close());
+const { ctx, admin, trainer } = useTestApp({ as: ["admin", "trainer"] });
 
 const courseForm = (over: Record<string, unknown> = {}) => ({
   title: "Lớp tập huấn kỹ năng thông tin đối ngoại năm 2026", kind: "training", status: "open", planTaskId: "", topic: "Thông tin đối ngoại",

@@ -1,17 +1,11 @@
 import { and, eq } from "drizzle-orm";
 import { enrollments } from "../src/db/schema";
 import { waitlistPosition } from "../src/features/enrollment/enrollment.service";
-import { createTestApp, loginAs, makeUser, type TestContext } from "./helpers/app";
+import { loginAs, makeUser, useTestApp } from "./helpers/app";
 import { makeCourse } from "./helpers/courses";
 
 jest.setTimeout(120000);
-let ctx: TestContext;
-let admin: Awaited<ReturnType<typeof loginAs>>;
-beforeAll(async () => {
-  ctx = await createTestApp();
-  admin = await loginAs(ctx, "admin");
-});
-afterAll(async () => ctx.close());
+const { ctx, admin } = useTestApp({ as: ["admin"] });
 
 const statusOf = async (courseId: number, userId: number) =>
   (await ctx.handle.db.select().from(enrollments).where(and(eq(enrollments.courseId, courseId), eq(enrollments.userId, userId))))[0]?.status;

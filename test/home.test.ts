@@ -1,16 +1,10 @@
 /** The trainee's start page: what to do next, and nothing of other people or of courses they are not in. */
 import { courseSessions, certificates, enrollments, quizzes } from "../src/db/schema";
 import { todayIso } from "../src/lib/time";
-import { createTestApp, loginAs, type TestContext } from "./helpers/app";
+import { loginAs, useTestApp } from "./helpers/app";
 import { makeCourse } from "./helpers/courses";
 
-let ctx: TestContext;
-let admin: Awaited<ReturnType<typeof loginAs>>;
-beforeAll(async () => {
-  ctx = await createTestApp();
-  admin = await loginAs(ctx, "admin");
-});
-afterAll(async () => ctx.close());
+const { ctx, admin } = useTestApp({ as: ["admin"] });
 
 const db = () => ctx.handle.db;
 /** HH:MM in Vietnam, `minutes` from now, kept within today. */

@@ -8,19 +8,17 @@
  * imported rosters in import.test.ts and in imported GIFT questions in quiz-bank.test.ts.
  */
 import { capitaliseName } from "../src/lib/vietnamese";
-import { createTestApp, type TestContext } from "./helpers/app";
+import { useTestApp } from "./helpers/app";
 import { expectCsvSafe, expectDocxText, expectEscaped, expectPdfText, expectSafeDisposition, expectXlsxSafe } from "./helpers/hostile";
 import { binary, popplerTest } from "./helpers/pdf";
 import { buildHostileWorld, namesOf, type HostileWorld } from "./hostile-input.fixture";
 
 jest.setTimeout(120000);
-let ctx: TestContext;
+const { ctx } = useTestApp();
 let w: HostileWorld;
 beforeAll(async () => {
-  ctx = await createTestApp();
   w = await buildHostileWorld(ctx);
 });
-afterAll(async () => ctx.close());
 
 const withPoppler = popplerTest("hostile-input-fields tests");
 type Who = "admin" | "trainer" | "t1" | "public";

@@ -7,19 +7,13 @@ import fs from "node:fs";
 import path from "node:path";
 import { count } from "drizzle-orm";
 import { appSettings, enrollments, users } from "../src/db/schema";
-import { createTestApp, loginAs, type TestContext } from "./helpers/app";
+import { useTestApp } from "./helpers/app";
 import { makeCourse } from "./helpers/courses";
 import { transparentPng } from "./helpers/png";
 import { hostileXlsx } from "./helpers/zip-bomb";
 
 jest.setTimeout(60000);
-let ctx: TestContext;
-let admin: Awaited<ReturnType<typeof loginAs>>;
-beforeAll(async () => {
-  ctx = await createTestApp();
-  admin = await loginAs(ctx, "admin");
-});
-afterAll(async () => ctx.close());
+const { ctx, admin } = useTestApp({ as: ["admin"] });
 
 const countOf = async (table: typeof users | typeof enrollments) => (await ctx.handle.db.select({ n: count() }).from(table))[0].n;
 

@@ -7,15 +7,9 @@ import ExcelJS from "exceljs";
 import { count, eq, inArray } from "drizzle-orm";
 import { enrollments, unitAliases, users } from "../src/db/schema";
 import { makeCourse } from "./helpers/courses";
-import { createTestApp, csrfFrom, loginAs, makeUser, type TestContext } from "./helpers/app";
+import { csrfFrom, loginAs, makeUser, useTestApp } from "./helpers/app";
 
-let ctx: TestContext;
-let admin: Awaited<ReturnType<typeof loginAs>>;
-beforeAll(async () => {
-  ctx = await createTestApp();
-  admin = await loginAs(ctx, "admin");
-});
-afterAll(async () => ctx.close());
+const { ctx, admin } = useTestApp({ as: ["admin"] });
 
 const HEADER = ["TT", "Họ và tên", "Ngày sinh", "Giới tính", "Dân tộc", "Chức vụ", "Đơn vị", "Đối tượng", "Số CCCD", "Điện thoại", "Email"];
 const db = () => ctx.handle.db;

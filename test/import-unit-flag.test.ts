@@ -6,15 +6,9 @@ import ExcelJS from "exceljs";
 import { eq, inArray } from "drizzle-orm";
 import { planTasks, plans, users } from "../src/db/schema";
 import { makeCourse } from "./helpers/courses";
-import { createTestApp, csrfFrom, loginAs, type TestContext } from "./helpers/app";
+import { csrfFrom, useTestApp } from "./helpers/app";
 
-let ctx: TestContext;
-let admin: Awaited<ReturnType<typeof loginAs>>;
-beforeAll(async () => {
-  ctx = await createTestApp();
-  admin = await loginAs(ctx, "admin");
-});
-afterAll(async () => ctx.close());
+const { ctx, admin } = useTestApp({ as: ["admin"] });
 
 const HEADER = ["TT", "Họ và tên", "Ngày sinh", "Giới tính", "Dân tộc", "Chức vụ", "Đơn vị", "Đối tượng", "Số CCCD", "Điện thoại", "Email"];
 const db = () => ctx.handle.db;

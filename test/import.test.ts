@@ -5,16 +5,10 @@ import { and, count, eq } from "drizzle-orm";
 import { auditLog, enrollments, users } from "../src/db/schema";
 import { createCourse, type CourseInput } from "../src/features/courses/courses.service";
 import { createUser } from "../src/features/users/users.service";
-import { createTestApp, csrfFrom, loginAs, makeUser, type TestContext } from "./helpers/app";
+import { csrfFrom, loginAs, makeUser, useTestApp } from "./helpers/app";
 import { zipBomb } from "./helpers/zip-bomb";
 
-let ctx: TestContext;
-let admin: Awaited<ReturnType<typeof loginAs>>;
-beforeAll(async () => {
-  ctx = await createTestApp();
-  admin = await loginAs(ctx, "admin");
-});
-afterAll(async () => ctx.close());
+const { ctx, admin } = useTestApp({ as: ["admin"] });
 
 const HEADER = ["TT", "Họ và tên", "Ngày sinh", "Giới tính", "Dân tộc", "Chức vụ", "Đơn vị", "Đối tượng", "Số CCCD", "Điện thoại", "Email"];
 

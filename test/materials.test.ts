@@ -14,11 +14,9 @@ import { t } from "../src/messages";
 import * as vi from "../src/lib/vietnamese";
 import { VIEWS_DIR } from "../src/paths";
 import { makeCourse } from "./helpers/courses";
-import { createTestApp, loginAs, type TestContext } from "./helpers/app";
+import { loginAs, useTestApp } from "./helpers/app";
 
-let ctx: TestContext;
-let admin: Awaited<ReturnType<typeof loginAs>>;
-let trainer: Awaited<ReturnType<typeof loginAs>>;
+const { ctx, admin, trainer } = useTestApp({ as: ["admin", "trainer"] });
 let otherTrainer: Awaited<ReturnType<typeof loginAs>>;
 let courseId: number;
 let otherCourseId: number;
@@ -63,15 +61,11 @@ async function enrolledTrainee(id: number) {
 }
 
 beforeAll(async () => {
-  ctx = await createTestApp();
-  admin = await loginAs(ctx, "admin");
-  trainer = await loginAs(ctx, "trainer");
   otherTrainer = await loginAs(ctx, "trainer");
   courseId = (await makeCourse(ctx, admin.user.id, { trainerIds: [trainer.user.id] })).id;
   otherCourseId = (await makeCourse(ctx, admin.user.id, { title: "Hội nghị quán triệt", kind: "conference", trainerIds: [otherTrainer.user.id] })).id;
   pdf = await makePdf();
 });
-afterAll(async () => ctx.close());
 
 test("A material is downloadable by an enrolled trainee and refused (403) to a trainee of another course; its file name keeps its diacritics", async () => {
   const res = await upload(trainer, courseId, pdf, NAME);

@@ -1,13 +1,9 @@
 import { eq } from "drizzle-orm";
 import { planTasks, plans } from "../src/db/schema";
-import { createTestApp, loginAs, type TestContext } from "./helpers/app";
+import { loginAs, useTestApp } from "./helpers/app";
 import { makeCourse } from "./helpers/courses";
 
-let ctx: TestContext;
-beforeAll(async () => {
-  ctx = await createTestApp();
-});
-afterAll(async () => ctx.close());
+const { ctx } = useTestApp();
 
 test("the seed plan is listed; an admin adds next year's plan and edits its tasks", async () => {
   const admin = await loginAs(ctx, "admin");

@@ -9,19 +9,11 @@ import { createCategory, createQuestion } from "../src/features/quizzes/bank.ser
 import type { QuestionInput } from "../src/features/quizzes/bank.schema";
 import type { QuizInput } from "../src/features/quizzes/quizzes.schema";
 import { createQuiz, setQuizQuestions } from "../src/features/quizzes/quizzes.service";
-import { createTestApp, loginAs, type TestContext } from "./helpers/app";
+import { loginAs, useTestApp } from "./helpers/app";
 import { makeCourse } from "./helpers/courses";
 
 jest.setTimeout(120000);
-let ctx: TestContext;
-let admin: Awaited<ReturnType<typeof loginAs>>;
-let trainer: Awaited<ReturnType<typeof loginAs>>;
-beforeAll(async () => {
-  ctx = await createTestApp();
-  admin = await loginAs(ctx, "admin");
-  trainer = await loginAs(ctx, "trainer");
-});
-afterAll(async () => ctx.close());
+const { ctx, admin, trainer } = useTestApp({ as: ["admin", "trainer"] });
 
 type Session = Awaited<ReturnType<typeof loginAs>>;
 const db = () => ctx.handle.db;

@@ -5,19 +5,11 @@ import { and, asc, count, eq } from "drizzle-orm";
 import { questionCategories, questions } from "../src/db/schema";
 import { addParticipant } from "../src/features/enrollment/enrollment.service";
 import request from "supertest";
-import { createTestApp, loginAs, type TestContext } from "./helpers/app";
+import { loginAs, useTestApp } from "./helpers/app";
 import { makeCourse } from "./helpers/courses";
 
 jest.setTimeout(120000);
-let ctx: TestContext;
-let admin: Awaited<ReturnType<typeof loginAs>>;
-let trainer: Awaited<ReturnType<typeof loginAs>>;
-beforeAll(async () => {
-  ctx = await createTestApp();
-  admin = await loginAs(ctx, "admin");
-  trainer = await loginAs(ctx, "trainer");
-});
-afterAll(async () => ctx.close());
+const { ctx, admin, trainer } = useTestApp({ as: ["admin", "trainer"] });
 
 const db = () => ctx.handle.db;
 const newCourse = () => makeCourse(ctx, admin.user.id, { title: `Lớp TTĐN ${Math.random().toString(36).slice(2, 7)}`, trainerIds: [trainer.user.id] });

@@ -13,19 +13,11 @@ import { closeExpiredAttempts, saveAnswers, startAttempt, submitAttempt } from "
 import { quizResultsByUser } from "../src/features/quizzes/quiz-results";
 import type { QuizInput } from "../src/features/quizzes/quizzes.schema";
 import { createQuiz, setQuizQuestions } from "../src/features/quizzes/quizzes.service";
-import { createTestApp, loginAs, makeUser, type TestContext } from "./helpers/app";
+import { loginAs, makeUser, useTestApp } from "./helpers/app";
 import { makeCourse } from "./helpers/courses";
 
 jest.setTimeout(120000);
-let ctx: TestContext;
-let admin: Awaited<ReturnType<typeof loginAs>>;
-let trainer: Awaited<ReturnType<typeof loginAs>>;
-beforeAll(async () => {
-  ctx = await createTestApp();
-  admin = await loginAs(ctx, "admin");
-  trainer = await loginAs(ctx, "trainer");
-});
-afterAll(async () => ctx.close());
+const { ctx, admin, trainer } = useTestApp({ as: ["admin", "trainer"] });
 
 type Session = Awaited<ReturnType<typeof loginAs>>;
 const db = () => ctx.handle.db;

@@ -1,15 +1,9 @@
 import { eq } from "drizzle-orm";
 import { ethnicities, orgSettings, participantCategories, units } from "../src/db/schema";
 import { orgSettingsOn } from "../src/features/settings/settings.service";
-import { createTestApp, loginAs, type TestContext } from "./helpers/app";
+import { useTestApp } from "./helpers/app";
 
-let ctx: TestContext;
-let admin: Awaited<ReturnType<typeof loginAs>>;
-beforeAll(async () => {
-  ctx = await createTestApp();
-  admin = await loginAs(ctx, "admin");
-});
-afterAll(async () => ctx.close());
+const { ctx, admin } = useTestApp({ as: ["admin"] });
 
 test("reference data is seeded: 42 units (32 former, 8 new xã, district, province), 54 ethnic groups, 8 categories, org settings", async () => {
   const db = ctx.handle.db;

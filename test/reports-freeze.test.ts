@@ -11,23 +11,19 @@ import { auditLog, reportVersions } from "../src/db/schema";
 import { addOrgSettings } from "../src/features/settings/settings.service";
 import { verifyVersion } from "../src/features/reports/reports.service";
 import { todayIso } from "../src/lib/time";
-import { createTestApp, loginAs, type TestContext } from "./helpers/app";
+import { useTestApp } from "./helpers/app";
 import { buildKnownDataset } from "./reports.fixture";
 
 jest.setTimeout(120000);
 const Y = 2025;
-let ctx: TestContext;
-let admin: Awaited<ReturnType<typeof loginAs>>;
+const { ctx, admin } = useTestApp({ as: ["admin"] });
 let data: Awaited<ReturnType<typeof buildKnownDataset>>;
 let base: string;
 
 beforeAll(async () => {
-  ctx = await createTestApp();
-  admin = await loginAs(ctx, "admin");
   data = await buildKnownDataset(ctx, admin.user.id, Y);
   base = `/reports/${data.planId}/${Y}`;
 });
-afterAll(async () => ctx.close());
 
 /** GET a file as bytes. */
 async function download(req: Test): Promise<{ status: number; type: string; disposition: string; body: Buffer }> {

@@ -7,22 +7,18 @@ import { and, eq } from "drizzle-orm";
 import { attendanceMarks, auditLog, courseSessions, enrollments, reportDrafts } from "../src/db/schema";
 import { parsePeriod, yearPeriod } from "../src/features/reports/period";
 import { computeReport } from "../src/features/reports/reports.service";
-import { createTestApp, loginAs, makeUser, type TestContext } from "./helpers/app";
+import { loginAs, makeUser, useTestApp } from "./helpers/app";
 import { makeCourse } from "./helpers/courses";
 import { buildKnownDataset } from "./reports.fixture";
 
 jest.setTimeout(120000);
 const Y = 2025;
-let ctx: TestContext;
-let admin: Awaited<ReturnType<typeof loginAs>>;
+const { ctx, admin } = useTestApp({ as: ["admin"] });
 let data: Awaited<ReturnType<typeof buildKnownDataset>>;
 
 beforeAll(async () => {
-  ctx = await createTestApp();
-  admin = await loginAs(ctx, "admin");
   data = await buildKnownDataset(ctx, admin.user.id, Y);
 });
-afterAll(async () => ctx.close());
 
 const values = (o: Partial<Record<"t1Times" | "t1Persons" | "t3Times" | "t3Persons" | "completed" | "certified", number>>) => ({
   t1Times: 0, t1Persons: 0, t3Times: 0, t3Persons: 0, completed: 0, certified: 0, ...o,

@@ -9,18 +9,12 @@ import ExcelJS from "exceljs";
 import { eq } from "drizzle-orm";
 import { attendanceMarks, certificates, courseSessions, enrollments, users } from "../src/db/schema";
 import { joinFullName } from "../src/lib/vietnamese";
-import { createTestApp, loginAs, type TestContext } from "./helpers/app";
+import { loginAs, useTestApp } from "./helpers/app";
 import { makeCourse } from "./helpers/courses";
 import { binary, POPPLER, popplerTest } from "./helpers/pdf";
 
 jest.setTimeout(120000);
-let ctx: TestContext;
-let admin: Awaited<ReturnType<typeof loginAs>>;
-beforeAll(async () => {
-  ctx = await createTestApp();
-  admin = await loginAs(ctx, "admin");
-});
-afterAll(async () => ctx.close());
+const { ctx, admin } = useTestApp({ as: ["admin"] });
 
 const withPoppler = popplerTest("rosters tests");
 

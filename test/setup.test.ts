@@ -11,18 +11,12 @@ import { orgSettingsOn } from "../src/features/settings/settings.service";
 import { t } from "../src/messages";
 import { isSetupDone, SETUP_KEY } from "../src/lib/setup-state";
 import { todayIso } from "../src/lib/time";
-import { createTestApp, loginAs, type TestContext } from "./helpers/app";
+import { loginAs, useTestApp } from "./helpers/app";
 import { makeCourse } from "./helpers/courses";
 
 jest.setTimeout(120000);
-let ctx: TestContext;
-let admin: Awaited<ReturnType<typeof loginAs>>;
+const { ctx, admin } = useTestApp({ setup: false, as: ["admin"] });
 const db = () => ctx.handle.db;
-beforeAll(async () => {
-  ctx = await createTestApp({ setup: false });
-  admin = await loginAs(ctx, "admin");
-});
-afterAll(async () => ctx.close());
 
 const VALID = {
   managingBody: "Ủy ban nhân dân tỉnh Thanh Hóa", issuingBody: "Ủy ban nhân dân xã Triệu Sơn", placeName: "Triệu Sơn",

@@ -1,14 +1,8 @@
 import { eq } from "drizzle-orm";
 import { users } from "../src/db/schema";
-import { createTestApp, loginAs, makeUser, type TestContext } from "./helpers/app";
+import { loginAs, makeUser, useTestApp } from "./helpers/app";
 
-let ctx: TestContext;
-let admin: Awaited<ReturnType<typeof loginAs>>;
-beforeAll(async () => {
-  ctx = await createTestApp();
-  admin = await loginAs(ctx, "admin");
-});
-afterAll(async () => ctx.close());
+const { ctx, admin } = useTestApp({ as: ["admin"] });
 
 const findByLogin = async (login: string) => (await ctx.handle.db.select().from(users).where(eq(users.login, login)))[0];
 

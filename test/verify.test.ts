@@ -1,13 +1,9 @@
 /** Public verification: no login needed, unknown tokens are a plain 404, and the page is rate-limited per app. */
 import request from "supertest";
 import { VERIFY_LIMIT } from "../src/features/certificates/certificates.routes";
-import { createTestApp, type TestContext } from "./helpers/app";
+import { createTestApp, useTestApp } from "./helpers/app";
 
-let ctx: TestContext;
-beforeAll(async () => {
-  ctx = await createTestApp();
-});
-afterAll(async () => ctx.close());
+const { ctx } = useTestApp();
 
 test("GET /verify/:token needs no login, says only 'not found' for unknown tokens, and is rate-limited", async () => {
   const anon = request(ctx.app);

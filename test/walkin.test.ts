@@ -4,11 +4,9 @@ import { addParticipant } from "../src/features/enrollment/enrollment.service";
 import { MERGE_KEPT_COLUMNS, MERGE_MOVED_COLUMNS } from "../src/features/enrollment/walkin.service";
 import { t } from "../src/messages";
 import { makeCourse } from "./helpers/courses";
-import { createTestApp, loginAs, makeUser, type TestContext } from "./helpers/app";
+import { loginAs, makeUser, useTestApp } from "./helpers/app";
 
-let ctx: TestContext;
-let admin: Awaited<ReturnType<typeof loginAs>>;
-let trainer: Awaited<ReturnType<typeof loginAs>>;
+const { ctx, admin, trainer } = useTestApp({ as: ["admin", "trainer"] });
 let courseId: number;
 
 const newCourse = async (title: string) => (await makeCourse(ctx, admin.user.id, { title, kind: "conference", trainerIds: [trainer.user.id] })).id;
@@ -27,12 +25,8 @@ async function walkinPerson(id: number, fullName: string, phone: string) {
 }
 
 beforeAll(async () => {
-  ctx = await createTestApp();
-  admin = await loginAs(ctx, "admin");
-  trainer = await loginAs(ctx, "trainer");
   courseId = await newCourse("Hội nghị quán triệt Quyết định 1191");
 });
-afterAll(async () => ctx.close());
 
 test("a walk-in is created and enrolled", async () => {
   const form = await trainer.agent.get(`/courses/${courseId}/walkin`);

@@ -6,19 +6,17 @@
  */
 import ExcelJS from "exceljs";
 import { wrappedLineCount, textWidthPt } from "../src/lib/text-metrics";
-import { createTestApp, type TestContext } from "./helpers/app";
+import { useTestApp } from "./helpers/app";
 import { LONG_NAME, officeFiles, type OfficeFile } from "./helpers/office-files";
 
 jest.setTimeout(180000);
 const Y = 2025;
-let ctx: TestContext;
+const { ctx } = useTestApp();
 let files: OfficeFile[];
 
 beforeAll(async () => {
-  ctx = await createTestApp();
   files = (await officeFiles(ctx, Y)).filter((f) => f.name.endsWith(".xlsx"));
 });
-afterAll(async () => ctx.close());
 
 /** The text a cell shows, as its number format prints it. */
 function shown(cell: ExcelJS.Cell): string {

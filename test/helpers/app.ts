@@ -96,3 +96,23 @@ export async function loginAs(ctx: TestContext, roleOrUser: Role | LoginUser) {
   const home = await agent.get("/account/password");
   return { agent, user, csrf: csrfFrom(home.text) };
 }
+
+type LoggedIn = Awaited<ReturnType<typeof loginAs>>;
+
+/**
+ * The usual set-up of a test file in one line: a fresh app on a fresh database before the file's tests
+ * (closed after them), and one logged-in user per role named in `as`:
+ *   const { ctx, admin, trainer } = useTestApp({ as: ["admin", "trainer"] });
+ * The objects are filled in by a beforeAll, so use them inside tests and hooks, not at the top level.
+ */
+export function useTestApp<R extends Role = never>(opts: Parameters<typeof createTestApp>[0] & { as?: readonly R[] } = {}): { ctx: TestContext } & Record<R, LoggedIn> {
+  const { as = [], ...appOpts } = opts;
+  const ctx = {} as TestContext;
+  const users = Object.fromEntries(as.map((role) => [role, {} as LoggedIn])) as Record<R, LoggedIn>;
+  beforeAll(async () => {
+    Object.assign(ctx, await createTestApp(appOpts));
+    for (const role of as) Object.assign(users[role], await loginAs(ctx, role));
+  });
+  afterAll(async () => ctx.close?.());
+  return { ctx, ...users };
+}
