@@ -61,7 +61,7 @@ export async function openDb(opts: { databaseUrl?: string; dataDir: string }): P
   if (off.length) {
     await handle.close();
     await server.stop();
-    throw new Error(`Máy chủ PostgreSQL nhúng đang tắt ${off.join(", ")}: không chạy được khi dữ liệu có thể mất lúc mất điện.`);
+    throw new Error(`Máy chủ PostgreSQL nhúng đang đặt ${off.join(", ")}: taphuan không chạy khi dữ liệu có thể mất lúc mất điện.`);
   }
   return {
     ...handle,
@@ -84,5 +84,5 @@ export async function settingsOff(client: QueryClient): Promise<string[]> {
 /** A server named by DATABASE_URL is the office's to configure: say loudly when it may lose commits. */
 async function warnIfNotDurable(pool: pg.Pool): Promise<void> {
   const off = await settingsOff(pool);
-  if (off.length) console.warn(`CẢNH BÁO: máy chủ PostgreSQL đang tắt ${off.join(", ")}: khi mất điện có thể mất dữ liệu vừa ghi. Hãy bật lại (on).`);
+  if (off.length) console.warn(`CẢNH BÁO: máy chủ PostgreSQL đang đặt ${off.join(", ")}: khi mất điện có thể mất dữ liệu vừa ghi. Hãy đặt lại thành on.`);
 }
