@@ -24,7 +24,8 @@ export const TEST_SETTINGS = { fsync: "off", synchronous_commit: "off", full_pag
 
 export default async function globalSetup(): Promise<void> {
   if (!process.env.TEST_DATABASE_URL) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "taphuan-test-db-"));
+    sweepKilledRuns();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `taphuan-test-db-${process.pid}-`));
     const server = await startEmbeddedServer(dir, { settings: TEST_SETTINGS, createDatabase: false });
     testServerState.taphuanTestServer = { server, dir };
     process.env.TEST_DATABASE_URL = server.url("postgres");
@@ -42,6 +43,31 @@ export default async function globalSetup(): Promise<void> {
   await seedReferenceData(handle.db);
   await handle.close();
   process.env.TAPHUAN_TEST_TEMPLATE_DB = name;
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** A run killed before its teardown (e.g. by a timeout) leaves its server running: stop it, remove its folder. */
+function sweepKilledRuns(): void {
+  for (const name of fs.readdirSync(os.tmpdir())) {
+    const m = /^taphuan-test-db-(\d+)-/.exec(name);
+    if (!m || alive(Number(m[1]))) continue;
+    const dir = path.join(os.tmpdir(), name);
+    try {
+      const pid = Number(fs.readFileSync(path.join(dir, "postgres", "data", "postmaster.pid"), "utf8").split("\n")[0]);
+      if (pid > 0 && alive(pid) && fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(dir)) process.kill(pid, "SIGINT");
+    } catch {
+      /* no server, or not on Linux */
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export function withDatabase(url: string, db: string): string {
