@@ -1,4 +1,5 @@
-// PGlite and file-type ship ESM that calls import(); swc must transform them or Jest crashes (see STACK.md).
+// PGlite (the upgrade test reads an old PGlite folder) and file-type ship ESM that calls import(); swc must
+// transform them or Jest crashes.
 // sanitize-html's parser (htmlparser2 and the dom* packages, entities) is ESM-only too.
 const esm = ["@electric-sql/pglite", "file-type", "strtok3", "token-types", "@tokenizer", "uint8array-extras", "@borewit",
   "htmlparser2", "domhandler", "domutils", "dom-serializer", "domelementtype", "entities"];

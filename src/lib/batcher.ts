@@ -1,7 +1,8 @@
 /**
  * Groups calls that arrive together into one database statement ("group commit"). The database spends
- * most of a short statement's time on fixed costs (and embedded PGlite runs one statement at a time on
- * the server's only thread), so under load it pays to ask once for many: calls made while a statement
+ * most of a short statement's time on fixed costs, and every commit waits for its flush to the disk (the
+ * embedded server has fsync on), so under load it pays to ask once for many (measured first on PGlite, the
+ * embedded database until issue #16; kept for the flushes, see BENCHMARKS.md "Embedded PostgreSQL"): calls made while a statement
  * is running wait for it, then go together in the next one. A call arriving when nothing runs waits
  * `lingerMs` (2 ms) for others: when 200 phones open new connections at once, the server accepts them
  * a few at a time, and without that pause each would cost a statement of its own (bench:checkin, burst

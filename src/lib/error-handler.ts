@@ -28,14 +28,14 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       message = t.errors.tooLarge;
     } else if (typeof err?.status === "number" && err.status >= 400 && err.status < 500) {
       status = err.status;
-      message = t.errors.title404;
+      message = status === 404 ? t.errors.title404 : t.errors.body4xx;
     } else {
       logger.error({ err, url: req.originalUrl }, "unhandled error");
     }
     if (res.headersSent) return;
     res.status(status);
     if (wantsJson(req)) return res.json(link ? { error: message, link: link.href } : { error: message });
-    const title = status === 403 ? t.errors.title403 : status === 404 ? t.errors.title404 : t.errors.title500;
+    const title = status === 403 ? t.errors.title403 : status === 404 ? t.errors.title404 : status < 500 ? t.errors.title4xx : t.errors.title500;
     res.render("error", { title, status, message, link }, (renderErr, html) => {
       if (renderErr) {
         logger.error({ err: renderErr }, "error page failed to render");

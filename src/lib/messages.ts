@@ -219,6 +219,8 @@ export const coreMessages = {
   errors: {
     title403: "Không có quyền truy cập",
     title404: "Không tìm thấy",
+    title4xx: "Yêu cầu không hợp lệ",
+    body4xx: "Yêu cầu này không thực hiện được. Hãy quay lại trang trước và thử lại.",
     title500: "Đã xảy ra lỗi",
     body500: "Hệ thống gặp lỗi ngoài ý muốn. Vui lòng thử lại sau; nếu lỗi lặp lại, hãy báo quản trị viên.",
     csrf: "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang và thử lại.",

@@ -9,7 +9,7 @@ export const loginThrottle = pgTable("login_throttle", {
   lockedUntil: timestamp("locked_until", { withTimezone: true }),
 });
 
-/** express-session rows (connect-pg-simple's layout); created here because its own DDL fails on PGlite. */
+/** express-session rows (connect-pg-simple's layout); created here (not by connect-pg-simple) so that migrations own every table. */
 export const session = pgTable(
   "session",
   {

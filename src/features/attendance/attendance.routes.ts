@@ -17,7 +17,7 @@ import type { PublicAddress } from "../../lib/public-url";
 
 
 /** Routes of the attendance feature: roll-call, overview, exports (here) and check-in (checkin.routes.ts). */
-export function attendanceRouter({ db, secret, site }: { db: Db; dataDir: string; secret: string; site: PublicAddress }): Router {
+export function attendanceRouter({ db, secret, site }: { db: Db; secret: string; site: PublicAddress }): Router {
   const router = Router();
   const can = authorize(db);
 

@@ -26,7 +26,7 @@ import { settingsRouter } from "./settings.routes";
 export const VERIFY_LIMIT = { windowMs: 60_000, limit: 30 };
 
 /** Routes of the certificates feature (completion, issuing, documents, settings, verification). */
-export function certificatesRouter(deps: { db: Db; dataDir: string; secret: string; site: PublicAddress; logger?: Logger }): Router {
+export function certificatesRouter(deps: { db: Db; dataDir: string; site: PublicAddress; logger?: Logger }): Router {
   const { db, dataDir, site } = deps;
   const router = Router();
   const jobs = new IssueJobs();

@@ -11,7 +11,7 @@ import { resultsRouter } from "./results.routes";
  * Routes of the quizzes feature, one file per part: question bank, import, quiz settings, attempts,
  * results. `now` is the clock every deadline decision uses (tests of the services pass their own).
  */
-export function quizzesRouter(deps: { db: Db; dataDir: string; secret: string; now?: () => Date }): Router {
+export function quizzesRouter(deps: { db: Db; dataDir: string; now?: () => Date }): Router {
   const { db, dataDir } = deps;
   const now = deps.now ?? (() => new Date());
   const router = Router();

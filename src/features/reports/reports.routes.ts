@@ -43,7 +43,7 @@ function sendFile(res: Response, body: Buffer, fileName: string, type: string): 
 }
 
 /** Reports, drill-down, freeze, exports and the admin dashboard. */
-export function reportsRouter({ db }: { db: Db; dataDir: string }): Router {
+export function reportsRouter({ db }: { db: Db }): Router {
   const router = Router();
   const can = authorize(db);
   const years = () => Array.from({ length: Number(todayIso().slice(0, 4)) - 2019 + 1 }, (_, i) => 2020 + i).reverse();
