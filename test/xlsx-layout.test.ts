@@ -5,6 +5,7 @@
  * row is tall enough for the wrapped lines.
  */
 import ExcelJS from "exceljs";
+import { textOf } from "../src/lib/forms";
 import { wrappedLineCount, textWidthPt } from "../src/lib/text-metrics";
 import { createTestApp, type TestContext } from "./helpers/app";
 import { LONG_NAME, officeFiles, type OfficeFile } from "./helpers/office-files";
@@ -30,7 +31,7 @@ function shown(cell: ExcelJS.Cell): string {
     if (cell.numFmt === "0.00") return v.toFixed(2);
     return cell.numFmt?.includes("đ") ? `${grouped} đ` : grouped;
   }
-  return v == null ? "" : String(v);
+  return textOf(v);
 }
 
 /** Column letters of a merge range "A1:I1" → first and last column numbers. */
