@@ -57,7 +57,7 @@ function problems(file: string, ws: ExcelJS.Worksheet): string[] {
   const out: string[] = [];
   const at = (cell: ExcelJS.Cell) => `${file}/${ws.name}!${cell.address}`;
   const ps = ws.pageSetup;
-  if (ps.paperSize !== 9 || !ps.fitToPage || ps.fitToWidth !== 1 || ps.fitToHeight !== 0) out.push(`${file}/${ws.name}: not A4 fitted to width`);
+  if (Number(ps.paperSize) !== 9 /* A4: ExcelJS.PaperSize is a const enum, absent at run time */ || !ps.fitToPage || ps.fitToWidth !== 1 || ps.fitToHeight !== 0) out.push(`${file}/${ws.name}: not A4 fitted to width`);
   if (ps.orientation !== "portrait" && ps.orientation !== "landscape") out.push(`${file}/${ws.name}: no orientation`);
   if (!/^\d+:\d+$/.test(ps.printTitlesRow ?? "")) out.push(`${file}/${ws.name}: no print titles`);
   if (!ws.headerFooter.oddFooter?.includes("&P")) out.push(`${file}/${ws.name}: no page numbers`);
