@@ -110,8 +110,8 @@ function startServer(dataDir: string, port: number): Promise<ChildProcess> {
       out += d.toString();
       if (out.includes("taphuan đang chạy")) resolve(child);
     };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
     child.on("exit", (code) => reject(new Error(`server exited (${code}):\n${out}`)));
   });
 }

@@ -22,10 +22,11 @@ import { createCourse } from "../src/features/courses/courses.service";
 import { ensureFirstAdmin } from "../src/features/users/users.service";
 import { transparentPng } from "../test/helpers/png";
 import { hostileXlsx } from "../test/helpers/zip-bomb";
+import pkg from "../package.json";
 
 const ROOT = path.resolve(__dirname, "..");
 const APP_ROOT = path.resolve(process.env.BENCH_APP_ROOT ?? ROOT);
-const START_FLAGS: string[] = require("../package.json").scripts.start.split(" ").filter((a: string) => a.startsWith("--"));
+const START_FLAGS = pkg.scripts.start.split(" ").filter((a) => a.startsWith("--"));
 const EMAIL = "admin@bench.vn";
 const PASSWORD = "mat-khau-bench-an-toan";
 const XLSX_UPLOADS = 4;
@@ -108,7 +109,7 @@ async function main() {
   try {
     await new Promise<void>((resolve, reject) => {
       let out = "";
-      child.stdout!.on("data", (d) => {
+      child.stdout.on("data", (d) => {
         out += d;
         if (out.includes("taphuan đang chạy")) resolve();
       });

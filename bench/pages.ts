@@ -8,18 +8,22 @@ import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import http from "node:http";
 import path from "node:path";
 import { memorySampler } from "./memory";
+import pkg from "../package.json";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const USERS = 50;
 const ROOT = path.resolve(__dirname, "..");
 // The app server gets the Node flags `npm start` uses (package.json), so its memory is the production figure.
-const START_FLAGS: string[] = require("../package.json").scripts.start.split(" ").filter((a: string) => a.startsWith("--"));
+const START_FLAGS = pkg.scripts.start.split(" ").filter((a) => a.startsWith("--"));
 
-function start(args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; port: number; info: any }> {
+/** What pages-server.ts prints after "READY <port>" when it seeded the app. */
+type ServerInfo = { courseIds: number[]; trainees: string[]; admin: string; dbPid: number | null };
+
+function start(args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; port: number; info: ServerInfo | null }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...(args[0] === "app" ? START_FLAGS : []), "-r", "tsx/cjs", "bench/pages-server.ts", ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
-    child.stdout!.on("data", (d) => {
+    child.stdout.on("data", (d) => {
       out += d;
       const m = out.match(/READY (\d+) ?(.*)\n/);
       if (m) resolve({ child, port: Number(m[1]), info: m[2] ? JSON.parse(m[2]) : null });
@@ -81,7 +85,7 @@ async function load(port: number, users: { cookie: string; paths: string[] }[]):
 async function measureApp(label: string, env: Record<string, string>) {
   const server = await start(["app"], env);
   try {
-    const { courseIds, trainees, admin } = server.info;
+    const { courseIds, trainees, admin } = server.info!;
     const users = [];
     for (let i = 0; i < USERS; i++) {
       const isAdmin = i % 10 === 0;
@@ -96,7 +100,7 @@ async function measureApp(label: string, env: Record<string, string>) {
     // Warm-up: every user sees each of their pages once (a steady state of people browsing, measured
     // below, not the first view after a start).
     await Promise.all(users.map(async (u) => { for (const p of u.paths) await send(server.port, "GET", p, { cookie: u.cookie }); }));
-    const memory = memorySampler(server.child.pid!, server.info.dbPid);
+    const memory = memorySampler(server.child.pid!, server.info!.dbPid);
     const r = await load(server.port, users);
     const peaks = memory.stop();
     console.log(`${label}: ${r.rps} req/s, p50 ${r.p50} ms, p95 ${r.p95} ms, ${r.errors} errors, memory peaks ${JSON.stringify(peaks)}${dash.status === 200 ? "" : " (no /dashboard yet)"}`);

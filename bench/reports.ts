@@ -81,7 +81,7 @@ async function measure(handle: DbHandle, label: string) {
     docx: () => buildReportDocx({ plan: info, period, figures: { ...figures, plan: info }, org, narrative, frozen: null, documentTime: new Date().toISOString() }),
     dashboard: () => dashboardData(db, YEAR, today),
   });
-  const counts = (await db.execute(sql`select (select count(*) from courses) as courses, (select count(*) from enrollments) as enrollments, (select count(*) from attendance_marks) as marks`)) as unknown as { rows: Record<string, unknown>[] };
+  const counts = (await db.execute(sql`select (select count(*) from courses) as courses, (select count(*) from enrollments) as enrollments, (select count(*) from attendance_marks) as marks`)) as { rows: Record<string, unknown>[] };
   const result = {
     seedSeconds, seeded: seeded !== null, ...Object.fromEntries(Object.entries(counts.rows[0]).map(([k, v]) => [k, Number(v)])),
     yearMarks: figures.task1.personSessions + figures.task3.personSessions, yearParticipantTimes: figures.overall.participantTimes, yearUniquePersons: figures.overall.uniquePersons,

@@ -49,11 +49,12 @@ export async function seedDemo(handle: DbHandle): Promise<{ added: number; passw
   let added = 0;
   for (const p of people) {
     const female = pick(2) === 0;
+    const gender: "Nam" | "Nữ" = female ? "Nữ" : "Nam";
     const person = {
       ho: HO[pick(HO.length)],
       tenDem: female ? DEM_NU[pick(DEM_NU.length)] : DEM_NAM[pick(DEM_NAM.length)],
       ten: female ? TEN_NU[pick(TEN_NU.length)] : TEN_NAM[pick(TEN_NAM.length)],
-      gender: (female ? "Nữ" : "Nam") as "Nam" | "Nữ",
+      gender,
       dateOfBirth: `${1965 + pick(35)}-${String(1 + pick(12)).padStart(2, "0")}-${String(1 + pick(28)).padStart(2, "0")}`,
       unitCode: UNITS[pick(UNITS.length)],
       ethnicityCode: ETHNIC[pick(ETHNIC.length)],

@@ -59,7 +59,7 @@ const addDays = (d: Date, n: number) => new Date(d.getTime() + n * 86_400_000);
 const workday = (d: Date) => (d.getUTCDay() === 0 ? addDays(d, 1) : d.getUTCDay() === 6 ? addDays(d, 2) : d);
 
 async function nextId(db: Db, table: string): Promise<number> {
-  const r = (await db.execute(sql.raw(`select coalesce(max(id), 0) + 1 as n from ${table}`))) as unknown as { rows: { n: number | string }[] };
+  const r = (await db.execute(sql.raw(`select coalesce(max(id), 0) + 1 as n from ${table}`))) as { rows: { n: number | string }[] };
   return Number(r.rows[0].n);
 }
 

@@ -122,7 +122,7 @@ export function createApp(opts: AppOptions): express.Express {
       const hasData = req.session && Object.keys(req.session).some((k) => k !== "cookie");
       if (!hasData) return redirect(...args);
       req.session.save(() => redirect(...args));
-    }) as typeof res.redirect;
+    });
     next();
   });
   const passport = createPassport(db);

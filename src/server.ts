@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   const stop = () => {
     stopBackups();
     server.close();
-    handle.close().finally(() => {
+    void handle.close().finally(() => {
       release();
       process.exit(0);
     });

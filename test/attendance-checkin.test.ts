@@ -283,7 +283,7 @@ test("a check-in link forwarded from the venue checks nobody in once its token h
   const phone = await anonymousAgent(ctx);
   await phone.agent.get(`/checkin/${sid}/${tokenNow(sid)}`);
   const login = await phone.agent.post("/login").type("form").send({ _csrf: phone.csrf, login: scanner.login, password: scanner.password });
-  const forwarded = login.headers.location as string;
+  const forwarded = login.headers.location;
   expect(forwarded).toMatch(new RegExp(`^/checkin/${sid}/`));
   // A minute later the token's window is over: the link opened by someone else proves nothing.
   jest.useFakeTimers({ doNotFake: ["nextTick", "setImmediate", "setTimeout", "setInterval", "clearTimeout", "clearInterval", "clearImmediate", "queueMicrotask", "hrtime", "performance"] });

@@ -262,7 +262,7 @@ describe("overview, settings and exports", () => {
     expect(res.headers["content-type"]).toContain("spreadsheetml");
     expect(res.headers["content-disposition"]).toContain(`diem-danh-khoa-${cls.id}.xlsx`);
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(res.body as unknown as ArrayBuffer);
+    await wb.xlsx.load(res.body);
     const ws = wb.worksheets[0];
     // The title merged across the table (row 1), a blank row, the header (row 3), one row per person.
     const header = (ws.getRow(3).values as unknown[]).slice(1);

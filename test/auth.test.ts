@@ -141,7 +141,7 @@ test("a request that renders no page creates no session (health checks do not fi
 test("a logged-in page reads the session and its user in one query, and a deactivated user is still logged out at once", async () => {
   const { agent, user } = await loginAs(ctx, "trainee");
   const seen: string[] = [];
-  const client = ctx.handle.client as { query: (...a: any[]) => Promise<any> };
+  const client = ctx.handle.client as unknown as { query: (text: string, ...rest: unknown[]) => Promise<unknown> };
   const original = client.query;
   client.query = (text: string, ...rest: unknown[]) => {
     seen.push(text);
@@ -160,6 +160,9 @@ test("a logged-in page reads the session and its user in one query, and a deacti
   expect(after.headers.location).toBe("/login");
 });
 
+/** A stored session as passport leaves it. */
+type StoredSession = session.SessionData & { passport: { user: string } };
+
 test("sessions read together share one query, and each request gets its own copy of its session", async () => {
   const a = await loginAs(ctx, "trainee");
   const b = await loginAs(ctx, "trainer");
@@ -167,11 +170,11 @@ test("sessions read together share one query, and each request gets its own copy
   let queries = 0;
   const counting = { query: (text: string, params?: unknown[]) => (queries++, ctx.handle.client.query(text, params)) };
   const store = createSessionStore(session, counting, { prune: false });
-  const get = (sid: string) => new Promise<any>((resolve, reject) => store.get(sid, (err, sess) => (err ? reject(err) : resolve(sess))));
+  const get = (sid: string) => new Promise<session.SessionData | null | undefined>((resolve, reject) => store.get(sid, (err: Error | null, sess) => (err ? reject(err) : resolve(sess))));
   const [s1, s2, s1again, none] = await Promise.all([get(sidOf(a.agent)), get(sidOf(b.agent)), get(sidOf(a.agent)), get("khong-co")]);
   expect(queries).toBe(1);
-  expect(s1.passport.user).toMatch(new RegExp(`^${a.user.id}:`));
-  expect(s2.passport.user).toMatch(new RegExp(`^${b.user.id}:`));
+  expect((s1 as StoredSession).passport.user).toMatch(new RegExp(`^${a.user.id}:`));
+  expect((s2 as StoredSession).passport.user).toMatch(new RegExp(`^${b.user.id}:`));
   expect(s1again).toEqual(s1);
   expect(s1again).not.toBe(s1);
   expect(none).toBeNull();

@@ -82,7 +82,7 @@ test("rate-limit counters (keyed by visitors' addresses) are not backed up, and 
 
 test("a truncated or foreign file is refused", async () => {
   const bad = path.join(tmp, "bad.jsonl.gz");
-  fs.writeFileSync(bad, require("node:zlib").gzipSync('{"format":"khac"}\n'));
+  fs.writeFileSync(bad, zlib.gzipSync('{"format":"khac"}\n'));
   const target = await createEmptyDb();
   try {
     await expect(restoreBackup(target, tmp, bad)).rejects.toThrow("không phải bản sao lưu taphuan");
@@ -110,7 +110,7 @@ const linesOf = (file: string) => zlib.gunzipSync(fs.readFileSync(file)).toStrin
 async function liveSessionAndSecret(): Promise<string> {
   await loginAs(ctx, "admin");
   fs.writeFileSync(path.join(ctx.dataDir, "session-secret"), SECRET + "\n", { mode: 0o600 });
-  const rows = (await ctx.handle.db.execute(sql`select sid from "session"`)) as unknown as { rows: { sid: string }[] };
+  const rows = (await ctx.handle.db.execute(sql`select sid from "session"`)) as { rows: { sid: string }[] };
   expect(rows.rows.length).toBeGreaterThan(0);
   return rows.rows[0].sid;
 }
@@ -181,7 +181,7 @@ test("restoring an older backup that still holds sessions and the session secret
   const dir = fs.mkdtempSync(path.join(tmp, "data-"));
   try {
     await restoreBackup(target, dir, oldFile);
-    const restored = (await target.db.execute(sql`select count(*)::int as n from "session"`)) as unknown as { rows: { n: number }[] };
+    const restored = (await target.db.execute(sql`select count(*)::int as n from "session"`)) as { rows: { n: number }[] };
     expect(Number(restored.rows[0].n)).toBe(0);
     expect(fs.existsSync(path.join(dir, "session-secret"))).toBe(false);
     expect((await exportTables(target.db)).users.length).toBeGreaterThan(0);

@@ -29,7 +29,7 @@ async function eligibleClass(n: number, title: string, absentEvery = 0) {
     .values(people.map((p, i) => ({ ...p, fullName: joinFullName(p), role: "trainee" as const, dateOfBirth: `19${70 + (i % 30)}-0${1 + (i % 9)}-1${i % 10}` })))
     .returning({ id: users.id });
   await db.insert(enrollments).values(rows.map((r) => ({ courseId: course.id, userId: r.id, status: "enrolled" as const })));
-  await db.insert(attendanceMarks).values(rows.flatMap((r, i) => sessions.map((s) => ({ sessionId: s.id, userId: r.id, status: (absentEvery && i % absentEvery === 0 ? "A" : "P") as "A" | "P", source: "rollcall" }))));
+  await db.insert(attendanceMarks).values(rows.flatMap((r, i) => sessions.map((s): typeof attendanceMarks.$inferInsert => ({ sessionId: s.id, userId: r.id, status: absentEvery && i % absentEvery === 0 ? "A" : "P", source: "rollcall" }))));
   return { course, userIds: rows.map((r) => r.id) };
 }
 

@@ -60,7 +60,7 @@ async function trainingClass(people: Person[], opts: { sessions?: number; absent
     }
     await db.insert(enrollments).values({ courseId: course.id, userId: id, status: "enrolled", source: "admin" });
     const missed = opts.absent?.[i] ?? 0;
-    await db.insert(attendanceMarks).values(sessions.map((s, k) => ({ sessionId: s.id, userId: id, status: (k < missed ? "A" : "P") as "A" | "P", source: "rollcall" })));
+    await db.insert(attendanceMarks).values(sessions.map((s, k): typeof attendanceMarks.$inferInsert => ({ sessionId: s.id, userId: id, status: k < missed ? "A" : "P", source: "rollcall" })));
     trainees.push({ id, login, password, fullName: joinFullName(p) });
   }
   return { course, sessions, trainees };

@@ -18,10 +18,10 @@ afterAll(async () => ctx?.close());
 /** Every table's row count and content digest, sessions aside (reading a page may refresh one). */
 async function fingerprint(): Promise<Record<string, string>> {
   const db = ctx.handle.db;
-  const tables = ((await db.execute(sql`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' and table_name <> 'session' order by 1`)) as unknown as { rows: { table_name: string }[] }).rows;
+  const tables = ((await db.execute(sql`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' and table_name <> 'session' order by 1`)) as { rows: { table_name: string }[] }).rows;
   const out: Record<string, string> = {};
   for (const { table_name } of tables) {
-    const [row] = ((await db.execute(sql.raw(`select count(*)::int as n, md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as h from "${table_name}" t`))) as unknown as { rows: { n: number; h: string }[] }).rows;
+    const [row] = ((await db.execute(sql.raw(`select count(*)::int as n, md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as h from "${table_name}" t`))) as { rows: { n: number; h: string }[] }).rows;
     out[table_name] = `${row.n}:${row.h}`;
   }
   return out;

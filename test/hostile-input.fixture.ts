@@ -133,7 +133,7 @@ export async function buildHostileWorld(ctx: TestContext) {
   const [quiz] = await db.select().from(quizzes).where(eq(quizzes.courseId, course.id));
   await save(trainer, `/quizzes/${quiz.id}/questions`, { include: bank.map((q) => String(q.id)) });
   const started = await t1.agent.post(`/quizzes/${quiz.id}/attempts`).type("form").send({ _csrf: t1.csrf }).expect(302);
-  const attemptUrl = started.headers.location as string;
+  const attemptUrl = started.headers.location;
   const page = (await t1.agent.get(attemptUrl)).text;
   const position = (qid: number, text: string) => {
     const m = new RegExp(`name="answer-${qid}" value="(\\d+)"[^>]*> <span>${escapeRe(ejs.escapeXML(text))}</span>`).exec(page);
@@ -158,7 +158,7 @@ export async function buildHostileWorld(ctx: TestContext) {
     limitations: N.limitations, directions: N.directions, recommendations: N.recommendations,
   });
   const frozen = await save(admin, `${reportBase}/freeze`, {});
-  const versionUrl = frozen.headers.location as string;
+  const versionUrl = frozen.headers.location;
 
   return {
     V, admin, trainer, t1, t2, plan, category, course, approvalCourse, sessions, walkin, quiz, bank, attemptUrl, cert1, cert2, reportBase, versionUrl,

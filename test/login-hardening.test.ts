@@ -34,7 +34,7 @@ async function classOf(n: number, prefix: string, on = venue) {
   return on.handle.db.insert(users).values(rows).returning({ id: users.id, login: users.login });
 }
 const db = () => ctx.handle.db;
-const sessionRows = async () => Number(((await db().execute(sql`select count(*)::int as n from session`)) as unknown as { rows: { n: number }[] }).rows[0].n);
+const sessionRows = async () => Number(((await db().execute(sql`select count(*)::int as n from session`)) as { rows: { n: number }[] }).rows[0].n);
 
 test("200 trainees log in from one address within a minute: all succeed", async () => {
   const trainees = await classOf(200, "hv-lop-", venue);

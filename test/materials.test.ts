@@ -81,7 +81,7 @@ test("A material is downloadable by an enrolled trainee and refused (403) to a t
   expect(dl.status).toBe(200);
   expect(dl.headers["content-type"]).toBe("application/pdf");
   expect((dl.body as Buffer).equals(pdf)).toBe(true);
-  const disposition = dl.headers["content-disposition"] as string;
+  const disposition = dl.headers["content-disposition"];
   expect(disposition).toMatch(/^attachment;/);
   expect(decodeURIComponent(disposition.match(/filename\*=UTF-8''([^;\s]+)/)![1])).toBe(NAME);
   // The fallback for old clients is plain ASCII.

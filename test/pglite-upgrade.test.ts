@@ -46,7 +46,7 @@ async function makePgliteFolder(): Promise<Record<string, unknown[]>> {
 test("the first start moves every row of the PGlite folder into PostgreSQL, keeps the old folder and a backup; the next does nothing", async () => {
   const before = await makePgliteFolder();
   delete before.session;
-  expect((before.users as unknown[]).length).toBe(2);
+  expect(before.users.length).toBe(2);
 
   const handle = await openDb({ dataDir });
   try {

@@ -4,6 +4,7 @@ import path from "node:path";
 import { and, asc, count, eq } from "drizzle-orm";
 import { questionCategories, questions } from "../src/db/schema";
 import { addParticipant } from "../src/features/enrollment/enrollment.service";
+import { textOf } from "../src/lib/forms";
 import request from "supertest";
 import { loginAs, useTestApp } from "./helpers/app";
 import { makeCourse } from "./helpers/courses";
@@ -28,7 +29,7 @@ function formBody(obj: Record<string, unknown>): string {
   const add = (key: string, v: unknown) => {
     if (Array.isArray(v)) v.forEach((x, i) => add(`${key}[${i}]`, x));
     else if (v && typeof v === "object") Object.entries(v).forEach(([k, x]) => add(`${key}[${k}]`, x));
-    else p.append(key, String(v ?? ""));
+    else p.append(key, textOf(v));
   };
   Object.entries(obj).forEach(([k, v]) => add(k, v));
   return p.toString();

@@ -233,7 +233,7 @@ test("trainers see each trainee's grade by the grading method, pass or fail, fac
   expect(xlsx.status).toBe(200);
   expect(xlsx.headers["content-type"]).toContain("spreadsheetml");
   const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(xlsx.body as unknown as ExcelJS.Buffer);
+  await wb.xlsx.load(xlsx.body);
   const sheet = wb.getWorksheet("Kết quả")!;
   const values = (row: number) => (sheet.getRow(row).values as unknown[]).slice(1);
   expect(values(5)).toEqual(["TT", "Họ và tên", "Đơn vị", "Số lần làm", "Điểm (%)", "Kết quả"]);

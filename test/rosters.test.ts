@@ -8,6 +8,7 @@ import path from "node:path";
 import ExcelJS from "exceljs";
 import { eq } from "drizzle-orm";
 import { attendanceMarks, certificates, courseSessions, enrollments, users } from "../src/db/schema";
+import { textOf } from "../src/lib/forms";
 import { joinFullName } from "../src/lib/vietnamese";
 import { loginAs, useTestApp } from "./helpers/app";
 import { makeCourse } from "./helpers/courses";
@@ -76,9 +77,9 @@ test("roster XLSX lists enrolled trainees by tên, tên đệm, họ (Vietnamese
   expect(res.status).toBe(200);
   expect(res.headers["content-type"]).toContain("spreadsheetml");
   const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(res.body as unknown as ExcelJS.Buffer);
+  await wb.xlsx.load(res.body);
   const ws = wb.worksheets[0];
-  expect(String(ws.getCell("A1").value)).toBe("DANH SÁCH HỌC VIÊN");
+  expect(textOf(ws.getCell("A1").value)).toBe("DANH SÁCH HỌC VIÊN");
   let header = 0;
   ws.eachRow((row, n) => {
     if (row.getCell(1).value === "TT") header = n;
@@ -87,14 +88,14 @@ test("roster XLSX lists enrolled trainees by tên, tên đệm, họ (Vietnamese
   const names: string[] = [];
   const cells: ExcelJS.Cell[] = [];
   for (let r = header + 1; ws.getRow(r).getCell(1).value !== null && typeof ws.getRow(r).getCell(1).value === "number"; r++) {
-    names.push(String(ws.getRow(r).getCell(2).value));
+    names.push(textOf(ws.getRow(r).getCell(2).value));
     ws.getRow(r).eachCell((c) => cells.push(c));
   }
   expect(names).toEqual(EXPECTED);
   expect(names.every((n) => n === n.normalize("NFC"))).toBe(true);
   // No cell is a formula, and text that starts like one is prefixed with an apostrophe.
   expect(cells.some((c) => c.type === ExcelJS.ValueType.Formula)).toBe(false);
-  const texts = cells.map((c) => String(c.value));
+  const texts = cells.map((c) => textOf(c.value));
   expect(texts).toContain("'=HYPERLINK(\"http://x\",\"bấm\")");
   expect(texts).toContain("'@SUM(A1:A9)");
   expect(texts).toContain("'+84 Phóng viên");
@@ -141,17 +142,17 @@ test("the register book of a year (PDF and XLSX) has the DOMAIN columns, one row
   const res = await binary(admin.agent.get(`/certificates/register.xlsx?year=${year}`));
   expect(res.status).toBe(200);
   const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(res.body as unknown as ExcelJS.Buffer);
+  await wb.xlsx.load(res.body);
   const ws = wb.worksheets[0];
-  expect(String(ws.getCell("A1").value)).toBe("SỔ CẤP GIẤY CHỨNG NHẬN");
-  expect(String(ws.getCell("A2").value)).toBe(`Năm ${year}`);
+  expect(textOf(ws.getCell("A1").value)).toBe("SỔ CẤP GIẤY CHỨNG NHẬN");
+  expect(textOf(ws.getCell("A2").value)).toBe(`Năm ${year}`);
   let header = 0;
   ws.eachRow((row, n) => {
     if (row.getCell(1).value === "Số vào sổ") header = n;
   });
   expect(ws.getRow(header).values).toEqual([undefined, "Số vào sổ", "Họ và tên", "Ngày sinh", "Giới tính", "Dân tộc", "Đơn vị", "Khóa/lớp", "Thời gian học", "Kết quả", "Ngày cấp", "Người nhận ký", "Ghi chú"]);
   const body: string[][] = [];
-  for (let r = header + 1; r <= ws.rowCount; r++) body.push((ws.getRow(r).values as unknown[]).slice(1).map((v) => (v == null ? "" : String(v))));
+  for (let r = header + 1; r <= ws.rowCount; r++) body.push((ws.getRow(r).values as unknown[]).slice(1).map(textOf));
   const mine = body.filter((r) => rows.some((c) => c.number === r[0]) || r[0] === reissued.number);
   expect(mine.map((r) => r[1])).toEqual(["Đặng Văn Ưng", "Lê Thị Hà", "Hoàng Thị Vân", "Lê Thị Hà"]); // issue order = number order
   const numbers = body.map((r) => Number(r[0].split("/")[0]));

@@ -5,6 +5,7 @@
  * row is tall enough for the wrapped lines.
  */
 import ExcelJS from "exceljs";
+import { textOf } from "../src/lib/forms";
 import { wrappedLineCount, textWidthPt } from "../src/lib/text-metrics";
 import { useTestApp } from "./helpers/app";
 import { LONG_NAME, officeFiles, type OfficeFile } from "./helpers/office-files";
@@ -28,7 +29,7 @@ function shown(cell: ExcelJS.Cell): string {
     if (cell.numFmt === "0.00") return v.toFixed(2);
     return cell.numFmt?.includes("đ") ? `${grouped} đ` : grouped;
   }
-  return v == null ? "" : String(v);
+  return textOf(v);
 }
 
 /** Column letters of a merge range "A1:I1" → first and last column numbers. */
@@ -54,7 +55,7 @@ function problems(file: string, ws: ExcelJS.Worksheet): string[] {
   const out: string[] = [];
   const at = (cell: ExcelJS.Cell) => `${file}/${ws.name}!${cell.address}`;
   const ps = ws.pageSetup;
-  if (ps.paperSize !== 9 || !ps.fitToPage || ps.fitToWidth !== 1 || ps.fitToHeight !== 0) out.push(`${file}/${ws.name}: not A4 fitted to width`);
+  if (Number(ps.paperSize) !== 9 /* A4: ExcelJS.PaperSize is a const enum, absent at run time */ || !ps.fitToPage || ps.fitToWidth !== 1 || ps.fitToHeight !== 0) out.push(`${file}/${ws.name}: not A4 fitted to width`);
   if (ps.orientation !== "portrait" && ps.orientation !== "landscape") out.push(`${file}/${ws.name}: no orientation`);
   if (!/^\d+:\d+$/.test(ps.printTitlesRow ?? "")) out.push(`${file}/${ws.name}: no print titles`);
   if (!ws.headerFooter.oddFooter?.includes("&P")) out.push(`${file}/${ws.name}: no page numbers`);

@@ -18,6 +18,7 @@ export type DbKind = "embedded" | "postgres";
 
 /** The smallest client interface connect-pg-simple needs; pg.Pool provides it. */
 export interface QueryClient {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg.Pool's rows are `any`; each caller names its row shape.
   query(text: string, params?: unknown[]): Promise<{ rows: any[] }>;
 }
 
@@ -33,12 +34,13 @@ export interface DbHandle {
 
 /** Wraps a node-postgres pool. */
 export function fromPool(pool: pg.Pool, kind: DbKind = "postgres"): DbHandle {
-  const db = drizzle(pool, { schema }) as unknown as Db;
+  const pgDb = drizzle(pool, { schema });
+  const db = pgDb as unknown as Db;
   return {
     db,
     kind,
     client: pool,
-    migrate: () => migrate(db as any, { migrationsFolder: MIGRATIONS_DIR }),
+    migrate: () => migrate(pgDb, { migrationsFolder: MIGRATIONS_DIR }),
     close: () => pool.end(),
   };
 }
@@ -78,7 +80,7 @@ export const DURABILITY_SETTINGS = ["fsync", "synchronous_commit", "full_page_wr
 /** The durability settings that are off on this server (each must be "on" for a commit to survive a power cut). */
 export async function settingsOff(client: QueryClient): Promise<string[]> {
   const { rows } = await client.query("select name, setting from pg_settings where name = any($1)", [DURABILITY_SETTINGS]);
-  return rows.filter((r) => r.setting !== "on").map((r) => `${r.name}=${r.setting}`);
+  return (rows as { name: string; setting: string }[]).filter((r) => r.setting !== "on").map((r) => `${r.name}=${r.setting}`);
 }
 
 /** A server named by DATABASE_URL is the office's to configure: say loudly when it may lose commits. */

@@ -12,12 +12,13 @@ export async function openPgliteFolder(dir: string): Promise<DbHandle> {
   const { drizzle } = await import("drizzle-orm/pglite");
   const { migrate } = await import("drizzle-orm/pglite/migrator");
   const pglite = await PGlite.create(dir);
-  const db = drizzle(pglite, { schema }) as unknown as Db;
+  const liteDb = drizzle(pglite, { schema });
+  const db = liteDb as unknown as Db;
   return {
     db,
     kind: "embedded",
     client: pglite as unknown as QueryClient,
-    migrate: () => migrate(db as any, { migrationsFolder: MIGRATIONS_DIR }),
+    migrate: () => migrate(liteDb, { migrationsFolder: MIGRATIONS_DIR }),
     close: () => pglite.close(),
   };
 }

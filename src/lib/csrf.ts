@@ -11,7 +11,7 @@ import { csrfSync } from "csrf-sync";
 export const CSRF_ERROR_CODE = "EBADCSRFTOKEN";
 
 const csrf = csrfSync({
-  getTokenFromRequest: (req) => (req.body?._csrf as string | undefined) ?? (req.headers["x-csrf-token"] as string | undefined),
+  getTokenFromRequest: (req) => ((req.body as { _csrf?: string } | undefined)?._csrf) ?? (req.headers["x-csrf-token"] as string | undefined),
   errorConfig: { statusCode: 403, code: CSRF_ERROR_CODE },
 });
 

@@ -12,7 +12,10 @@ function wantsJson(req: Parameters<RequestHandler>[0]): boolean {
 
 /** The one error middleware: known errors become their status page; unknown ones are logged and hidden. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
-  return (err, req, res, _next) => {
+  return (err: unknown, req, res, _next) => {
+    // What other middlewares put on their errors (csurf, body-parser, multer, http-errors).
+    const fields = err as { code?: unknown; type?: unknown; status?: unknown } | null | undefined;
+    const errStatus = fields?.status;
     let status = 500;
     let message: string = t.errors.body500;
     let link: ErrorLink | undefined;
@@ -20,14 +23,14 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       status = err.status;
       message = err.message;
       if (err instanceof Conflict) link = err.link;
-    } else if (err?.code === CSRF_ERROR_CODE) {
+    } else if (fields?.code === CSRF_ERROR_CODE) {
       status = 403;
       message = t.errors.csrf;
-    } else if (err?.type === "entity.too.large" || err?.code === "LIMIT_FIELD_VALUE" || err?.code === "LIMIT_FILE_SIZE") {
+    } else if (fields?.type === "entity.too.large" || fields?.code === "LIMIT_FIELD_VALUE" || fields?.code === "LIMIT_FILE_SIZE") {
       status = 413;
       message = t.errors.tooLarge;
-    } else if (typeof err?.status === "number" && err.status >= 400 && err.status < 500) {
-      status = err.status;
+    } else if (typeof errStatus === "number" && errStatus >= 400 && errStatus < 500) {
+      status = errStatus;
       message = status === 404 ? t.errors.title404 : t.errors.body4xx;
     } else {
       logger.error({ err, url: req.originalUrl }, "unhandled error");

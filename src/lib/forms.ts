@@ -47,6 +47,10 @@ export async function saveOrRerender<T>(fail: (errors: FieldErrors) => unknown, 
   }
 }
 
+/** A submitted or stored value as text, as `String()` gives it (a repeated field joins with ","); "" when missing. */
+// eslint-disable-next-line @typescript-eslint/no-base-to-string -- String() is the intended conversion; a nested field's "[object Object]" then fails validation.
+export const textOf = (v: unknown): string => (v == null ? "" : String(v));
+
 const str = z.preprocess((v) => (v == null ? "" : v), z.string());
 
 /** Trimmed NFC text, required. */

@@ -81,7 +81,7 @@ export function uploadSingle(opts: UploadOptions): RequestHandler[] {
     const file = req.file;
     if (!file) return next();
     const detected = await fileTypeFromBuffer(file.buffer);
-    let mime = detected?.mime as string | undefined;
+    let mime: string | undefined = detected?.mime;
     if (!mime && opts.allowText && looksLikeText(file.buffer)) mime = "text/plain";
     if (!mime || !opts.allowed.includes(mime)) return next(new HttpError(415, opts.typeMessage));
     req.checkedFile = { buffer: file.buffer, originalName: safeOriginalName(file.originalname), mime, size: file.size };

@@ -27,7 +27,7 @@ browserTest("an admin issues certificates to a class; a trainee downloads theirs
     await db.update(users).set({ dateOfBirth: `1989-0${i + 1}-15`, gender: i % 2 ? "Nam" : "Nữ", unitCode: "X-THOBINH" }).where(eq(users.id, u.id));
     await db.insert(enrollments).values({ courseId: course.id, userId: u.id, status: "enrolled" });
     // "Lê Văn Vắng" missed both sessions.
-    await db.insert(attendanceMarks).values(sessions.map((s) => ({ sessionId: s.id, userId: u.id, status: (ten === "Vắng" ? "A" : "P") as "A" | "P", source: "rollcall" })));
+    await db.insert(attendanceMarks).values(sessions.map((s): typeof attendanceMarks.$inferInsert => ({ sessionId: s.id, userId: u.id, status: ten === "Vắng" ? "A" : "P", source: "rollcall" })));
     trainees.push(u);
   }
 

@@ -53,7 +53,7 @@ browserTest("the admin sees this year's charts and downloads the yearly report",
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Báo cáo (DOCX)" }).click()]);
   expect(download.suggestedFilename()).toBe(`bao-cao-${Y}-nhap.docx`);
   const file = await download.path();
-  const zip = await JSZip.loadAsync(fs.readFileSync(file!));
+  const zip = await JSZip.loadAsync(fs.readFileSync(file));
   const xml = await zip.file("word/document.xml")!.async("string");
   expect(xml).toContain("BÁO CÁO");
   expect(xml).toContain(`năm ${Y}`);

@@ -29,8 +29,8 @@ export function startScript(script: string, args: string[], env: Record<string, 
     out += d.toString("utf8");
     listeners.forEach((l) => l());
   };
-  child.stdout!.on("data", onData);
-  child.stderr!.on("data", onData);
+  child.stdout.on("data", onData);
+  child.stderr.on("data", onData);
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => {
     listeners.forEach((l) => l());
     resolve(code);

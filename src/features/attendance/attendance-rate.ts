@@ -33,7 +33,7 @@ export function attendanceRate(
   countExcusedAsPresent: boolean,
 ): AttendanceRate {
   const byId = new Map<string, Mark>();
-  const entries = marks instanceof Map ? marks.entries() : Object.entries(marks);
+  const entries = marks instanceof Map ? (marks as ReadonlyMap<SessionId, Mark>).entries() : Object.entries(marks as Readonly<Record<string, Mark>>);
   for (const [id, mark] of entries) byId.set(String(id), mark);
 
   const counted = new Set<string>();

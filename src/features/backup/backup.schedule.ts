@@ -44,9 +44,8 @@ export function startBackupService(handle: DbHandle, dataDir: string, schedule: 
   let timer: NodeJS.Timeout | undefined;
   const plan = () => {
     if (!schedule.dailyAt) return;
-    timer = setTimeout(async () => {
-      await run("daily");
-      plan();
+    timer = setTimeout(() => {
+      void run("daily").then(plan);
     }, msUntil(schedule.dailyAt));
     timer.unref();
   };

@@ -46,7 +46,9 @@ export function backupsDir(dataDir: string): string {
 }
 
 type Row = Record<string, unknown>;
-const rowsOf = (r: unknown): Row[] => (r as { rows: Row[] }).rows;
+/** One line of a backup file: the header, a table marker, a batch of rows, a stored file or the end mark. */
+type BackupLine = { format?: string; migrations?: number; table?: string; rows?: unknown[]; file?: string; base64?: string; end?: boolean };
+const rowsOf = <T = Row>(r: unknown): T[] => (r as { rows: T[] }).rows;
 
 /** Application tables ordered so that every table comes after the tables it references. */
 export async function tablesInOrder(db: Db): Promise<string[]> {
@@ -202,7 +204,7 @@ export async function restoreBackup(handle: DbHandle, dataDir: string, file: str
     await tx.execute(sql`delete from "session"`);
     for await (const line of lines) {
       if (!line) continue;
-      const obj = JSON.parse(line);
+      const obj = JSON.parse(line) as BackupLine;
       if (!header) {
         if (obj.format !== BACKUP_FORMAT) throw new RestoreError("Tệp này không phải bản sao lưu taphuan.");
         const have = await migrationCount(tx);
@@ -216,13 +218,13 @@ export async function restoreBackup(handle: DbHandle, dataDir: string, file: str
         await tx.execute(sql`insert into ${sql.identifier(current!)} select * from json_populate_recordset(null::${sql.identifier(current!)}, ${JSON.stringify(obj.rows)}::json)`);
         rows += obj.rows.length;
       } else if (obj.file) {
-        if (opts.files !== false && !SKIPPED.has(String(obj.file).split(/[\\/]/)[0])) files.push(obj);
+        if (opts.files !== false && !SKIPPED.has(String(obj.file).split(/[\\/]/)[0])) files.push(obj as { file: string; base64: string });
       } else if (obj.end) {
         ended = true;
       }
     }
     if (!ended) throw new RestoreError("Tệp sao lưu bị cắt cụt (thiếu phần kết thúc).");
-    const serials = rowsOf(await tx.execute(sql`select table_name, column_name from information_schema.columns where table_schema = 'public' and column_default like 'nextval(%'`));
+    const serials = rowsOf<{ table_name: string; column_name: string }>(await tx.execute(sql`select table_name, column_name from information_schema.columns where table_schema = 'public' and column_default like 'nextval(%'`));
     for (const s of serials) {
       await tx.execute(sql.raw(`select setval(pg_get_serial_sequence('"${s.table_name}"', '${s.column_name}'), coalesce((select max("${s.column_name}") from "${s.table_name}"), 0) + 1, false)`));
     }

@@ -56,7 +56,7 @@ const DEFAULT_PRINT: PrintSettings = { offsetXmm: 0, offsetYmm: 0, border: true 
 /** Current settings, defaults filled in. */
 export async function getCertificateSettings(db: Db): Promise<CertificateSettings> {
   const rows = await db.select().from(appSettings).where(inArray(appSettings.key, Object.values(KEYS)));
-  const get = (k: string) => rows.find((r) => r.key === k)?.value as unknown;
+  const get = (k: string) => rows.find((r) => r.key === k)?.value;
   const print = (get(KEYS.print) ?? {}) as Partial<PrintSettings>;
   const seal = get(KEYS.seal) as { sha256?: string } | null | undefined;
   return {
@@ -70,7 +70,7 @@ export async function getCertificateSettings(db: Db): Promise<CertificateSetting
 async function put(db: Db, key: string, value: unknown): Promise<void> {
   await db
     .insert(appSettings)
-    .values({ key, value: value as object })
+    .values({ key, value })
     .onConflictDoUpdate({ target: appSettings.key, set: { value: sql`excluded.value`, updatedAt: new Date() } });
 }
 

@@ -1,12 +1,12 @@
 /** One zod schema per form of the certificates feature. */
 import { z } from "zod";
-import { checkbox, intParam, requiredText } from "../../lib/forms";
+import { checkbox, textOf, intParam, requiredText } from "../../lib/forms";
 import { t } from "../../messages";
 import { cleanText } from "../../lib/vietnamese";
 import { certificatesMessages as m } from "./certificates.messages";
 import { validatePattern } from "./numbering";
 
-const text = z.preprocess((v) => (v == null ? "" : String(v)), z.string());
+const text = z.preprocess(textOf, z.string());
 
 /** "80", "80,5" or "80.5" → a number, or the message. */
 const decimal = (min: number, max: number, message: string) =>

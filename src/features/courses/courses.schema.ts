@@ -1,16 +1,16 @@
 import { z } from "zod";
 import { COURSE_KINDS, COURSE_STATUSES, FUNDING_SOURCES } from "../../db/schema";
-import { checkbox, intParam, optionalDate, optionalText, requiredText } from "../../lib/forms";
+import { checkbox, textOf, intParam, optionalDate, optionalText, requiredText } from "../../lib/forms";
 import { t } from "../../messages";
 
 const idList = z.preprocess(
-  (v) => (v == null || v === "" ? [] : Array.isArray(v) ? v : [v]),
+  (v) => (v == null || v === "" ? [] : Array.isArray(v) ? (v as unknown[]) : [v]),
   z.array(z.coerce.number().int().positive()),
 );
 const optionalId = z.preprocess((v) => (v === "" || v == null ? null : Number(v)), z.number().int().positive().nullable());
 
 /** "1.500.000", "1 500 000 đ" or "1500000" → 1500000 (whole đồng). */
-export const vndAmount = z.preprocess((v) => (v == null ? "" : String(v)), z.string()).transform((s, ctx) => {
+export const vndAmount = z.preprocess(textOf, z.string()).transform((s, ctx) => {
   const digits = s.replace(/[\s.đĐ,]/g, "").replace(/vnd$/i, "");
   if (!/^\d{1,13}$/.test(digits)) {
     ctx.addIssue({ code: "custom", message: t.courses.badAmount });
@@ -42,7 +42,7 @@ export const courseSchema = z
     status: z.enum(COURSE_STATUSES, { message: t.validation.unknown }),
     trainerIds: idList,
     targetCategoryIds: idList,
-    funding: z.preprocess((v) => (v == null ? [] : Array.isArray(v) ? v : Object.values(v as object)), z.array(fundingRow)).transform((rows, ctx) => {
+    funding: z.preprocess((v) => (v == null ? [] : Array.isArray(v) ? (v as unknown[]) : (Object.values(v) as unknown[])), z.array(fundingRow)).transform((rows, ctx) => {
       const out: { source: (typeof FUNDING_SOURCES)[number]; amount: number; note: string | null }[] = [];
       rows.forEach((r, i) => {
         if (!r.source && !r.amount.trim() && !r.note) return; // blank row
@@ -66,7 +66,7 @@ export const courseListQuery = z.object({
 });
 
 const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, t.courses.badTime);
-const WEEKDAYS = z.preprocess((v) => (v == null || v === "" ? [] : Array.isArray(v) ? v : [v]), z.array(z.coerce.number().int().min(0).max(6)));
+const WEEKDAYS = z.preprocess((v) => (v == null || v === "" ? [] : Array.isArray(v) ? (v as unknown[]) : [v]), z.array(z.coerce.number().int().min(0).max(6)));
 
 /** One session, or a series: from `date`, on chosen weekdays, until `repeatUntil`. */
 export const sessionSchema = z

@@ -46,7 +46,7 @@ async function placeInTx(tx: Db, course: { id: number; capacity: number | null }
   const status = nextPlace(course.capacity, await seatedOf(tx, course));
   const full = status === "waitlisted";
   const values = { status, source, requestedAt: new Date(), waitlistedAt: full ? sql`clock_timestamp()` : null, decidedAt: null, decidedBy: null, rejectReason: null };
-  if (existingId) await tx.update(enrollments).set(values as never).where(eq(enrollments.id, existingId));
+  if (existingId) await tx.update(enrollments).set(values).where(eq(enrollments.id, existingId));
   else await tx.insert(enrollments).values({ courseId: course.id, userId, ...values } as never);
   return status;
 }

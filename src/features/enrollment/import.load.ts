@@ -8,7 +8,7 @@ import { courseTrainers, enrollments, ethnicities, participantCategories, unitAl
 import type { Role } from "../../db/schema";
 import { todayIso } from "../../lib/time";
 import { buildLookups, fastMatchKey, type Lookups } from "./import.lookups";
-import { indexPeople, type KnownPerson, type PeopleIndex } from "./import.match";
+import { indexPeople, type PeopleIndex } from "./import.match";
 import type { CheckedRow } from "./import.rows";
 
 const personColumns = {
@@ -61,7 +61,7 @@ export async function loadPeople(db: Db, rows: CheckedRow[], courseId: number): 
       .where(and(eq(enrollments.courseId, courseId), inArray(enrollments.status, ["enrolled", "waitlisted"]), eq(users.role, "trainee")))
       .orderBy(asc(users.id)),
   ]);
-  return indexPeople(people as KnownPerson[], members as KnownPerson[]);
+  return indexPeople(people, members);
 }
 
 /**

@@ -64,7 +64,7 @@ export function parseBirthCell(c: RawCell | undefined, today: string): Birth | n
 }
 
 /** A birth date cell → ISO date, null when empty, "invalid" when it cannot be a date. */
-export function parseDateCell(c: RawCell | undefined, today: string): string | null | "invalid" {
+export function parseDateCell(c: RawCell | undefined, today: string): string | null {
   if (c == null || (typeof c === "string" && cleanText(c) === "")) return null;
   let iso: string | null = null;
   if (c instanceof Date) iso = parseViDate(excelDay(c));
@@ -84,7 +84,7 @@ export function parseGender(s: string): "Nam" | "Nữ" | null | "invalid" {
 }
 
 /** CCCD: exactly 12 digits. A number cell lost its leading 0 (every CCCD starts with a 0 province code). */
-export function parseCccd(c: RawCell | undefined): string | null | "invalid" {
+export function parseCccd(c: RawCell | undefined): string | null {
   if (c == null) return null;
   let s = typeof c === "number" ? c.toFixed(0) : cellText(c).replace(/^'/, "").replace(/[\s.]/g, "");
   if (!s) return null;
@@ -93,7 +93,7 @@ export function parseCccd(c: RawCell | undefined): string | null | "invalid" {
 }
 
 /** Phone: 9–11 digits, +84 → 0; a number cell lost its leading 0. */
-export function parsePhone(c: RawCell | undefined): string | null | "invalid" {
+export function parsePhone(c: RawCell | undefined): string | null {
   if (c == null) return null;
   let s: string;
   if (typeof c === "number") {

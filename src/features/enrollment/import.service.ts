@@ -249,7 +249,7 @@ export async function importRoster(
     for (const u of updates) {
       const waitlistedAt = u.queue == null ? null : sql`${course.since}::timestamptz + ${u.queue}::int * interval '1 microsecond'`;
       await tx.update(enrollments)
-        .set({ status: u.status, source: "import", requestedAt: sql`now()`, waitlistedAt: waitlistedAt as never, decidedAt: null, decidedBy: null, rejectReason: null })
+        .set({ status: u.status, source: "import", requestedAt: sql`now()`, waitlistedAt, decidedAt: null, decidedBy: null, rejectReason: null })
         .where(and(eq(enrollments.id, u.id), eq(enrollments.courseId, courseId)));
     }
 

@@ -26,7 +26,7 @@ const m = t.materials;
 export const walkinSchema = z.object({
   fullName: requiredText(120).refine((s) => s.split(" ").length >= 2, m.walkin.fullNameTwoWords),
   unitCode: requiredText(32),
-  phone: optionalPhone.refine((p) => p !== null, t.validation.required).transform((p) => p as string),
+  phone: optionalPhone.refine((p) => p !== null, t.validation.required),
 });
 export type WalkinInput = z.infer<typeof walkinSchema>;
 

@@ -5,7 +5,6 @@
  */
 import crypto from "node:crypto";
 import { gradeAttempt, type AttemptGrade, type GradableQuestion, type MarkedQuestion, type QuestionResponse } from "./grading";
-import type { QuestionKind } from "./question-types";
 
 export interface LayoutItem {
   questionId: number;
@@ -37,7 +36,7 @@ export function drawRandom<T>(items: readonly T[], n: number, rng: Rng): T[] {
 
 export interface LayoutQuestion {
   id: number;
-  kind: QuestionKind | string;
+  kind: string; // a QuestionKind, or a kind this version does not know
   choiceCount: number;
   mark: number;
 }
@@ -86,7 +85,7 @@ export function gradeLayout(layout: LayoutItem[], bank: GradingSource[], answers
   const byId = new Map(bank.map((q) => [q.id, q]));
   const marked: MarkedQuestion[] = layout.map((l) => {
     const q = byId.get(l.questionId);
-    return { id: String(l.questionId), mark: l.mark, kind: (q?.kind ?? "single") as QuestionKind, choices: q?.choices ?? [], ignoreCase: q?.ignoreCase, ignoreTones: q?.ignoreTones };
+    return { id: String(l.questionId), mark: l.mark, kind: q?.kind ?? "single", choices: q?.choices ?? [], ignoreCase: q?.ignoreCase, ignoreTones: q?.ignoreTones };
   });
   const responses: Record<string, QuestionResponse> = {};
   for (const a of answers) responses[String(a.questionId)] = a.response;

@@ -175,7 +175,7 @@ export function readAnswers(attempt: AttemptRow, kinds: Map<number, string>, raw
     if (!item) throw bad();
     const kind = kinds.get(item.questionId);
     if (kind === "short") {
-      const text = Array.isArray(value) && value.length === 1 ? value[0] : value ?? "";
+      const text: unknown = Array.isArray(value) && value.length === 1 ? value[0] : value ?? "";
       if (typeof text !== "string") throw bad();
       const clean = text.normalize("NFC").trim();
       if (clean.length > MAX_TEXT) throw bad();

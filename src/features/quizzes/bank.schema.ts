@@ -41,7 +41,7 @@ export const questionSchema = z.object({
   textHtml: checkbox,
   generalFeedback: multiline(5_000, false).transform((s) => s || null),
   // `choices[0][text]`…: qs gives an array, or an object past 20 rows.
-  choices: z.preprocess((v) => (v && typeof v === "object" ? Object.values(v) : []), z.array(choiceRow).max(50)),
+  choices: z.preprocess((v) => (v && typeof v === "object" ? (Object.values(v) as unknown[]) : []), z.array(choiceRow).max(50)),
   tfCorrect: z.enum(["true", "false"]).catch("true"),
   tfFeedbackTrue: multiline(2_000, false),
   tfFeedbackFalse: multiline(2_000, false),

@@ -15,7 +15,7 @@ import { VN_ISSUED_DATE } from "./reports.gather";
 
 type Row = Record<string, unknown>;
 type Cell = string | number | null;
-const rowsOf = (r: unknown): Row[] => (r as { rows: Row[] }).rows;
+const rowsOf = <T = Row>(r: unknown): T[] => (r as { rows: T[] }).rows;
 
 /** People with a CCCD first, in CCCD order; then those without, in roster (name) order. */
 function byCccd<T extends { cccd: string | null; ho: string; tenDem: string; ten: string }>(a: T, b: T): number {
@@ -41,9 +41,14 @@ export function participantRows(f: Facts): Cell[][] {
     });
 }
 
+type CertificateRow = {
+  number: string; status: string; issued: string; revoke_reason: string | null; reissue_reason: string | null; title: string;
+  ho: string; ten_dem: string | null; ten: string; full_name: string; dob: string | null; gender: string | null; cccd: string | null; unit_name: string | null;
+};
+
 /** Certificates (any status) of the plan's training classes issued in the period, keyed by CCCD. */
 export async function certificateRows(db: Db, planId: number, period: Period): Promise<Cell[][]> {
-  const rows = rowsOf(await db.execute(sql`
+  const rows = rowsOf<CertificateRow>(await db.execute(sql`
     select ct.number, ct.status, (${VN_ISSUED_DATE})::text as issued, ct.revoke_reason, ct.reissue_reason, c.title,
       u.ho, u.ten_dem, u.ten, u.full_name, u.date_of_birth::text as dob, u.gender, u.cccd, un.name as unit_name
     from certificates ct
@@ -55,7 +60,7 @@ export async function certificateRows(db: Db, planId: number, period: Period): P
     order by ct.issued_at, ct.id`));
   const people = rows.map((r) => ({ row: r, cccd: r.cccd == null ? null : String(r.cccd), ho: String(r.ho), tenDem: String(r.ten_dem ?? ""), ten: String(r.ten) }));
   return people.sort(byCccd).map(({ row: r, cccd }) => [
-    cccd ?? "", String(r.full_name), formatDate(r.dob as string | null), String(r.gender ?? ""), String(r.unit_name ?? ""), String(r.number), String(r.title),
+    cccd ?? "", String(r.full_name), formatDate(r.dob), String(r.gender ?? ""), String(r.unit_name ?? ""), String(r.number), String(r.title),
     formatDate(String(r.issued)), m.certStatuses[String(r.status)] ?? String(r.status),
     [cccd ? "" : m.noCccd, String(r.revoke_reason ?? r.reissue_reason ?? "")].filter(Boolean).join("; "),
   ]);

@@ -2,6 +2,7 @@
  * Reporting periods as URL slugs: "2025" (year), "2025-H1" (half-year), "2025-Q3" (quarter),
  * "2025-03-01_2025-05-31" (any date range, both ends included). Pure: no I/O.
  */
+import { textOf } from "../../lib/forms";
 import { todayIso, vnClock } from "../../lib/time";
 import { parseViDate } from "../../lib/vietnamese";
 import type { Period } from "./report-types";
@@ -61,7 +62,7 @@ export function periodSlug(p: Period): string {
 /** The period chosen in the period form: year + part ("year", "h1", "h2", "q1"…"q4") or part "range" with from/to. */
 export function periodFromForm(q: { year?: unknown; part?: unknown; from?: unknown; to?: unknown }): Period | null {
   const part = typeof q.part === "string" ? q.part.toLowerCase() : "year";
-  if (part === "range") return rangePeriod(String(q.from ?? ""), String(q.to ?? ""));
+  if (part === "range") return rangePeriod(textOf(q.from), textOf(q.to));
   const year = Number(q.year);
   if (!validYear(year)) return null;
   if (part === "year") return yearPeriod(year);

@@ -8,7 +8,7 @@ import type { Period } from "./report-types";
 import { intArray } from "./reports.gather";
 
 type Row = Record<string, unknown>;
-const rowsOf = (r: unknown): Row[] => (r as { rows: Row[] }).rows;
+const rowsOf = <T = Row>(r: unknown): T[] => (r as { rows: T[] }).rows;
 
 export interface UnmarkedSession {
   id: number;
@@ -35,7 +35,7 @@ async function sessionsWithoutAttendance(db: Db, planId: number, period: Period,
 async function duplicateCandidates(db: Db, ids: number[]): Promise<DuplicateCandidate[]> {
   if (!ids.length) return [];
   const list = intArray(ids);
-  const rows = rowsOf(await db.execute(sql`
+  const rows = rowsOf<{ id: number; full_name: string; dob: string | null; cccd: string | null }>(await db.execute(sql`
     select u.id, u.full_name, u.date_of_birth::text as dob, u.cccd from users u
     where (u.cccd is not null and u.cccd in (select cccd from users where id = any(${list}::int[]) and cccd is not null))
        or (u.date_of_birth is not null and u.date_of_birth in (select date_of_birth from users where id = any(${list}::int[]) and date_of_birth is not null))`));

@@ -122,7 +122,7 @@ class PairMap<T> {
 
   set(courseId: number, userId: number, value: T): void {
     let m = this.byCourse.get(courseId);
-    if (!m) this.byCourse.set(courseId, (m = new Map()));
+    if (!m) this.byCourse.set(courseId, (m = new Map<number, T>()));
     m.set(userId, value);
   }
 
@@ -211,7 +211,7 @@ function completionCache(input: ReportInput, courses: CourseFact[]): CompletionO
     const key = q === undefined && a === undefined ? attended : `${attended}|${q?.join(",") ?? ""}|${a ?? ""}`;
     const rule = ruleOf.get(course.id)!;
     let byCase = cache.get(rule);
-    if (!byCase) cache.set(rule, (byCase = new Map()));
+    if (!byCase) cache.set(rule, (byCase = new Map<number | string, CompletionResult>()));
     let result = byCase.get(key);
     if (!result) byCase.set(key, (result = completionOf(course, attended, q, a)));
     return result;

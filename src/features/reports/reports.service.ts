@@ -7,6 +7,7 @@ import type { Db } from "../../db/client";
 import { plans, planTasks, reportDrafts, reportVersions, users } from "../../db/schema";
 import { audit } from "../../lib/audit";
 import { Conflict, NotFound } from "../../lib/errors";
+import { textOf } from "../../lib/forms";
 import { todayIso } from "../../lib/time";
 import { documentOrgOn } from "../settings";
 import { cutoffOf, effectiveEnd, periodOf } from "./period";
@@ -107,9 +108,9 @@ async function isLocked(tx: Db, planId: number, period: Period, reopenedFromId: 
 }
 
 const orgInfo = (o: Record<string, unknown>): OrgInfo => ({
-  managingBody: String(o.managingBody ?? ""), issuingBody: String(o.issuingBody ?? ""), placeName: String(o.placeName ?? ""),
-  signerPrefix: String(o.signerPrefix ?? ""), signerTitle: String(o.signerTitle ?? ""), signerName: String(o.signerName ?? ""),
-  reportRecipients: String(o.reportRecipients ?? ""),
+  managingBody: textOf(o.managingBody), issuingBody: textOf(o.issuingBody), placeName: textOf(o.placeName),
+  signerPrefix: textOf(o.signerPrefix), signerTitle: textOf(o.signerTitle), signerName: textOf(o.signerName),
+  reportRecipients: textOf(o.reportRecipients),
 });
 
 /** Document data of the live (draft) report: today's figures, narrative and organisation settings. */

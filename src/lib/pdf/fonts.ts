@@ -14,7 +14,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import fontkit from "@pdf-lib/fontkit";
+import fontkit, { type Font, type GlyphRun, type Subset, type TypeFeatures } from "@pdf-lib/fontkit";
 import type { PDFDocument, PDFFont } from "pdf-lib";
 
 type Fontkit = Parameters<PDFDocument["registerFontkit"]>[0];
@@ -80,18 +80,26 @@ export function tinosBytes(face: TinosFace): Uint8Array {
   return bytes;
 }
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- fontkit internals are untyped */
+/** The parts of fontkit's TTFSubset that the padding patches: internals, not in the published types. */
+interface TTFSubsetInternals {
+  _addGlyph?: (this: TTFSubsetInternals, gid: number) => number;
+  glyf: Uint8Array[];
+  offset: number;
+}
+
 /** Pad each glyph record of a fontkit TTFSubset to 4 bytes (see the file comment). */
-function padGlyphRecords(subset: any): any {
-  const addGlyph = subset._addGlyph;
+function padGlyphRecords(subset: Subset): Subset {
+  const internals = subset as unknown as TTFSubsetInternals;
+  const addGlyph = internals._addGlyph;
   if (typeof addGlyph !== "function") return subset; // CFF subset: not affected
-  subset._addGlyph = function (this: any, gid: number): number {
-    const index: number = addGlyph.call(this, gid);
+  internals._addGlyph = function (this: TTFSubsetInternals, gid: number): number {
+    const index = addGlyph.call(this, gid);
     const record = this.glyf[index];
     const pad = (4 - (record.length % 4)) % 4;
     if (pad) {
       // fontkit's stream accepts only its own bundled Buffer class: allocate through it.
-      const padded = record.constructor.alloc(record.length + pad);
+      const BufferClass = record.constructor as unknown as { alloc(size: number): Uint8Array };
+      const padded = BufferClass.alloc(record.length + pad);
       padded.set(record, 0);
       this.glyf[index] = padded;
       this.offset += pad;
@@ -102,7 +110,7 @@ function padGlyphRecords(subset: any): any {
 }
 
 /** OpenType features that only reposition glyphs or compose marks (no substitution on NFC text). */
-const HARMLESS = new Set(["ccmp", "kern", "mark", "mkmk"]);
+const HARMLESS = new Set<keyof TypeFeatures>(["ccmp", "kern", "mark", "mkmk"]);
 const MARK = /\p{M}/u;
 
 /**
@@ -111,11 +119,12 @@ const MARK = /\p{M}/u;
  * marks shaping returns exactly the cmap glyphs, at ~100× the cost. Take the cmap path then; fall back
  * to shaping for marks, explicit features or fonts with substitutions (ligatures etc.).
  */
-function useCmapFastPath(font: any): void {
-  if (!(font.availableFeatures as string[]).every((f) => HARMLESS.has(f))) return;
+function useCmapFastPath(font: Font): void {
+  if (!font.availableFeatures.every((f) => HARMLESS.has(f))) return;
   const shape = font.layout.bind(font);
-  font.layout = (text: string, features?: unknown) =>
-    features || MARK.test(text) ? shape(text, features) : { glyphs: font.glyphsForString(text) };
+  // pdf-lib reads only the run's glyphs, so the cmap path returns just those.
+  font.layout = (text, features) =>
+    features || MARK.test(text) ? shape(text, features) : ({ glyphs: font.glyphsForString(text) } as GlyphRun);
 }
 
 /**
@@ -127,14 +136,13 @@ function useCmapFastPath(font: any): void {
  */
 export const safeFontkit: Fontkit = {
   create(buffer: Uint8Array, postscriptName?: string) {
-    const font = (fontkit as any).create(buffer, postscriptName);
+    const font = fontkit.create(buffer, postscriptName);
     const createSubset = font.createSubset.bind(font);
     font.createSubset = () => padGlyphRecords(createSubset());
     useCmapFastPath(font);
     return font;
   },
-} as Fontkit;
-/* eslint-enable @typescript-eslint/no-explicit-any */
+};
 
 /**
  * Embed the four Tinos faces into `doc` (registers fontkit). Call once per document: a merged

@@ -71,7 +71,7 @@ const widthCache = new WeakMap<PDFFont, Map<string, number>>();
 /** Width of `text` in points (cached per font: labels and words repeat on every page). */
 export function textWidth(text: string, style: TextStyle): number {
   let cache = widthCache.get(style.font);
-  if (!cache) widthCache.set(style.font, (cache = new Map()));
+  if (!cache) widthCache.set(style.font, (cache = new Map<string, number>()));
   let w = cache.get(text);
   if (w === undefined) {
     if (cache.size > 20000) cache.clear();
@@ -147,7 +147,7 @@ const fontKeys = new WeakMap<PDFPage, Map<PDFFont, PDFName>>();
 /** The page's resource name for `font`, added once per page and font. */
 function fontKey(page: PDFPage, font: PDFFont): PDFName {
   let keys = fontKeys.get(page);
-  if (!keys) fontKeys.set(page, (keys = new Map()));
+  if (!keys) fontKeys.set(page, (keys = new Map<PDFFont, PDFName>()));
   let key = keys.get(font);
   if (!key) keys.set(font, (key = page.node.newFontDictionary(font.name, font.ref)));
   return key;
