@@ -3,7 +3,8 @@
  * page, optional signature/seal image, printer offsets for pre-printed blanks. Deterministic output.
  */
 import { createHash } from "node:crypto";
-import type { PDFDocument, PDFImage, PDFPage } from "pdf-lib";
+import { LRUCache } from "lru-cache";
+import { PDFImage, PngEmbedder, type PDFDocument, type PDFPage } from "pdf-lib";
 import { drawAdminHeader, drawSignatureBlock, measureSignatureBlock } from "./admin-doc";
 import { formatDmy, formatPlaceDate } from "./dates";
 import { embedTinos, type TinosFonts } from "./fonts";
@@ -86,17 +87,46 @@ const contexts = new WeakMap<PDFDocument, Promise<CertContext>>();
 function contextFor(doc: PDFDocument, subset = true): Promise<CertContext> {
   let ctx = contexts.get(doc);
   if (!ctx) {
+    reuseDeflated(doc);
     ctx = embedTinos(doc, { subset }).then((fonts) => ({ fonts, images: new Map() }));
     contexts.set(doc, ctx);
   }
   return ctx;
 }
 
+/**
+ * Issuing writes one PDF per certificate, so what a merged PDF does once (decode the seal PNG, deflate
+ * its colour and alpha channels: ~15 ms for a 300×300 seal) would be done for every certificate. The
+ * decoded seal is kept per process by content hash, and the deflated bytes of its channels (the same
+ * arrays each time) by identity: the streams written are byte for byte those pdf-lib would write.
+ */
+const decodedSeals = new LRUCache<string, PngEmbedder>({ max: 4 });
+const deflated = new WeakMap<Uint8Array, Uint8Array>();
+
+function reuseDeflated(doc: PDFDocument): void {
+  const context = doc.context;
+  const flate = context.flateStream.bind(context);
+  context.flateStream = (contents, dict = {}) => {
+    const done = typeof contents === "string" ? undefined : deflated.get(contents);
+    if (done) return context.stream(done, { ...dict, Filter: "FlateDecode" });
+    const stream = flate(contents, dict);
+    if (typeof contents !== "string") deflated.set(contents, stream.getContents());
+    return stream;
+  };
+}
+
 async function sealImage(doc: PDFDocument, ctx: CertContext, png: Uint8Array): Promise<PDFImage> {
   const key = createHash("sha256").update(png).digest("hex");
   let img = ctx.images.get(key);
   if (!img) {
-    img = await doc.embedPng(png);
+    let embedder = decodedSeals.get(key);
+    if (!embedder) {
+      embedder = await PngEmbedder.for(png);
+      decodedSeals.set(key, embedder);
+    }
+    // What doc.embedPng does, with the decoded image reused (the list of images is private in pdf-lib's types).
+    img = PDFImage.of(doc.context.nextRef(), doc, embedder);
+    (doc as unknown as { images: PDFImage[] }).images.push(img);
     ctx.images.set(key, img);
   }
   return img;

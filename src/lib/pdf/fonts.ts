@@ -118,16 +118,40 @@ function useCmapFastPath(font: any): void {
     features || MARK.test(text) ? shape(text, features) : { glyphs: font.glyphsForString(text) };
 }
 
+/** The first parse of each TTF (by its bytes), whose stream and decoded tables later parses share. */
+const parsed = new WeakMap<Uint8Array, any>();
+
 /**
- * fontkit wrapper for `doc.registerFontkit`: fixed subsets and the cmap fast path. Fonts are parsed
- * per document on purpose: fontkit caches glyph objects with the code points of their first use, and
- * a glyph first met as a component of a composite (e.g. "Y" inside "Ỳ") while a subset is written
- * has none; a later document sharing the parsed font would then lose that glyph's ToUnicode entry
- * (pdftotext prints a gap). Parsing is lazy and costs a few milliseconds.
+ * A fontkit font over `buffer`, sharing the stream and decoded tables of the first parse of the same
+ * bytes. fontkit copies the whole TTF byte by byte and decodes every table (cmap, hmtx, loca, …) again
+ * for each parse: ~25 ms for the four faces, most of the cost of a one-certificate PDF. Tables are
+ * read-only once decoded (a subset clones head, hhea and maxp before changing them) and every read of
+ * the shared stream sets its position first, so sharing them changes no output byte. Glyph objects
+ * stay per font (see safeFontkit).
+ */
+function parse(buffer: Uint8Array, postscriptName?: string): any {
+  const first = postscriptName ? undefined : parsed.get(buffer);
+  if (!first) {
+    const font = (fontkit as any).create(buffer, postscriptName);
+    if (!postscriptName && font._tables && font.stream) parsed.set(buffer, font);
+    return font;
+  }
+  first.stream.pos = 0; // the table directory is read from the start
+  const font = new first.constructor(first.stream);
+  font._tables = first._tables;
+  return font;
+}
+
+/**
+ * fontkit wrapper for `doc.registerFontkit`: fixed subsets and the cmap fast path. Each document gets
+ * its own font object on purpose: fontkit caches glyph objects with the code points of their first use,
+ * and a glyph first met as a component of a composite (e.g. "Y" inside "Ỳ") while a subset is written
+ * has none; a later document sharing those glyph objects would then lose that glyph's ToUnicode entry
+ * (pdftotext prints a gap). Only the raw bytes and decoded tables are shared (see parse).
  */
 export const safeFontkit: Fontkit = {
   create(buffer: Uint8Array, postscriptName?: string) {
-    const font = (fontkit as any).create(buffer, postscriptName);
+    const font = parse(buffer, postscriptName);
     const createSubset = font.createSubset.bind(font);
     font.createSubset = () => padGlyphRecords(createSubset());
     useCmapFastPath(font);
