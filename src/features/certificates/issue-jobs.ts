@@ -8,7 +8,7 @@ import type { Db } from "../../db/client";
 import { HttpError } from "../../lib/errors";
 import { t } from "../../lib/messages";
 import { awaitsCertificate, classCompletion, type CourseRuleRow } from "./completion.service";
-import { issueCertificate, type IssueEnv } from "./issue.service";
+import { issueCertificate, prepareIssue, type IssueEnv, type IssuePrep } from "./issue.service";
 
 type Actor = { id: number; ip?: string | null };
 
@@ -69,9 +69,12 @@ export class IssueJobs {
       return job;
     }
     const run = (async () => {
+      // Settings, seal and organisation are read once for the job (a failure is retried with the next person, as before).
+      let prep: IssuePrep | undefined;
       for (const person of todo) {
         try {
-          await issueCertificate(db, course.id, person.userId, actor, env);
+          prep ??= await prepareIssue(db, env);
+          await issueCertificate(db, course.id, person.userId, actor, env, undefined, prep);
           job.issued++;
         } catch (err) {
           // Expected refusals (someone else issued it meanwhile, marks changed) are listed; others logged.
