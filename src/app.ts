@@ -158,7 +158,7 @@ export function createApp(opts: AppOptions): express.Express {
   app.use(importRouter({ db, dataDir: opts.dataDir }));
   app.use(attendanceRouter({ db, dataDir: opts.dataDir, secret: opts.sessionSecret, site }));
   app.use(quizzesRouter({ db, dataDir: opts.dataDir, secret: opts.sessionSecret }));
-  app.use(certificatesRouter({ db, dataDir: opts.dataDir, secret: opts.sessionSecret, site }));
+  app.use(certificatesRouter({ db, dbKind: handle.kind, dataDir: opts.dataDir, secret: opts.sessionSecret, site }));
   app.use(reportsRouter({ db, dataDir: opts.dataDir }));
   app.use(auditRouter({ db }));
   app.use(plansRouter({ db }));

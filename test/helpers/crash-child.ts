@@ -41,7 +41,8 @@ async function main(): Promise<void> {
   } else if (job === "certificates") {
     const stopAt = Number(rest[0]);
     let n = 0;
-    const jobs = new IssueJobs();
+    // As certificates.routes.ts sets it up: lazy commits on a database server only.
+    const jobs = new IssueJobs({ lazyCommit: !!databaseUrl });
     const course = await getCourse(db, courseId);
     const beforeCommit = () => (++n === stopAt ? stopHere() : undefined);
     await jobs.start(db, course, actor, { baseUrl: "http://taphuan.test", dataDir, beforeCommit }, (err) => console.error(err));

@@ -22,6 +22,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "quiz.create": "Tạo bài kiểm tra", "quiz.update": "Sửa bài kiểm tra", "quiz.questions": "Chọn câu hỏi cho bài kiểm tra",
   "completion.rule": "Đổi điều kiện hoàn thành", "completion.approval": "Giảng viên xác nhận hoàn thành",
   "certificate.issue": "Cấp giấy chứng nhận", "certificate.reissue": "Cấp lại giấy chứng nhận", "certificate.revoke": "Thu hồi giấy chứng nhận",
+  "certificate.issue_all": "Cấp giấy chứng nhận cho cả lớp",
   "certificate.settings": "Đổi cài đặt giấy chứng nhận", "certificate.seal": "Tải lên ảnh con dấu", "certificate.seal.remove": "Gỡ ảnh con dấu",
   "report.narrative": "Sửa phần lời báo cáo", "report.freeze": "Chốt báo cáo", "report.reopen": "Mở lại báo cáo đã chốt",
 };
@@ -39,7 +40,7 @@ const DETAIL_LABELS: Record<string, string> = {
   createdUserIds: "Tài khoản mới", enrolledUserIds: "Vào lớp", waitlistedUserIds: "Danh sách chờ",
   created: "Tạo mới", enrolled: "Vào lớp", waitlisted: "Danh sách chờ", already: "Đã có", invalid: "Dòng lỗi",
   minAttendanceRate: "Tỷ lệ chuyên cần tối thiểu", countExcused: "Tính vắng có phép", requiredQuizId: "Bài kiểm tra bắt buộc",
-  completionApprovalRequired: "Cần giảng viên xác nhận",
+  completionApprovalRequired: "Cần giảng viên xác nhận", issued: "Đã cấp", failed: "Không cấp được",
 };
 
 const MAX_VALUE = 120;

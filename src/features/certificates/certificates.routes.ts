@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from "express";
 import { rateLimit } from "express-rate-limit";
 import type { Logger } from "pino";
-import type { Db } from "../../db/client";
+import type { Db, DbKind } from "../../db/client";
 import { currentUser, requireLogin, requireRole } from "../../lib/auth";
 import { flash } from "../../lib/flash";
 import { parseForm } from "../../lib/forms";
@@ -23,10 +23,11 @@ import { settingsRouter } from "./settings.routes";
 export const VERIFY_LIMIT = { windowMs: 60_000, limit: 30 };
 
 /** Routes of the certificates feature (completion, issuing, documents, settings, verification). */
-export function certificatesRouter(deps: { db: Db; dataDir: string; secret: string; site: PublicAddress; logger?: Logger }): Router {
+export function certificatesRouter(deps: { db: Db; dbKind?: DbKind; dataDir: string; secret: string; site: PublicAddress; logger?: Logger }): Router {
   const { db, dataDir, site } = deps;
   const router = Router();
-  const jobs = new IssueJobs();
+  // On a database server (not PGlite, which dies with the process) the bulk job commits without waiting for the disk.
+  const jobs = new IssueJobs({ lazyCommit: deps.dbKind !== undefined && deps.dbKind !== "pglite" });
   const actor = (req: Request) => ({ id: currentUser(req).id, ip: req.ip ?? null });
   // Unexpected errors inside a background job have no request to fail: log them (app.ts may pass its logger).
   const onJobError = (err: unknown) => (deps.logger ? deps.logger.error({ err }, "certificate issue job") : console.error("certificate issue job", err));

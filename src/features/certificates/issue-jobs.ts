@@ -5,6 +5,7 @@
  * skipped). The page polls the job's progress and can be left and reopened meanwhile.
  */
 import type { Db } from "../../db/client";
+import { audit } from "../../lib/audit";
 import { HttpError } from "../../lib/errors";
 import { t } from "../../lib/messages";
 import { awaitsCertificate, classCompletion, type CourseRuleRow } from "./completion.service";
@@ -28,6 +29,13 @@ export interface IssueJob {
 export class IssueJobs {
   private jobs = new Map<number, IssueJob>();
   private runs = new Map<number, Promise<void>>();
+
+  /**
+   * `lazyCommit`: commit each certificate without waiting for the disk, the job's last write flushing
+   * them all (see IssuePrep). Only on a database server: a killed app process then loses no commit, while
+   * PGlite lives inside the process and would lose every commit not yet written.
+   */
+  constructor(private readonly opts: { lazyCommit?: boolean } = {}) {}
 
   /** The course's current or last job (null if none since start-up). */
   get(courseId: number): IssueJob | null {
@@ -69,11 +77,12 @@ export class IssueJobs {
       return job;
     }
     const run = (async () => {
-      // Settings, seal and organisation are read once for the job (a failure is retried with the next person, as before).
+      // Settings, seal and organisation are read once for the job (a failure is retried with the next person, as
+      // before). With lazyCommit, the job's audit row, committed as usual at the end, flushes the certificates'.
       let prep: IssuePrep | undefined;
       for (const person of todo) {
         try {
-          prep ??= await prepareIssue(db, env);
+          prep ??= { ...(await prepareIssue(db, env)), lazyCommit: this.opts.lazyCommit };
           await issueCertificate(db, course.id, person.userId, actor, env, undefined, prep);
           job.issued++;
         } catch (err) {
@@ -82,6 +91,10 @@ export class IssueJobs {
           job.failures.push({ name: person.fullName, message: err instanceof HttpError ? err.message : t.errors.body500 });
         }
         job.done++;
+      }
+      if (job.issued) {
+        const details = { courseId: course.id, issued: job.issued, failed: job.failures.length };
+        await audit(db, { actorId: actor.id, action: "certificate.issue_all", targetType: "course", targetId: course.id, details, ip: actor.ip }).catch((err) => onError?.(err));
       }
       finish();
     })();
