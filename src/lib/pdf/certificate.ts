@@ -96,22 +96,31 @@ function contextFor(doc: PDFDocument, subset = true): Promise<CertContext> {
 
 /**
  * Issuing writes one PDF per certificate, so what a merged PDF does once (decode the seal PNG, deflate
- * its colour and alpha channels: ~15 ms for a 300×300 seal) would be done for every certificate. The
- * decoded seal is kept per process by content hash, and the deflated bytes of its channels (the same
- * arrays each time) by identity: the streams written are byte for byte those pdf-lib would write.
+ * its colour and alpha channels: ~15 ms for a 300×300 seal; deflate the font subsets that are the same
+ * on every certificate, such as the italic caption's) would be done for every certificate. The decoded
+ * seal is kept per process by content hash, and deflated streams by identity (the seal's channels are the
+ * same arrays each time) or by content: the bytes written are exactly those pdf-lib would write.
  */
 const decodedSeals = new LRUCache<string, PngEmbedder>({ max: 4 });
-const deflated = new WeakMap<Uint8Array, Uint8Array>();
+const deflatedArrays = new WeakMap<Uint8Array, Uint8Array>();
+const deflatedContents = new LRUCache<string, Uint8Array>({ maxSize: 4 * 1024 * 1024, sizeCalculation: (b) => b.length + 64 });
 
 function reuseDeflated(doc: PDFDocument): void {
   const context = doc.context;
   const flate = context.flateStream.bind(context);
   context.flateStream = (contents, dict = {}) => {
-    const done = typeof contents === "string" ? undefined : deflated.get(contents);
-    if (done) return context.stream(done, { ...dict, Filter: "FlateDecode" });
-    const stream = flate(contents, dict);
-    if (typeof contents !== "string") deflated.set(contents, stream.getContents());
-    return stream;
+    const array = typeof contents === "string" ? undefined : contents;
+    let done = array && deflatedArrays.get(array);
+    // A string is deflated as its char codes, not as UTF-8: its key is kept apart from byte arrays'.
+    const key = done ? "" : `${array ? "b" : "s"}:${createHash("sha256").update(contents).digest("base64")}`;
+    done ??= deflatedContents.get(key);
+    if (!done) {
+      const stream = flate(contents, dict);
+      done = stream.getContents();
+      deflatedContents.set(key, done);
+    }
+    if (array) deflatedArrays.set(array, done);
+    return context.stream(done, { ...dict, Filter: "FlateDecode" });
   };
 }
 

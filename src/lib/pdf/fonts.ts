@@ -14,7 +14,9 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { Readable } from "node:stream";
 import fontkit from "@pdf-lib/fontkit";
+import { LRUCache } from "lru-cache";
 import type { PDFDocument, PDFFont } from "pdf-lib";
 
 type Fontkit = Parameters<PDFDocument["registerFontkit"]>[0];
@@ -143,6 +145,31 @@ function parse(buffer: Uint8Array, postscriptName?: string): any {
 }
 
 /**
+ * Encoded subsets by face and glyph list. Writing a subset re-encodes the face's hinting tables value by
+ * value (~2 ms a face); a one-certificate PDF has four, two of them (the italic caption, the unused bold
+ * italic) the same on every certificate. The same font bytes and glyph list always encode to the same bytes.
+ */
+const faceIds = new WeakMap<Uint8Array, number>();
+let lastFaceId = 0;
+const encodedSubsets = new LRUCache<string, Uint8Array>({ max: 64 });
+
+function reuseEncoded(buffer: Uint8Array, subset: any): any {
+  if (!faceIds.has(buffer)) faceIds.set(buffer, ++lastFaceId);
+  const encodeStream = subset.encodeStream.bind(subset);
+  subset.encodeStream = () => {
+    const key = `${faceIds.get(buffer)}:${(subset.glyphs as number[]).join(",")}`;
+    const done = encodedSubsets.get(key);
+    if (done) return Readable.from([done]);
+    const stream = encodeStream();
+    const parts: Uint8Array[] = [];
+    stream.on("data", (part: Uint8Array) => parts.push(part));
+    stream.on("end", () => encodedSubsets.set(key, Buffer.concat(parts)));
+    return stream;
+  };
+  return subset;
+}
+
+/**
  * fontkit wrapper for `doc.registerFontkit`: fixed subsets and the cmap fast path. Each document gets
  * its own font object on purpose: fontkit caches glyph objects with the code points of their first use,
  * and a glyph first met as a component of a composite (e.g. "Y" inside "Ỳ") while a subset is written
@@ -153,7 +180,7 @@ export const safeFontkit: Fontkit = {
   create(buffer: Uint8Array, postscriptName?: string) {
     const font = parse(buffer, postscriptName);
     const createSubset = font.createSubset.bind(font);
-    font.createSubset = () => padGlyphRecords(createSubset());
+    font.createSubset = () => reuseEncoded(buffer, padGlyphRecords(createSubset()));
     useCmapFastPath(font);
     return font;
   },
