@@ -4,7 +4,7 @@
  * pool of connections.
  */
 import { eq } from "drizzle-orm";
-import { attendanceMarks, certificateCounters, certificates, courseSessions, enrollments, users } from "../src/db/schema";
+import { attendanceMarks, auditLog, certificateCounters, certificates, courseSessions, enrollments, users } from "../src/db/schema";
 import { joinFullName } from "../src/lib/vietnamese";
 import { useTestApp } from "./helpers/app";
 import { makeCourse } from "./helpers/courses";
@@ -84,6 +84,9 @@ test("issuing to a whole class runs as a job with progress; ineligible people ar
   const done = await admin.agent.get(`/courses/${course.id}/certificates`);
   expect(done.text).toContain("Đã cấp 27 giấy chứng nhận.");
   expect(done.text).toContain("Không còn học viên đạt điều kiện nào chưa có giấy chứng nhận.");
+  // The job ends with one audit row of its own (its ordinary commit also flushes the certificates' lazy ones on a server).
+  const jobAudits = (await db.select().from(auditLog).where(eq(auditLog.action, "certificate.issue_all"))).filter((a) => a.targetId === String(course.id));
+  expect(jobAudits.map((a) => a.details)).toEqual([{ courseId: course.id, issued: 27, failed: 0 }]);
   // Running it again issues nothing new.
   await admin.agent.post(`/courses/${course.id}/certificates/issue-all`).type("form").send({ _csrf: admin.csrf });
   expect(await db.select().from(certificates).where(eq(certificates.courseId, course.id))).toHaveLength(27);

@@ -144,6 +144,38 @@ test("an ineligible trainee cannot be issued a certificate by a crafted request,
   expect(await certsOf(course.id)).toHaveLength(1);
 });
 
+test("issuing checks the whole rule (best counted attempt, the trainer's decision) and prints the dates of the sessions held", async () => {
+  const { course, sessions, trainees } = await trainingClass([{ ho: "Bùi", tenDem: "Xuân", ten: "Trường" }, { ho: "Ngô", tenDem: "Thị", ten: "Nguyệt" }], { sessions: 5 });
+  const db = ctx.handle.db;
+  const [quiz] = await db.insert(quizzes).values({ courseId: course.id, title: "Kiểm tra cuối khóa", passMark: 70 }).returning();
+  await db.insert(quizAttempts).values([
+    { quizId: quiz.id, userId: trainees[0].id, attemptNo: 1, status: "submitted", layout: [], percent: 60 },
+    { quizId: quiz.id, userId: trainees[0].id, attemptNo: 2, status: "expired", layout: [], percent: 87.5 },
+    { quizId: quiz.id, userId: trainees[0].id, attemptNo: 3, status: "open", layout: [], percent: 99 },
+    { quizId: quiz.id, userId: trainees[1].id, attemptNo: 1, status: "submitted", layout: [], percent: 90 },
+  ]);
+  await admin.agent.post(`/courses/${course.id}/completion`).type("form").send({ _csrf: admin.csrf, minAttendance: "80", requiredQuizId: String(quiz.id), completionApprovalRequired: "on" }).expect(302);
+  // The last session was cancelled: it neither counts nor prints.
+  await db.update(courseSessions).set({ cancelled: true }).where(eq(courseSessions.id, sessions[4].id));
+  const issue = (userId: number) => admin.agent.post(`/courses/${course.id}/certificates`).type("form").send({ _csrf: admin.csrf, userId: String(userId) });
+
+  const waiting = await issue(trainees[0].id);
+  expect(waiting.status).toBe(409);
+  expect(waiting.text).toContain("Có mặt 4/4 buổi (100%, cần 80%); bài kiểm tra 87,5% ≥ 70%; chờ giảng viên xác nhận → chưa đạt");
+  const decide = (userId: number, decision: string) => admin.agent.post(`/courses/${course.id}/completion/${userId}/approval`).type("form").send({ _csrf: admin.csrf, decision }).expect(302);
+  await decide(trainees[1].id, "reject");
+  const rejected = await issue(trainees[1].id);
+  expect(rejected.status).toBe(409);
+  expect(rejected.text).toContain("giảng viên không xác nhận → chưa đạt");
+  await decide(trainees[0].id, "approve");
+  expect((await issue(trainees[0].id)).status).toBe(302);
+  const [cert] = await certsOf(course.id);
+  const s = cert.snapshot as unknown as CertificateSnapshot;
+  expect(s.completion).toBe("Có mặt 4/4 buổi (100%, cần 80%); bài kiểm tra 87,5% ≥ 70%; giảng viên đã xác nhận → đạt");
+  expect(s.result).toContain("87,5");
+  expect(s.course).toMatchObject({ startDate: "2026-03-02", endDate: "2026-03-05" });
+});
+
 test("issuing stores a snapshot, token and the SHA-256 of exactly the bytes served; reprints are identical", async () => {
   const { course, trainees } = await trainingClass([{ ho: "Nguyễn", tenDem: "Thị Thu", ten: "Hà", login: true, dateOfBirth: "1991-03-05" }], { title: "Bồi dưỡng kỹ năng phát ngôn và cung cấp thông tin cho báo chí" });
   const res = await admin.agent.post(`/courses/${course.id}/certificates`).type("form").send({ _csrf: admin.csrf, userId: String(trainees[0].id) });

@@ -52,6 +52,7 @@ export const AUDIT_ACTION_LABELS = {
   "completion.rule": "Đổi điều kiện hoàn thành",
   "completion.approval": "Giảng viên xác nhận hoàn thành",
   "certificate.issue": "Cấp giấy chứng nhận",
+  "certificate.issue_all": "Cấp giấy chứng nhận cho cả lớp",
   "certificate.reissue": "Cấp lại giấy chứng nhận",
   "certificate.revoke": "Thu hồi giấy chứng nhận",
   "certificate.settings": "Đổi cài đặt giấy chứng nhận",

@@ -21,7 +21,7 @@ const DETAIL_LABELS: Record<string, string> = {
   createdUserIds: "Tài khoản mới", enrolledUserIds: "Vào lớp", waitlistedUserIds: "Danh sách chờ",
   created: "Tạo mới", enrolled: "Vào lớp", waitlisted: "Danh sách chờ", already: "Đã có", invalid: "Dòng lỗi",
   minAttendanceRate: "Tỷ lệ chuyên cần tối thiểu", countExcused: "Tính vắng có phép", requiredQuizId: "Bài kiểm tra bắt buộc",
-  completionApprovalRequired: "Cần giảng viên xác nhận",
+  completionApprovalRequired: "Cần giảng viên xác nhận", issued: "Đã cấp", failed: "Không cấp được",
 };
 
 const MAX_VALUE = 120;

@@ -31,18 +31,26 @@ export interface CourseRuleRow {
   completionApprovalRequired: boolean;
 }
 
+/** The required quiz's columns the rule uses. */
+export type RuleQuiz = { id: number; title: string; passMark: number; gradingMethod: string };
+
 /** The rule of a course, with the required quiz's pass mark (undefined when the quiz is gone). */
-export async function ruleOf(db: Db, course: CourseRuleRow): Promise<CompletionRule & { quiz: { id: number; title: string; passMark: number; gradingMethod: string } | null }> {
+export async function ruleOf(db: Db, course: CourseRuleRow): Promise<CompletionRule & { quiz: RuleQuiz | null }> {
   const [quiz] = course.requiredQuizId
     ? await db.select({ id: quizzes.id, title: quizzes.title, passMark: quizzes.passMark, gradingMethod: quizzes.gradingMethod }).from(quizzes).where(and(eq(quizzes.id, course.requiredQuizId), eq(quizzes.courseId, course.id)))
     : [];
+  return ruleFrom(course, quiz ?? null);
+}
+
+/** The rule of a course whose required quiz (of this course) was read: null when there is none. */
+export function ruleFrom(course: CourseRuleRow, quiz: RuleQuiz | null): CompletionRule & { quiz: RuleQuiz | null } {
   return {
     minAttendanceRate: course.minAttendanceRate,
     countExcused: course.countExcused,
     quizRequired: course.requiredQuizId !== null,
     quizPassMark: quiz?.passMark,
     approvalRequired: course.completionApprovalRequired,
-    quiz: quiz ?? null,
+    quiz,
   };
 }
 
@@ -109,18 +117,29 @@ export async function completionOf(db: Db, course: CourseRuleRow, userId: number
   const marks = sessions.length
     ? await db.select({ sessionId: attendanceMarks.sessionId, status: attendanceMarks.status }).from(attendanceMarks).where(and(eq(attendanceMarks.userId, userId), inArray(attendanceMarks.sessionId, sessions.map((s) => s.id))))
     : [];
-  const attendance = attendanceRate(sessions, new Map<number, MarkStatus>(marks.map((r) => [r.sessionId, r.status])), course.countExcused);
-  let quizPercent: number | null = null;
-  if (rule.quiz) {
-    const attempts = await db
-      .select({ percent: quizAttempts.percent })
-      .from(quizAttempts)
-      .where(and(eq(quizAttempts.quizId, rule.quiz.id), eq(quizAttempts.userId, userId), inArray(quizAttempts.status, ["submitted", "expired"])))
-      .orderBy(asc(quizAttempts.attemptNo));
-    quizPercent = finalGrade(attempts.map((a) => a.percent ?? 0), rule.quiz.gradingMethod as GradingMethod);
-  }
+  const attempts = rule.quiz
+    ? await db
+        .select({ percent: quizAttempts.percent })
+        .from(quizAttempts)
+        .where(and(eq(quizAttempts.quizId, rule.quiz.id), eq(quizAttempts.userId, userId), inArray(quizAttempts.status, ["submitted", "expired"])))
+        .orderBy(asc(quizAttempts.attemptNo))
+    : [];
   const [approval] = await db.select({ approved: completionApprovals.approved }).from(completionApprovals).where(and(eq(completionApprovals.courseId, course.id), eq(completionApprovals.userId, userId)));
-  const approved = approval ? approval.approved : null;
+  return completionFrom(course, rule, { sessions, marks, attempts, approved: approval ? approval.approved : null });
+}
+
+/**
+ * One trainee's completion from their rows (the issuing transaction reads them in one statement):
+ * the course's sessions, the trainee's marks, attempts at the required quiz and the trainer's decision.
+ */
+export function completionFrom(
+  course: CourseRuleRow,
+  rule: CompletionRule & { quiz: RuleQuiz | null },
+  rows: { sessions: { id: number; cancelled: boolean }[]; marks: { sessionId: number; status: MarkStatus }[]; attempts: { percent: number | null }[]; approved: boolean | null },
+): TraineeCompletion {
+  const attendance = attendanceRate(rows.sessions, new Map<number, MarkStatus>(rows.marks.map((r) => [r.sessionId, r.status])), course.countExcused);
+  const quizPercent = rule.quiz ? finalGrade(rows.attempts.map((a) => a.percent ?? 0), rule.quiz.gradingMethod as GradingMethod) : null;
+  const { approved } = rows;
   const result = evaluateCompletion({ rule, attendance, quizPercent, approved });
   return { attendance, quizPercent, approved, result };
 }

@@ -5,10 +5,11 @@
  * skipped). The page polls the job's progress and can be left and reopened meanwhile.
  */
 import type { Db } from "../../db/client";
+import { audit } from "../../lib/audit";
 import { HttpError } from "../../lib/errors";
 import { t } from "../../messages";
 import { awaitsCertificate, classCompletion, type CourseRuleRow } from "./completion.service";
-import { issueCertificate, type IssueEnv } from "./issue.service";
+import { issueCertificate, prepareIssue, type IssueEnv, type IssuePrep } from "./issue.service";
 
 type Actor = { id: number; ip?: string | null };
 
@@ -69,9 +70,14 @@ export class IssueJobs {
       return job;
     }
     const run = (async () => {
+      // Settings, seal and organisation are read once for the job (a failure is retried with the next person, as
+      // before). Each certificate is committed, flushed to the disk, before it counts as issued: what the
+      // job reports survives a power cut (a commit without waiting for the flush was measured and left out).
+      let prep: IssuePrep | undefined;
       for (const person of todo) {
         try {
-          await issueCertificate(db, course.id, person.userId, actor, env);
+          prep ??= await prepareIssue(db, env);
+          await issueCertificate(db, course.id, person.userId, actor, env, undefined, prep);
           job.issued++;
         } catch (err) {
           // Expected refusals (someone else issued it meanwhile, marks changed) are listed; others logged.
@@ -79,6 +85,10 @@ export class IssueJobs {
           job.failures.push({ name: person.fullName, message: err instanceof HttpError ? err.message : t.errors.body500 });
         }
         job.done++;
+      }
+      if (job.issued) {
+        const details = { courseId: course.id, issued: job.issued, failed: job.failures.length };
+        await audit(db, { actorId: actor.id, action: "certificate.issue_all", targetType: "course", targetId: course.id, details, ip: actor.ip }).catch((err) => onError?.(err));
       }
       finish();
     })();

@@ -5,10 +5,12 @@
  * rolls the counter back too, so numbers have no gaps and are never used twice, even when many
  * requests issue at once; a crash loses at most the certificate being issued. No file is written: the
  * PDF is rendered again from the snapshot whenever it is needed, and matches the stored SHA-256.
+ * A bulk job reads the settings, the seal and the organisation once (IssuePrep) and each transaction
+ * reads the course and the person in two statements (issue-context.ts).
  */
-import { and, count, desc, eq, sql } from "drizzle-orm";
+import { and, count, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { certificateCounters, certificates, courseSessions, courses, enrollments, ethnicities, units, users } from "../../db/schema";
+import { certificateCounters, certificates, courseSessions, courses, ethnicities, units, users } from "../../db/schema";
 import { audit } from "../../lib/audit";
 import { Conflict, NotFound } from "../../lib/errors";
 import { sha256Hex } from "../../lib/hash";
@@ -18,10 +20,11 @@ import { requireSetupDone } from "../../lib/setup-state";
 import { renderCertificates } from "../../lib/pdf";
 import { todayIso } from "../../lib/time";
 import { birthKnown } from "../../lib/vietnamese";
-import { orgSettingsOn } from "../settings";
+import { orgSettingsOn, type OrgSnapshot } from "../settings";
 import { getCertificateSettings, readSeal, type CertificateSettings } from "./certificate-settings";
 import { certificatesMessages as m } from "./certificates.messages";
-import { completionOf } from "./completion.service";
+import { completionFrom, ruleFrom } from "./completion.service";
+import { issueContext, lockEnrollment, type IssuePerson } from "./issue-context";
 import { formatCertificateNumber, newVerificationToken, validatePattern } from "./numbering";
 import { buildSnapshot, resultText, toCertificateData, type CertificateSnapshot } from "./snapshot";
 
@@ -75,27 +78,44 @@ export async function nextSeq(tx: Db, year: number, series: string): Promise<num
 }
 
 /**
- * Settings and seal bytes, read before the transaction (no file I/O while the counter is locked).
- * Refuses before the first-run setup and with no usable public address (the QR would never verify).
+ * What every certificate of a batch shares, read before the first transaction (no file I/O while the
+ * counter is locked): settings, seal bytes, and the organisation in force on each issue date (read in the
+ * first transaction that needs it, then kept). A bulk job prepares once; a single issue prepares its own.
  */
-async function prepare(db: Db, env: IssueEnv): Promise<{ settings: CertificateSettings; seal?: Buffer }> {
+export interface IssuePrep {
+  settings: CertificateSettings;
+  seal?: Buffer;
+  org: Map<string, OrgSnapshot>;
+}
+
+/**
+ * Prepares issuing (see IssuePrep). Refuses before the first-run setup and with no usable public address
+ * (the QR would never verify).
+ * @throws Conflict (setup not done, no usable public address, bad numbering pattern).
+ */
+export async function prepareIssue(db: Db, env: IssueEnv): Promise<IssuePrep> {
   if (!env.baseUrl || !checkPublicUrl(env.baseUrl).ok) throw new Conflict(env.baseUrl ? t.publicUrl.loopback(env.baseUrl) : t.publicUrl.missing, PUBLIC_URL_FORM);
   await requireSetupDone(db);
   const settings = await getCertificateSettings(db);
   const problem = validatePattern(settings.pattern);
   if (problem) throw new Conflict(problem);
-  return { settings, seal: settings.sealSha256 ? readSeal(env.dataDir, settings.sealSha256) : undefined };
+  return { settings, seal: settings.sealSha256 ? readSeal(env.dataDir, settings.sealSha256) : undefined, org: new Map() };
 }
 
-async function personRow(tx: Db, userId: number) {
+/** The person, if they can get a certificate (a birth date or at least a year). */
+function printable(p: IssuePerson | null | undefined): IssuePerson {
+  if (!p) throw new NotFound();
+  if (!birthKnown(p)) throw new Conflict(m.missingBirthDate);
+  return p;
+}
+
+async function personRow(tx: Db, userId: number): Promise<IssuePerson | undefined> {
   const [p] = await tx
     .select({ fullName: users.fullName, ho: users.ho, tenDem: users.tenDem, ten: users.ten, dateOfBirth: users.dateOfBirth, birthYear: users.birthYear, gender: users.gender, position: users.position, unit: units.name, ethnicity: ethnicities.name })
     .from(users)
     .leftJoin(units, eq(units.code, users.unitCode))
     .leftJoin(ethnicities, eq(ethnicities.code, users.ethnicityCode))
     .where(eq(users.id, userId));
-  if (!p) throw new NotFound();
-  if (!birthKnown(p)) throw new Conflict(m.missingBirthDate);
   return p;
 }
 
@@ -107,22 +127,23 @@ async function liveSessions(tx: Db, courseId: number) {
 async function compose(
   tx: Db,
   env: IssueEnv,
-  prep: { settings: CertificateSettings; seal?: Buffer },
-  parts: { userId: number; course: { id: number; title: string; venue: string | null }; result: string; completion: string; replaces?: { number: string; reason: string } },
+  prep: IssuePrep,
+  parts: { person: IssuePerson; sessions: { date: string; venue: string | null }[]; course: { id: number; title: string; venue: string | null }; result: string; completion: string; replaces?: { number: string; reason: string } },
 ) {
   const issueDate = todayIso(env.now);
   const year = Number(issueDate.slice(0, 4));
   const { settings } = prep;
-  const [person, sessions, org] = [await personRow(tx, parts.userId), await liveSessions(tx, parts.course.id), await orgSettingsOn(tx, issueDate)];
+  let org = prep.org.get(issueDate);
+  if (!org) prep.org.set(issueDate, (org = await orgSettingsOn(tx, issueDate)));
   // Everything that can fail for a reason other than the database runs before the counter is taken.
-  if (!sessions.length) throw new Conflict(m.noSessions);
+  if (!parts.sessions.length) throw new Conflict(m.noSessions);
   const seq = await nextSeq(tx, year, settings.series);
   const number = formatCertificateNumber(settings.pattern, { seq, year, series: settings.series });
   const token = newVerificationToken();
   const snapshot = buildSnapshot({
     number, year, series: settings.series, seq, issueDate,
     verifyUrl: joinUrl(env.baseUrl, `/verify/${token}`),
-    person, course: parts.course, sessions, result: parts.result, completion: parts.completion, org,
+    person: parts.person, course: parts.course, sessions: parts.sessions, result: parts.result, completion: parts.completion, org,
     print: { ...settings.print, sealSha256: settings.sealSha256 },
     replaces: parts.replaces,
   });
@@ -133,28 +154,32 @@ async function compose(
 /**
  * Issues a certificate to an enrolled trainee who completed a training course. When their last
  * certificate was revoked, issuing again is an explicit decision: `afterRevocation.reason` is required,
- * stored as the new certificate's reissue reason and audited.
+ * stored as the new certificate's reissue reason and audited. `prep`: what a bulk job prepared once
+ * (prepareIssue); without it, this call prepares its own.
  * @throws NotFound (course, or the person is not enrolled), Conflict (not a training course, not
  * eligible — with the explanation —, already holding a valid certificate, revoked without a reason,
  * neither a birth date nor a birth year, bad pattern).
  */
-export async function issueCertificate(db: Db, courseId: number, userId: number, actor: Actor, env: IssueEnv, afterRevocation?: { reason: string }): Promise<Issued> {
-  const prep = await prepare(db, env);
+export async function issueCertificate(db: Db, courseId: number, userId: number, actor: Actor, env: IssueEnv, afterRevocation?: { reason: string }, prep?: IssuePrep): Promise<Issued> {
+  const ready = prep ?? (await prepareIssue(db, env));
   return db.transaction(async (tx) => {
-    const [course] = await tx.select().from(courses).where(eq(courses.id, courseId));
-    if (!course) throw new NotFound();
-    if (course.kind !== "training") throw new Conflict(m.notTraining);
     // Locking the enrollment row serialises two issues for the same person (double click, a bulk job).
-    const [enr] = await tx.select({ id: enrollments.id }).from(enrollments).where(and(eq(enrollments.courseId, courseId), eq(enrollments.userId, userId), eq(enrollments.status, "enrolled"))).for("update");
-    if (!enr) throw new NotFound(m.notEnrolled);
-    const previous = await tx.select({ id: certificates.id, status: certificates.status }).from(certificates).where(and(eq(certificates.courseId, courseId), eq(certificates.userId, userId))).orderBy(desc(certificates.id));
+    const enrolled = await lockEnrollment(tx, courseId, userId);
+    const ctx = await issueContext(tx, courseId, userId);
+    if (!ctx) throw new NotFound();
+    const { course } = ctx;
+    if (course.kind !== "training") throw new Conflict(m.notTraining);
+    if (!enrolled) throw new NotFound(m.notEnrolled);
+    const { previous } = ctx;
     if (previous.some((c) => c.status === "valid")) throw new Conflict(m.alreadyIssued);
     const wasRevoked = previous[0]?.status === "revoked";
     if (wasRevoked && !afterRevocation?.reason) throw new Conflict(m.revokedNeedsReason);
     const reason = wasRevoked ? afterRevocation!.reason : null;
-    const done = await completionOf(tx, course, userId);
+    const done = completionFrom(course, ruleFrom(course, ctx.quiz), ctx);
     if (!done.result.eligible) throw new Conflict(m.notEligibleError(done.result.summary));
-    const c = await compose(tx, env, prep, { userId, course, result: resultText(course.requiredQuizId ? done.quizPercent : null), completion: done.result.summary });
+    const person = printable(ctx.person);
+    const sessions = ctx.sessions.filter((s) => !s.cancelled).map((s) => ({ date: s.date, venue: s.venue }));
+    const c = await compose(tx, env, ready, { person, sessions, course, result: resultText(course.requiredQuizId ? done.quizPercent : null), completion: done.result.summary });
     const [row] = await tx
       .insert(certificates)
       .values({
@@ -176,14 +201,15 @@ export async function issueCertificate(db: Db, courseId: number, userId: number,
  * @throws NotFound, Conflict when the certificate is not valid any more.
  */
 export async function reissueCertificate(db: Db, certificateId: number, reason: string, actor: Actor, env: IssueEnv): Promise<Issued> {
-  const prep = await prepare(db, env);
+  const prep = await prepareIssue(db, env);
   return db.transaction(async (tx) => {
     const [old] = await tx.select().from(certificates).where(eq(certificates.id, certificateId)).for("update");
     if (!old) throw new NotFound();
     if (old.status !== "valid") throw new Conflict(m.notValidAnymore);
     const [course] = await tx.select().from(courses).where(eq(courses.id, old.courseId));
     const before = old.snapshot as unknown as CertificateSnapshot;
-    const c = await compose(tx, env, prep, { userId: old.userId, course, result: before.result, completion: before.completion, replaces: { number: old.number, reason } });
+    const person = printable(await personRow(tx, old.userId));
+    const c = await compose(tx, env, prep, { person, sessions: await liveSessions(tx, course.id), course, result: before.result, completion: before.completion, replaces: { number: old.number, reason } });
     const [{ n }] = await tx.select({ n: count() }).from(certificates).where(and(eq(certificates.courseId, old.courseId), eq(certificates.userId, old.userId)));
     const [row] = await tx
       .insert(certificates)

@@ -7,8 +7,9 @@
  * header and signature block follow their own rules; a flowing layout library (pdfmake, a browser's
  * print) places text where its flow puts it and cannot promise either.
  */
-import type { PDFDocument, PDFImage, PDFPage } from "pdf-lib";
-import { sha256Hex } from "../hash";
+import { LRUCache } from "lru-cache";
+import { PDFImage, PngEmbedder, type PDFDocument, type PDFPage } from "pdf-lib";
+import { sha256Base64, sha256Hex } from "../hash";
 import { drawAdminHeader, drawSignatureBlock, measureSignatureBlock } from "./admin-doc";
 import { formatDmy, formatPlaceDate } from "./dates";
 import { embedTinos, type TinosFonts } from "./fonts";
@@ -91,17 +92,55 @@ const contexts = new WeakMap<PDFDocument, Promise<CertContext>>();
 function contextFor(doc: PDFDocument, subset = true): Promise<CertContext> {
   let ctx = contexts.get(doc);
   if (!ctx) {
+    reuseDeflated(doc);
     ctx = embedTinos(doc, { subset }).then((fonts) => ({ fonts, images: new Map() }));
     contexts.set(doc, ctx);
   }
   return ctx;
 }
 
+/**
+ * Issuing writes one PDF per certificate, so what a merged PDF does once (decode the seal PNG, deflate
+ * its colour and alpha channels: ~15 ms for a 300×300 seal; deflate the font subsets that are the same
+ * on every certificate, such as the italic caption's) would be done for every certificate. The decoded
+ * seal is kept per process by content hash, and deflated streams by identity (the seal's channels are the
+ * same arrays each time) or by content: the bytes written are exactly those pdf-lib would write.
+ */
+const decodedSeals = new LRUCache<string, PngEmbedder>({ max: 4 });
+const deflatedArrays = new WeakMap<Uint8Array, Uint8Array>();
+const deflatedContents = new LRUCache<string, Uint8Array>({ maxSize: 4 * 1024 * 1024, sizeCalculation: (b) => b.length + 64 });
+
+function reuseDeflated(doc: PDFDocument): void {
+  const context = doc.context;
+  const flate = context.flateStream.bind(context);
+  context.flateStream = (contents, dict = {}) => {
+    const array = typeof contents === "string" ? undefined : contents;
+    let done = array && deflatedArrays.get(array);
+    // A string is deflated as its char codes, not as UTF-8: its key is kept apart from byte arrays'.
+    const key = done ? "" : `${array ? "b" : "s"}:${sha256Base64(contents)}`;
+    done ??= deflatedContents.get(key);
+    if (!done) {
+      const stream = flate(contents, dict);
+      done = stream.getContents();
+      deflatedContents.set(key, done);
+    }
+    if (array) deflatedArrays.set(array, done);
+    return context.stream(done, { ...dict, Filter: "FlateDecode" });
+  };
+}
+
 async function sealImage(doc: PDFDocument, ctx: CertContext, png: Uint8Array): Promise<PDFImage> {
   const key = sha256Hex(png);
   let img = ctx.images.get(key);
   if (!img) {
-    img = await doc.embedPng(png);
+    let embedder = decodedSeals.get(key);
+    if (!embedder) {
+      embedder = await PngEmbedder.for(png);
+      decodedSeals.set(key, embedder);
+    }
+    // What doc.embedPng does, with the decoded image reused (the list of images is private in pdf-lib's types).
+    img = PDFImage.of(doc.context.nextRef(), doc, embedder);
+    (doc as unknown as { images: PDFImage[] }).images.push(img);
     ctx.images.set(key, img);
   }
   return img;

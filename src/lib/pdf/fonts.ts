@@ -14,7 +14,9 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { Readable } from "node:stream";
 import fontkit, { type Font, type GlyphRun, type Subset, type TypeFeatures } from "@pdf-lib/fontkit";
+import { LRUCache } from "lru-cache";
 import type { PDFDocument, PDFFont } from "pdf-lib";
 
 type Fontkit = Parameters<PDFDocument["registerFontkit"]>[0];
@@ -127,18 +129,67 @@ function useCmapFastPath(font: Font): void {
     features || MARK.test(text) ? shape(text, features) : ({ glyphs: font.glyphsForString(text) } as GlyphRun);
 }
 
+/** The first parse of each TTF (by its bytes), whose stream and decoded tables later parses share. */
+const parsed = new WeakMap<Uint8Array, any>();
+
 /**
- * fontkit wrapper for `doc.registerFontkit`: fixed subsets and the cmap fast path. Fonts are parsed
- * per document on purpose: fontkit caches glyph objects with the code points of their first use, and
- * a glyph first met as a component of a composite (e.g. "Y" inside "Ỳ") while a subset is written
- * has none; a later document sharing the parsed font would then lose that glyph's ToUnicode entry
- * (pdftotext prints a gap). Parsing is lazy and costs a few milliseconds.
+ * A fontkit font over `buffer`, sharing the stream and decoded tables of the first parse of the same
+ * bytes. fontkit copies the whole TTF byte by byte and decodes every table (cmap, hmtx, loca, …) again
+ * for each parse: ~25 ms for the four faces, most of the cost of a one-certificate PDF. Tables are
+ * read-only once decoded (a subset clones head, hhea and maxp before changing them) and every read of
+ * the shared stream sets its position first, so sharing them changes no output byte. Glyph objects
+ * stay per font (see safeFontkit).
+ */
+function parse(buffer: Uint8Array, postscriptName?: string): any {
+  const first = postscriptName ? undefined : parsed.get(buffer);
+  if (!first) {
+    const font = (fontkit as any).create(buffer, postscriptName);
+    if (!postscriptName && font._tables && font.stream) parsed.set(buffer, font);
+    return font;
+  }
+  first.stream.pos = 0; // the table directory is read from the start
+  const font = new first.constructor(first.stream);
+  font._tables = first._tables;
+  return font;
+}
+
+/**
+ * Encoded subsets by face and glyph list. Writing a subset re-encodes the face's hinting tables value by
+ * value (~2 ms a face); a one-certificate PDF has four, two of them (the italic caption, the unused bold
+ * italic) the same on every certificate. The same font bytes and glyph list always encode to the same bytes.
+ */
+const faceIds = new WeakMap<Uint8Array, number>();
+let lastFaceId = 0;
+const encodedSubsets = new LRUCache<string, Uint8Array>({ max: 64 });
+
+function reuseEncoded(buffer: Uint8Array, subset: any): any {
+  if (!faceIds.has(buffer)) faceIds.set(buffer, ++lastFaceId);
+  const encodeStream = subset.encodeStream.bind(subset);
+  subset.encodeStream = () => {
+    const key = `${faceIds.get(buffer)}:${(subset.glyphs as number[]).join(",")}`;
+    const done = encodedSubsets.get(key);
+    if (done) return Readable.from([done]);
+    const stream = encodeStream();
+    const parts: Uint8Array[] = [];
+    stream.on("data", (part: Uint8Array) => parts.push(part));
+    stream.on("end", () => encodedSubsets.set(key, Buffer.concat(parts)));
+    return stream;
+  };
+  return subset;
+}
+
+/**
+ * fontkit wrapper for `doc.registerFontkit`: fixed subsets and the cmap fast path. Each document gets
+ * its own font object on purpose: fontkit caches glyph objects with the code points of their first use,
+ * and a glyph first met as a component of a composite (e.g. "Y" inside "Ỳ") while a subset is written
+ * has none; a later document sharing those glyph objects would then lose that glyph's ToUnicode entry
+ * (pdftotext prints a gap). Only the raw bytes and decoded tables are shared (see parse).
  */
 export const safeFontkit: Fontkit = {
   create(buffer: Uint8Array, postscriptName?: string) {
-    const font = fontkit.create(buffer, postscriptName);
+    const font = parse(buffer, postscriptName);
     const createSubset = font.createSubset.bind(font);
-    font.createSubset = () => padGlyphRecords(createSubset());
+    font.createSubset = () => reuseEncoded(buffer, padGlyphRecords(createSubset()));
     useCmapFastPath(font);
     return font;
   },

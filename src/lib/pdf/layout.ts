@@ -66,12 +66,15 @@ export type Align = "left" | "center" | "right";
 /** Normalise to NFC (input may arrive as NFD; pdf-lib draws combining marks unpositioned). */
 export const nfc = (s: string): string => s.normalize("NFC");
 
-const widthCache = new WeakMap<PDFFont, Map<string, number>>();
+const widthCache = new Map<string, Map<string, number>>();
 
-/** Width of `text` in points (cached per font: labels and words repeat on every page). */
+/**
+ * Width of `text` in points, cached per face by its PDF name across documents (labels, words and names
+ * repeat on every page, and issuing writes one small PDF per certificate). Measuring embeds nothing.
+ */
 export function textWidth(text: string, style: TextStyle): number {
-  let cache = widthCache.get(style.font);
-  if (!cache) widthCache.set(style.font, (cache = new Map<string, number>()));
+  let cache = widthCache.get(style.font.name);
+  if (!cache) widthCache.set(style.font.name, (cache = new Map<string, number>()));
   let w = cache.get(text);
   if (w === undefined) {
     if (cache.size > 20000) cache.clear();
