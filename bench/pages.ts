@@ -55,7 +55,8 @@ async function login(port: number, loginName: string): Promise<string> {
   const body = new URLSearchParams({ _csrf: csrf, login: loginName, password: "mat-khau-bench" }).toString();
   const res = await send(port, "POST", "/login", { cookie, "content-type": "application/x-www-form-urlencoded", "content-length": String(Buffer.byteLength(body)) }, body);
   if (res.status !== 302) throw new Error(`login failed ${res.status}`);
-  cookie = String(res.headers["set-cookie"]?.[0] ?? cookie).split(";")[0];
+  // The session cookie (login may also set the trusted-device cookie, first).
+  cookie = (res.headers["set-cookie"] ?? []).map((c) => c.split(";")[0]).find((c) => c.startsWith("taphuan.sid=")) ?? cookie;
   // As a browser does: the page after login shows (and so clears) the welcome message.
   await send(port, "GET", String(res.headers.location), { cookie });
   return cookie;
