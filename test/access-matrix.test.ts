@@ -222,8 +222,7 @@ test("each role gets exactly the access the matrix gives it", async () => {
     const trainer = await makeUser(ctx, "trainer");
     const trainee = await makeUser(ctx, "trainee");
     const f = await buildFixture(ctx, admin.id, trainer.id, trainee.id);
-    const session =
-      who === "anon" ? null
+    const session = who === "anon" ? null
       : who === "admin" ? await loginAs(ctx, await makeUser(ctx, "admin"))
       : who === "trainer" ? await loginAs(ctx, trainer)
       : who === "other" ? await loginAs(ctx, await makeUser(ctx, "trainer"))

@@ -22,7 +22,6 @@ const m = t.attendance;
 const { ctx, admin, trainer } = useTestApp({ as: ["admin", "trainer"] });
 const db = () => ctx.handle.db;
 
-
 const pad = (n: number) => String(n).padStart(2, "0");
 /** Vietnam wall-clock date and time of an instant. */
 function vnClock(ms: number) {

@@ -18,7 +18,6 @@ const m = t.attendance;
 const { ctx, admin, trainer } = useTestApp({ as: ["admin", "trainer"] });
 const db = () => ctx.handle.db;
 
-
 // Given in shuffled order; the roster order is by tên, then tên đệm, then họ, with Vietnamese letters
 // (d < đ, u < ư) and tones second.
 const PEOPLE = [

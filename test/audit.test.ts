@@ -37,8 +37,7 @@ function actionsInSources(dir: string): Set<string> {
     const file = path.join(dir, entry.name);
     if (entry.isDirectory()) {
       if (entry.name !== "db") for (const a of actionsInSources(file)) out.add(a); // the schema's column is named "action"
-    }
-    else if (file.endsWith(".ts")) {
+    } else if (file.endsWith(".ts")) {
       for (const m of fs.readFileSync(file, "utf8").matchAll(/action: ([^,}\n]+)/g)) {
         for (const lit of m[1].matchAll(/"([a-z_]+(?:\.[a-z_]+)*)"/g)) out.add(lit[1]);
       }

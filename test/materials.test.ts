@@ -24,7 +24,6 @@ let pdf: Buffer;
 
 const NAME = "Bài giảng số 1 – Thông tin đối ngoại.pdf";
 
-
 async function makePdf(): Promise<Buffer> {
   const doc = await PDFDocument.create();
   doc.addPage([200, 200]).drawText("Tai lieu");

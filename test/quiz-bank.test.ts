@@ -313,7 +313,8 @@ test("exporting a category to GIFT and importing it again gives the same questio
   const again = await uploadFile(trainer, target.id, exported.text, "Kiến thức chung.gift");
   expect(again.text).not.toContain("Các lỗi");
   await confirm(trainer, target.id, tokenFrom(again.text));
-  const shape = (rows: Awaited<ReturnType<typeof bankOf>>) => rows.map((r) => ({ kind: r.kind, title: r.title, text: r.text, choices: r.choices, generalFeedback: r.generalFeedback, ignoreCase: r.ignoreCase, ignoreTones: r.ignoreTones }));
+  const shape = (rows: Awaited<ReturnType<typeof bankOf>>) =>
+    rows.map((r) => ({ kind: r.kind, title: r.title, text: r.text, choices: r.choices, generalFeedback: r.generalFeedback, ignoreCase: r.ignoreCase, ignoreTones: r.ignoreTones }));
   const original = (await bankOf(source.id)).filter((r) => r.categoryId === cat.id);
   expect(original).toHaveLength(5);
   expect(shape(await bankOf(target.id))).toEqual(shape(original));

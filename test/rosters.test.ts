@@ -19,7 +19,6 @@ const { ctx, admin } = useTestApp({ as: ["admin"] });
 
 const withPoppler = popplerTest("rosters tests");
 
-
 /**
  * The expected roster order (tên, then tên đệm, then họ; Vietnamese collation): a < ă < â, d < đ,
  * u < ư, tones secondary (ngang < huyền < hỏi < ngã < sắc < nặng). A code-point sort gets Ánh, Đạt,

@@ -14,7 +14,8 @@ export interface SessionUser {
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
-    // passport's req.user
+    // passport's req.user (an interface, to merge with passport's declaration)
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
     interface User extends SessionUser {}
   }
 }

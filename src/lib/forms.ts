@@ -1,4 +1,5 @@
 /** One zod schema per form: helpers to parse a body and collect field messages in Vietnamese. */
+import type { Request } from "express";
 import { z } from "zod";
 import { coreMessages as t } from "./messages";
 import { ValidationError } from "./errors";
@@ -6,6 +7,13 @@ import { capitaliseName, cleanText, parseViDate } from "./vietnamese";
 
 export type FieldErrors = Record<string, string>;
 export type FormResult<T> = { ok: true; data: T } | { ok: false; errors: FieldErrors };
+
+/**
+ * A request's form body, typed at the boundary: the fields as body-parser or multer give them (strings, arrays
+ * for repeated fields, nested objects for `a[b]` names). Passed on as Express gives it: still undefined at run time
+ * when no body was parsed (parseForm reads that as {}), so only read fields with `?.` when that can happen.
+ */
+export const formBody = (req: Request): Record<string, unknown> => req.body as Record<string, unknown>;
 
 /** Parses `body` with `schema`; on failure returns the first message per field. */
 export function parseForm<S extends z.ZodType>(schema: S, body: unknown): FormResult<z.infer<S>> {

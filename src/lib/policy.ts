@@ -68,7 +68,7 @@ const loadedByRequest = new WeakMap<Request, Map<string, Promise<unknown>>>();
  */
 export function loadOnce<T>(req: Request, key: string, load: () => Promise<T>): Promise<T> {
   let loaded = loadedByRequest.get(req);
-  if (!loaded) loadedByRequest.set(req, (loaded = new Map()));
+  if (!loaded) loadedByRequest.set(req, (loaded = new Map<string, Promise<unknown>>()));
   let value = loaded.get(key) as Promise<T> | undefined;
   if (!value) {
     value = load();

@@ -66,12 +66,14 @@ test("express-session hands the object store.get returned to store.createSession
 
 test("connect-pg-simple: createSession is express-session's, sessions live in session(sid, sess, expire), touch writes nothing", async () => {
   const PgStore = connectPgSimple(session);
+  // The functions themselves are compared, never called unbound.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   expect(PgStore.prototype.createSession).toBe(session.Store.prototype.createSession);
   const texts: string[] = [];
   const client = { query: async (text: string) => (texts.push(text), { rows: [] }) };
   const store = createSessionStore(session, client, { prune: false });
   const sess = { cookie: { originalMaxAge: 1000, expires: new Date(Date.now() + 1000) } } as unknown as session.SessionData;
-  const done = (call: (fn: (err?: unknown) => void) => void) => new Promise<void>((resolve, reject) => call((err) => (err ? reject(err) : resolve())));
+  const done = (call: (fn: (err?: Error) => void) => void) => new Promise<void>((resolve, reject) => call((err) => (err ? reject(err) : resolve())));
   await done((fn) => store.set("abc", sess, fn));
   await done((fn) => store.touch!("abc", sess, fn));
   await done((fn) => store.destroy("abc", fn));

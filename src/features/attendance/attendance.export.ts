@@ -13,7 +13,6 @@ import { enrolledPeople } from "./rollcall.service";
 export { safeCell as neutraliseCell } from "../../lib/spreadsheet";
 import { tableWorkbook, type SheetColumn } from "../../lib/spreadsheet";
 
-
 interface SheetCourse {
   id: number;
   title: string;

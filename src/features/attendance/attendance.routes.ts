@@ -2,7 +2,7 @@ import { Router, type Response } from "express";
 import type { Db } from "../../db/client";
 import { actor, currentUser } from "../../lib/auth";
 import { flash } from "../../lib/flash";
-import { parseForm, saveOrRerender } from "../../lib/forms";
+import { formBody, parseForm, saveOrRerender } from "../../lib/forms";
 import { idParam } from "../../lib/params";
 import { type CourseDetail, courseOf, manageCourse } from "../courses";
 import { PDF_MIME, XLSX_MIME, sendDownload } from "../../lib/download";
@@ -14,7 +14,6 @@ import { courseAttendance, updateCheckinSettings } from "./attendance.service";
 import { checkinRouter } from "./checkin.routes";
 import { getRollCall, saveRollCall } from "./rollcall.service";
 import type { PublicAddress } from "../../lib/public-url";
-
 
 /** Routes of the attendance feature: roll-call, overview, exports (here) and check-in (checkin.routes.ts). */
 export function attendanceRouter({ db, secret, site }: { db: Db; secret: string; site: PublicAddress }): Router {
@@ -35,8 +34,8 @@ export function attendanceRouter({ db, secret, site }: { db: Db; secret: string;
   // POST /courses/:id/attendance/settings: the course's check-in window and lateness rule.
   router.post("/courses/:id/attendance/settings", can(manageCourse), async (req, res) => {
     const course = await courseOf(db, req);
-    const form = parseForm(checkinSettingsSchema, req.body);
-    if (!form.ok) return renderOverview(res, course, 422, req.body, form.errors);
+    const form = parseForm(checkinSettingsSchema, formBody(req));
+    if (!form.ok) return renderOverview(res, course, 422, formBody(req), form.errors);
     await updateCheckinSettings(db, course.id, form.data, actor(req));
     flash(req, "success", m.settingsSaved);
     res.redirect(`/courses/${course.id}/attendance`);
@@ -71,10 +70,10 @@ export function attendanceRouter({ db, secret, site }: { db: Db; secret: string;
   router.post("/courses/:id/sessions/:sid/attendance", can(manageCourse), async (req, res) => {
     const course = await courseOf(db, req);
     const sessionId = idParam(req, "sid");
-    const form = parseForm(rollCallSchema, req.body);
+    const form = parseForm(rollCallSchema, formBody(req));
     const fail = async (errors: Record<string, string>) => {
       const sheet = await getRollCall(db, course, sessionId, { withAudit: currentUser(req).role === "admin" });
-      res.status(422).render("attendance/rollcall", { title: m.rollCallTitle, course, ...sheet, values: req.body, errors });
+      res.status(422).render("attendance/rollcall", { title: m.rollCallTitle, course, ...sheet, values: formBody(req), errors });
     };
     if (!form.ok) return fail(form.errors);
     const { mark: marks, remark: remarks, rest } = form.data;

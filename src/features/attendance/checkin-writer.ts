@@ -46,6 +46,9 @@ export class CheckinWriter {
 
 const pairKey = (w: CheckinWrite) => `${w.sessionId}:${w.userId}`;
 
+/** A row of writeCheckins' statement: the request's position, and what became of it. */
+type CheckinRow = { ord: number; inserted: boolean; prev: MarkStatus | null; enrolled: boolean };
+
 /** One statement for a group of check-ins; results in the order of `writes`. */
 export async function writeGroup(db: Db, writes: CheckinWrite[]): Promise<CheckinWritten[]> {
   // Two taps of one trainee in one group: the first is written, the later ones are told what it found.
@@ -58,7 +61,7 @@ export async function writeGroup(db: Db, writes: CheckinWrite[]): Promise<Checki
     (w, ord) => sql`(${w.sessionId}::int, ${w.userId}::int, ${w.courseId}::int, ${w.status}::varchar, ${w.source}::varchar, ${w.at.toISOString()}::timestamptz, ${w.ip}::text, ${ord}::int)`,
   );
   // The CTEs read the snapshot before the inserts, so `prev` is the mark that existed before.
-  const result = (await db.execute(sql`
+  const result = (await db.execute<CheckinRow>(sql`
     with req (session_id, user_id, course_id, status, source, at, ip, ord) as (values ${sql.join(values, sql`, `)}),
     prev as (
       select r.ord, m.status from req r join ${attendanceMarks} m on m.session_id = r.session_id and m.user_id = r.user_id
@@ -80,7 +83,7 @@ export async function writeGroup(db: Db, writes: CheckinWrite[]): Promise<Checki
       exists (select 1 from logged l where l.session_id = r.session_id and l.user_id = r.user_id) as inserted,
       (select p.status from prev p where p.ord = r.ord) as prev,
       exists (select 1 from enrolled e where e.ord = r.ord) as enrolled
-    from req r order by r.ord`)) as unknown as { rows: { ord: number; inserted: boolean; prev: MarkStatus | null; enrolled: boolean }[] };
+    from req r order by r.ord`)) as { rows: CheckinRow[] };
   return writes.map((w) => {
     const ord = ordOf.get(pairKey(w))!;
     const r = result.rows[ord];

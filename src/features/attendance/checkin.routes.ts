@@ -12,7 +12,7 @@ import { rateLimit } from "express-rate-limit";
 import type { Db } from "../../db/client";
 import { currentUser } from "../../lib/auth";
 import { flash } from "../../lib/flash";
-import { parseForm } from "../../lib/forms";
+import { formBody, parseForm } from "../../lib/forms";
 import { joinUrl, type PublicAddress } from "../../lib/public-url";
 import { DbRateLimitStore } from "../../lib/rate-limit-store";
 import { t } from "../../messages";
@@ -93,10 +93,10 @@ export function checkinRouter({ db, secret, site }: { db: Db; secret: string; si
 
   // POST /checkin: checks in with a session and the 6-digit code (rate-limited per person).
   router.post("/checkin", can(signedIn), codeLimiter, async (req, res) => {
-    const form = parseForm(codeCheckinSchema, req.body);
+    const form = parseForm(codeCheckinSchema, formBody(req));
     if (!form.ok) {
       const sessions = await openSessionsFor(db, currentUser(req).id);
-      return res.status(422).render("attendance/checkin-code", { title: m.codeTitle, sessions, values: req.body, errors: form.errors });
+      return res.status(422).render("attendance/checkin-code", { title: m.codeTitle, sessions, values: formBody(req), errors: form.errors });
     }
     await answer(req, res, form.data.sessionId, { kind: "code", code: form.data.code });
   });

@@ -4,6 +4,7 @@
  * "Lý do: …; Số: …" instead of raw JSON.
  */
 import { AUDIT_ACTION_LABELS, type AuditAction } from "../../lib/audit-actions";
+import { textOf } from "../../lib/forms";
 import { t } from "../../messages";
 
 export { AUDIT_ACTION_LABELS };
@@ -31,7 +32,7 @@ function valueText(v: unknown): string {
   if (typeof v === "boolean") return v ? t.common.yes : t.common.no;
   if (Array.isArray(v)) return v.length ? v.map(valueText).join(", ") : "—";
   if (typeof v === "object") return Object.entries(v as Record<string, unknown>).map(([k, x]) => `${DETAIL_LABELS[k] ?? k}: ${valueText(x)}`).join(", ");
-  const s = String(v);
+  const s = textOf(v);
   return s.length > MAX_VALUE ? `${s.slice(0, MAX_VALUE)}…` : s;
 }
 

@@ -1,12 +1,12 @@
 import { Router } from "express";
-import type { RequestHandler } from "express";
+import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { rateLimit } from "express-rate-limit";
 import type { Db } from "../../db/client";
 import { currentUser, RETURN_COOKIE } from "../../lib/auth";
 import { anyone, authorize, signedIn } from "../../lib/policy";
 import { cookieValue, isLocalPath } from "../../lib/cookies";
 import { flash } from "../../lib/flash";
-import { parseForm, submitForm } from "../../lib/forms";
+import { formBody, parseForm, submitForm } from "../../lib/forms";
 import { DbRateLimitStore } from "../../lib/rate-limit-store";
 import { t } from "../../messages";
 import { changeOwnPassword, normaliseLogin } from "./auth.service";
@@ -29,7 +29,10 @@ export function authRouter(deps: { db: Db; passport: ReturnType<typeof createPas
     windowMs: 15 * 60 * 1000,
     limit: deps.loginIpLimit,
     skipSuccessfulRequests: true,
-    skip: (req) => typeof req.body?.login === "string" && isTrustedDevice(req, devices, normaliseLogin(req.body.login)),
+    skip: (req) => {
+      const login = formBody(req)?.login;
+      return typeof login === "string" && isTrustedDevice(req, devices, normaliseLogin(login));
+    },
     standardHeaders: "draft-8",
     legacyHeaders: false,
     handler: (_req, res) => res.status(429).render("auth/login", { title: t.auth.loginTitle, values: {}, errors: {}, message: t.auth.ipLimited }),
@@ -45,11 +48,11 @@ export function authRouter(deps: { db: Db; passport: ReturnType<typeof createPas
   // POST /login: checks the password (with throttling) and starts a fresh session.
   router.post("/login", can(anyone), ipLimiter, (req, res, next) => {
     const form = parseForm(loginSchema, req.body);
-    const values = { login: req.body?.login ?? "" };
+    const values = { login: formBody(req)?.login ?? "" };
     if (!form.ok) return res.status(422).render("auth/login", { title: t.auth.loginTitle, values, errors: form.errors, message: null });
     const { checkinGrace } = req.session;
     const returnTo = req.session.returnTo ?? cookieValue(req, RETURN_COOKIE);
-    passport.authenticate("local", (err: unknown, user: Express.User | false, info?: { message?: string }) => {
+    const authenticate = passport.authenticate("local", (err: unknown, user: Express.User | false, info?: { message?: string }) => {
       if (err) return next(err);
       if (!user) {
         const message = info?.message === "locked" ? t.auth.locked : t.auth.invalid;
@@ -65,7 +68,8 @@ export function authRouter(deps: { db: Db; passport: ReturnType<typeof createPas
         flash(req, "success", `${t.auth.welcome}, ${user.fullName}!`);
         res.redirect(isLocalPath(returnTo) ? returnTo : "/");
       });
-    })(req, res, next);
+    }) as (req: Request, res: Response, next: NextFunction) => void;
+    authenticate(req, res, next);
   });
 
   // POST /logout: ends the session completely.

@@ -81,7 +81,7 @@ export function createSessionStore(expressSession: typeof session, client: Query
           try {
             // Parsed here, as text: each request gets its own object (two requests of one session in a group
             // must not share one), without the driver's parse and a copy.
-            sess = JSON.parse(row.sess);
+            sess = JSON.parse(row.sess) as typeof sess;
           } catch {
             return this.destroy(sid, (err) => fn(err, null));
           }

@@ -3,7 +3,7 @@ import type { Db } from "../../db/client";
 import { actor, currentUser } from "../../lib/auth";
 import { ValidationError } from "../../lib/errors";
 import { flash } from "../../lib/flash";
-import { parseForm, submitForm } from "../../lib/forms";
+import { formBody, parseForm, submitForm } from "../../lib/forms";
 import { idParam } from "../../lib/params";
 import { authorize } from "../../lib/policy";
 import { formatDecimal } from "../../lib/vietnamese";
@@ -43,8 +43,8 @@ export function completionRouter({ db }: { db: Db }): Router {
   // POST /courses/:id/completion: saves the completion rule (admins, the course's trainers).
   router.post("/courses/:id/completion", can(manageCourse), async (req, res) => {
     const course = await courseOf(db, req);
-    const fail = (errors: Record<string, string>) => renderManage(req, res, course, 422, req.body, errors);
-    if (!(await submitForm(ruleSchema, req.body, fail, ({ minAttendance, ...rest }) => updateRule(db, course.id, { ...rest, minAttendanceRate: minAttendance }, actor(req))))) return;
+    const fail = (errors: Record<string, string>) => renderManage(req, res, course, 422, formBody(req), errors);
+    if (!(await submitForm(ruleSchema, formBody(req), fail, ({ minAttendance, ...rest }) => updateRule(db, course.id, { ...rest, minAttendanceRate: minAttendance }, actor(req))))) return;
     flash(req, "success", m.ruleSaved);
     res.redirect(`/courses/${course.id}/completion`);
   });
@@ -52,7 +52,7 @@ export function completionRouter({ db }: { db: Db }): Router {
   // POST /courses/:id/completion/:userId/approval: a trainer confirms, refuses or clears one trainee's completion.
   router.post("/courses/:id/completion/:userId/approval", can(manageCourse), async (req, res) => {
     const course = await courseOf(db, req);
-    const form = parseForm(approvalSchema, req.body);
+    const form = parseForm(approvalSchema, formBody(req));
     if (!form.ok) throw new ValidationError(form.errors);
     const decision = form.data.decision === "clear" ? null : form.data.decision === "approve";
     await setApproval(db, course.id, idParam(req, "userId"), decision, actor(req));

@@ -37,7 +37,8 @@ export type RuleQuiz = { id: number; title: string; passMark: number; gradingMet
 /** The rule of a course, with the required quiz's pass mark (undefined when the quiz is gone). */
 export async function ruleOf(db: Db, course: CourseRuleRow): Promise<CompletionRule & { quiz: RuleQuiz | null }> {
   const [quiz] = course.requiredQuizId
-    ? await db.select({ id: quizzes.id, title: quizzes.title, passMark: quizzes.passMark, gradingMethod: quizzes.gradingMethod }).from(quizzes).where(and(eq(quizzes.id, course.requiredQuizId), eq(quizzes.courseId, course.id)))
+    ? await db.select({ id: quizzes.id, title: quizzes.title, passMark: quizzes.passMark, gradingMethod: quizzes.gradingMethod }).from(quizzes)
+      .where(and(eq(quizzes.id, course.requiredQuizId), eq(quizzes.courseId, course.id)))
     : [];
   return ruleFrom(course, quiz ?? null);
 }
@@ -115,7 +116,8 @@ export async function completionOf(db: Db, course: CourseRuleRow, userId: number
   const rule = await ruleOf(db, course);
   const sessions = await db.select({ id: courseSessions.id, cancelled: courseSessions.cancelled }).from(courseSessions).where(eq(courseSessions.courseId, course.id));
   const marks = sessions.length
-    ? await db.select({ sessionId: attendanceMarks.sessionId, status: attendanceMarks.status }).from(attendanceMarks).where(and(eq(attendanceMarks.userId, userId), inArray(attendanceMarks.sessionId, sessions.map((s) => s.id))))
+    ? await db.select({ sessionId: attendanceMarks.sessionId, status: attendanceMarks.status }).from(attendanceMarks)
+      .where(and(eq(attendanceMarks.userId, userId), inArray(attendanceMarks.sessionId, sessions.map((s) => s.id))))
     : [];
   const attempts = rule.quiz
     ? await db
@@ -175,7 +177,8 @@ export async function classCompletion(db: Db, course: CourseRuleRow): Promise<{ 
     attendanceByUser(db, course.id),
     rule.quiz ? quizResultsByUser(db, rule.quiz.id) : Promise.resolve(null),
     db.select().from(completionApprovals).where(eq(completionApprovals.courseId, course.id)),
-    db.select({ id: certificates.id, userId: certificates.userId, number: certificates.number, status: certificates.status, revokeReason: certificates.revokeReason }).from(certificates).where(eq(certificates.courseId, course.id)).orderBy(asc(certificates.id)),
+    db.select({ id: certificates.id, userId: certificates.userId, number: certificates.number, status: certificates.status, revokeReason: certificates.revokeReason })
+      .from(certificates).where(eq(certificates.courseId, course.id)).orderBy(asc(certificates.id)),
   ]);
   const rows = people.map((p) => {
     const att = attendance.get(p.userId) ?? { attended: 0, scheduled: 0, rate: 0, absent: 0 };

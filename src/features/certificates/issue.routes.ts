@@ -5,7 +5,7 @@ import { ValidationError } from "../../lib/errors";
 import type { PublicAddress } from "../../lib/public-url";
 import { requireSetupDone } from "../../lib/setup-state";
 import { flash } from "../../lib/flash";
-import { parseForm } from "../../lib/forms";
+import { formBody, parseForm } from "../../lib/forms";
 import { idParam } from "../../lib/params";
 import { getCourse } from "../courses";
 import { PDF_MIME, sendDownload } from "../../lib/download";
@@ -50,10 +50,10 @@ export function issueRouter({ db, dataDir, site, jobs, onJobError }: { db: Db; d
   // POST /courses/:id/certificates/after-revocation: issues again to a trainee whose certificate was revoked (reason required).
   router.post("/courses/:id/certificates/after-revocation", can(issueCertificates), async (req, res) => {
     const courseId = idParam(req);
-    const who = parseForm(issueOneSchema, req.body);
+    const who = parseForm(issueOneSchema, formBody(req));
     if (!who.ok) throw new ValidationError(who.errors);
-    const form = parseForm(reasonSchema, req.body);
-    if (!form.ok) return renderPage(res, courseId, { [`reason-${who.data.userId}`]: form.errors.reason }, req.body as Record<string, unknown>);
+    const form = parseForm(reasonSchema, formBody(req));
+    if (!form.ok) return renderPage(res, courseId, { [`reason-${who.data.userId}`]: form.errors.reason }, formBody(req));
     const issued = await issueCertificate(db, courseId, who.data.userId, actor(req), await env(), { reason: form.data.reason });
     flash(req, "success", m.issued(issued.number));
     res.redirect(`/courses/${courseId}/certificates`);
@@ -62,12 +62,12 @@ export function issueRouter({ db, dataDir, site, jobs, onJobError }: { db: Db; d
   // POST /courses/:id/certificates: issues one certificate (the service re-checks eligibility).
   router.post("/courses/:id/certificates", can(issueCertificates), async (req, res) => {
     const courseId = idParam(req);
-    const form = parseForm(issueOneSchema, req.body);
+    const form = parseForm(issueOneSchema, formBody(req));
     if (!form.ok) throw new ValidationError(form.errors);
     const issued = await issueCertificate(db, courseId, form.data.userId, actor(req), await env());
     if (req.accepts(["html", "json"]) === "json") return res.status(201).json({ id: issued.id, number: issued.number });
     flash(req, "success", m.issued(issued.number));
-    res.redirect(req.body?.back === "completion" ? `/courses/${courseId}/completion#hv-${form.data.userId}` : `/courses/${courseId}/certificates`);
+    res.redirect(formBody(req)?.back === "completion" ? `/courses/${courseId}/completion#hv-${form.data.userId}` : `/courses/${courseId}/certificates`);
   });
 
   // POST /courses/:id/certificates/issue-all: starts (or rejoins) the background job for every eligible trainee.
@@ -80,7 +80,7 @@ export function issueRouter({ db, dataDir, site, jobs, onJobError }: { db: Db; d
   });
 
   // GET /courses/:id/certificates/job: the job's progress as JSON (polled by public/js/certificates.js).
-  router.get("/courses/:id/certificates/job", can(issueCertificates), async (req, res) => {
+  router.get("/courses/:id/certificates/job", can(issueCertificates), (req, res) => {
     res.set("Cache-Control", "no-store");
     res.json({ job: jobs.get(idParam(req)) });
   });

@@ -111,7 +111,10 @@ function printable(p: IssuePerson | null | undefined): IssuePerson {
 
 async function personRow(tx: Db, userId: number): Promise<IssuePerson | undefined> {
   const [p] = await tx
-    .select({ fullName: users.fullName, ho: users.ho, tenDem: users.tenDem, ten: users.ten, dateOfBirth: users.dateOfBirth, birthYear: users.birthYear, gender: users.gender, position: users.position, unit: units.name, ethnicity: ethnicities.name })
+    .select({
+      fullName: users.fullName, ho: users.ho, tenDem: users.tenDem, ten: users.ten, dateOfBirth: users.dateOfBirth, birthYear: users.birthYear,
+      gender: users.gender, position: users.position, unit: units.name, ethnicity: ethnicities.name,
+    })
     .from(users)
     .leftJoin(units, eq(units.code, users.unitCode))
     .leftJoin(ethnicities, eq(ethnicities.code, users.ethnicityCode))
@@ -120,7 +123,8 @@ async function personRow(tx: Db, userId: number): Promise<IssuePerson | undefine
 }
 
 async function liveSessions(tx: Db, courseId: number) {
-  return tx.select({ date: courseSessions.date, venue: courseSessions.venue }).from(courseSessions).where(and(eq(courseSessions.courseId, courseId), eq(courseSessions.cancelled, false))).orderBy(courseSessions.date, courseSessions.startTime);
+  return tx.select({ date: courseSessions.date, venue: courseSessions.venue }).from(courseSessions)
+    .where(and(eq(courseSessions.courseId, courseId), eq(courseSessions.cancelled, false))).orderBy(courseSessions.date, courseSessions.startTime);
 }
 
 /** Number, token, snapshot, PDF and hash of a new certificate, inside the transaction. */
@@ -128,7 +132,10 @@ async function compose(
   tx: Db,
   env: IssueEnv,
   prep: IssuePrep,
-  parts: { person: IssuePerson; sessions: { date: string; venue: string | null }[]; course: { id: number; title: string; venue: string | null }; result: string; completion: string; replaces?: { number: string; reason: string } },
+  parts: {
+    person: IssuePerson; sessions: { date: string; venue: string | null }[]; course: { id: number; title: string; venue: string | null };
+    result: string; completion: string; replaces?: { number: string; reason: string };
+  },
 ) {
   const issueDate = todayIso(env.now);
   const year = Number(issueDate.slice(0, 4));

@@ -37,7 +37,10 @@ export async function registerEntries(db: Db, year: number): Promise<RegisterEnt
   const prevIds = rows.map((r) => r.previousId).filter((x): x is number => x !== null);
   const [previous, successors] = await Promise.all([
     prevIds.length ? db.select({ id: certificates.id, number: certificates.number }).from(certificates).where(inArray(certificates.id, prevIds)) : [],
-    ids.length ? db.select({ previousId: certificates.previousId, number: certificates.number, issuedAt: certificates.issuedAt, snapshot: certificates.snapshot }).from(certificates).where(inArray(certificates.previousId, ids)) : [],
+    ids.length
+      ? db.select({ previousId: certificates.previousId, number: certificates.number, issuedAt: certificates.issuedAt, snapshot: certificates.snapshot })
+        .from(certificates).where(inArray(certificates.previousId, ids))
+      : [],
   ]);
   return rows.map((r) => {
     const s = r.snapshot as unknown as CertificateSnapshot;

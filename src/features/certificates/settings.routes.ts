@@ -3,7 +3,7 @@ import type { Db } from "../../db/client";
 import { actor } from "../../lib/auth";
 import { flash } from "../../lib/flash";
 import { formatDecimal } from "../../lib/vietnamese";
-import { parseForm, saveOrRerender } from "../../lib/forms";
+import { formBody, parseForm, saveOrRerender } from "../../lib/forms";
 import type { PublicAddress } from "../../lib/public-url";
 import { renderCertificates } from "../../lib/pdf";
 import { authorize } from "../../lib/policy";
@@ -40,8 +40,8 @@ export function settingsRouter({ db, dataDir, site }: { db: Db; dataDir: string;
 
   // POST /certificates/settings: saves pattern, series, offsets and border (used by certificates issued from now on).
   router.post("/certificates/settings", can(issueCertificates), async (req, res) => {
-    const form = parseForm(settingsSchema, req.body);
-    if (!form.ok) return render(res, 422, req.body, form.errors);
+    const form = parseForm(settingsSchema, formBody(req));
+    if (!form.ok) return render(res, 422, formBody(req), form.errors);
     const { pattern, series, offsetXmm, offsetYmm, border } = form.data;
     await saveCertificateSettings(db, { pattern, series, print: { offsetXmm, offsetYmm, border } }, actor(req));
     flash(req, "success", m.settingsSaved);

@@ -3,7 +3,7 @@ import type { Db } from "../../db/client";
 import { actor, currentUser } from "../../lib/auth";
 import { NotFound } from "../../lib/errors";
 import { flash } from "../../lib/flash";
-import { parseForm, submitForm } from "../../lib/forms";
+import { formBody, parseForm, submitForm } from "../../lib/forms";
 import { t } from "../../messages";
 import { idParam } from "../../lib/params";
 import { authorize, signedIn } from "../../lib/policy";
@@ -48,7 +48,7 @@ export function coursesRouter({ db }: { db: Db }): Router {
   // POST /courses: creates a course; a trainer who creates one teaches it.
   router.post("/courses", can(createCourses), async (req, res) => {
     const me = currentUser(req);
-    const saved = await submitForm(courseSchema, req.body, (errors) => renderForm(res, 422, { values: req.body, errors }), (data) =>
+    const saved = await submitForm(courseSchema, formBody(req), (errors) => renderForm(res, 422, { values: formBody(req), errors }), (data) =>
       service.createCourse(db, { ...data, trainerIds: me.role === "trainer" ? [...new Set([...data.trainerIds, me.id])] : data.trainerIds }, actor(req)));
     if (!saved) return;
     flash(req, "success", t.courses.created);
@@ -86,7 +86,7 @@ export function coursesRouter({ db }: { db: Db }): Router {
     const course = await courseOf(db, req);
     const me = currentUser(req);
     // A trainer cannot remove themselves from a course (they would lose access mid-edit).
-    const saved = await submitForm(courseSchema, req.body, (errors) => renderForm(res, 422, { course, values: req.body, errors }), (data) =>
+    const saved = await submitForm(courseSchema, formBody(req), (errors) => renderForm(res, 422, { course, values: formBody(req), errors }), (data) =>
       service.updateCourse(db, course.id, { ...data, trainerIds: me.role === "trainer" ? [...new Set([...data.trainerIds, me.id])] : data.trainerIds }, actor(req)));
     if (!saved) return;
     flash(req, "success", t.courses.saved);
@@ -96,8 +96,8 @@ export function coursesRouter({ db }: { db: Db }): Router {
   // POST /courses/:id/sessions: adds one session or a weekly series.
   router.post("/courses/:id/sessions", can(manageCourse), async (req, res) => {
     const course = await courseOf(db, req);
-    const fail = (errors: Record<string, string>) => res.status(422).render("courses/session-form", { title: t.courses.addSessions, course, session: null, values: req.body, errors });
-    const saved = await submitForm(sessionSchema, req.body, fail, (data) => sessions.addSessions(db, course, data, actor(req)));
+    const fail = (errors: Record<string, string>) => res.status(422).render("courses/session-form", { title: t.courses.addSessions, course, session: null, values: formBody(req), errors });
+    const saved = await submitForm(sessionSchema, formBody(req), fail, (data) => sessions.addSessions(db, course, data, actor(req)));
     if (!saved) return;
     flash(req, "success", t.courses.sessionsAdded(saved.value));
     res.redirect(`/courses/${course.id}#lich`);
@@ -121,8 +121,8 @@ export function coursesRouter({ db }: { db: Db }): Router {
   router.post("/courses/:id/sessions/:sid", can(manageCourse), async (req, res) => {
     const course = await courseOf(db, req);
     const session = course.sessions.find((s) => s.id === idParam(req, "sid")) ?? null;
-    const fail = (errors: Record<string, string>) => res.status(422).render("courses/session-form", { title: t.courses.editSession, course, session, values: req.body, errors });
-    const saved = await submitForm(sessionSchema, { ...req.body, weekdays: [], repeatUntil: "" }, fail, (data) => sessions.updateSession(db, course, idParam(req, "sid"), data, actor(req)));
+    const fail = (errors: Record<string, string>) => res.status(422).render("courses/session-form", { title: t.courses.editSession, course, session, values: formBody(req), errors });
+    const saved = await submitForm(sessionSchema, { ...formBody(req), weekdays: [], repeatUntil: "" }, fail, (data) => sessions.updateSession(db, course, idParam(req, "sid"), data, actor(req)));
     if (!saved) return;
     flash(req, "success", t.courses.sessionSaved);
     res.redirect(`/courses/${course.id}#lich`);
@@ -137,8 +137,8 @@ export function coursesRouter({ db }: { db: Db }): Router {
   // POST /courses/:id/sessions/:sid/cancel: cancels one session with a reason (422 on the confirm page without one).
   router.post("/courses/:id/sessions/:sid/cancel", can(manageCourse), async (req, res) => {
     const { course, session } = await courseSession(req);
-    const form = parseForm(cancelSessionSchema, req.body);
-    if (!form.ok) return res.status(422).render("courses/session-cancel", { title: t.courses.cancelSessionTitle, course, session, values: req.body, errors: form.errors });
+    const form = parseForm(cancelSessionSchema, formBody(req));
+    if (!form.ok) return res.status(422).render("courses/session-cancel", { title: t.courses.cancelSessionTitle, course, session, values: formBody(req), errors: form.errors });
     await sessions.cancelSession(db, course.id, session.id, form.data.reason, actor(req));
     flash(req, "success", t.courses.sessionCancelled);
     res.redirect(`/courses/${course.id}#lich`);

@@ -61,7 +61,7 @@ export function enrollmentRouter({ db }: { db: Db }): Router {
   router.post("/courses/:id/enrollments/:eid/reject", can(manageCourse), async (req, res) => {
     const course = await courseOf(db, req);
     const form = parseForm(rejectSchema, req.body);
-    if (!form.ok) return renderParticipants(res, 422, course, { [`reason-${req.params.eid}`]: form.errors.reason });
+    if (!form.ok) return renderParticipants(res, 422, course, { [`reason-${String(req.params.eid)}`]: form.errors.reason });
     await service.rejectEnrollment(db, course.id, idParam(req, "eid"), form.data.reason, actor(req));
     flash(req, "success", t.enrollment.rejected);
     res.redirect(`/courses/${course.id}/participants`);

@@ -144,7 +144,10 @@ export async function rejectEnrollment(db: Db, courseId: number, enrollmentId: n
 
 /** Participants of a course with their status and person details (waitlist in order). */
 export async function listParticipants(db: Db, courseId: number) {
-  const extra = { enrollmentId: enrollments.id, status: enrollments.status, source: enrollments.source, requestedAt: enrollments.requestedAt, rejectReason: enrollments.rejectReason, phone: users.phone, login: users.login };
+  const extra = {
+    enrollmentId: enrollments.id, status: enrollments.status, source: enrollments.source, requestedAt: enrollments.requestedAt,
+    rejectReason: enrollments.rejectReason, phone: users.phone, login: users.login,
+  };
   return participantsQuery(db, extra)
     .where(eq(enrollments.courseId, courseId))
     .orderBy(asc(enrollments.waitlistedAt), asc(enrollments.id));

@@ -4,7 +4,7 @@ import { currentUser, actor } from "../../lib/auth";
 import { XLSX_MIME, sendDownload } from "../../lib/download";
 import { HttpError } from "../../lib/errors";
 import { flash } from "../../lib/flash";
-import { parseForm } from "../../lib/forms";
+import { formBody, parseForm } from "../../lib/forms";
 import { t } from "../../messages";
 import { uploadSingle } from "../../lib/upload";
 import { type CourseDetail, courseOf, manageCourse } from "../courses";
@@ -60,7 +60,7 @@ export function importRouter({ db, dataDir }: { db: Db; dataDir: string }): Rout
   /** The pending upload the form names, or null (flash + redirect done) when the preview is stale or forged. */
   const pendingOf = (req: Request, res: Response): PendingImport | null => {
     const course = res.locals.course as CourseDetail;
-    const form = parseForm(confirmForm, req.body);
+    const form = parseForm(confirmForm, formBody(req));
     const pending = req.session.rosterImports?.[course.id];
     if (form.ok && pending && pending.stored === form.data.token) return pending;
     flash(req, "error", t.import.expired);
@@ -115,9 +115,9 @@ export function importRouter({ db, dataDir }: { db: Db; dataDir: string }): Rout
     const pending = pendingOf(req, res);
     if (!pending) return;
     let preview: RosterPreview;
-    let opts: ImportOptions = {};
+    let opts: ImportOptions;
     try {
-      opts = parseImportOptions(req.body);
+      opts = parseImportOptions(formBody(req));
       preview = await previewRoster(db, course.id, readUpload(dataDir, pending.stored, pending.sha256), pending.kind, actor(req), opts);
     } catch (e) {
       if (!(e instanceof RosterFileError)) throw e;
@@ -134,7 +134,7 @@ export function importRouter({ db, dataDir }: { db: Db; dataDir: string }): Rout
     const pending = pendingOf(req, res);
     if (!pending) return;
     try {
-      const opts = parseImportOptions(req.body);
+      const opts = parseImportOptions(formBody(req));
       const buffer = readUpload(dataDir, pending.stored, pending.sha256);
       const result = await importRoster(db, course.id, buffer, pending.kind, { fileName: pending.fileName, sha256: pending.sha256 }, actor(req), {}, opts);
       done(req, course, pending);

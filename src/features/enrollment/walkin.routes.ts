@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from "express";
 import type { Db } from "../../db/client";
 import { actor } from "../../lib/auth";
 import { flash } from "../../lib/flash";
-import { parseForm, submitForm } from "../../lib/forms";
+import { formBody, parseForm, submitForm } from "../../lib/forms";
 import { t } from "../../messages";
 import { idParam } from "../../lib/params";
 import { courseOf, manageCourse } from "../courses";
@@ -38,7 +38,7 @@ export function walkinRouter({ db }: { db: Db }): Router {
   // POST /courses/:id/walkin: finds the person by phone or creates them, then enrolls them.
   router.post("/courses/:id/walkin", can(manageCourse), async (req, res) => {
     const course = await courseOf(db, req);
-    const saved = await submitForm(walkinSchema, req.body, (errors) => renderWalkin(res, 422, course, req.body, errors), (data) => addWalkin(db, course.id, data, actor(req)));
+    const saved = await submitForm(walkinSchema, formBody(req), (errors) => renderWalkin(res, 422, course, formBody(req), errors), (data) => addWalkin(db, course.id, data, actor(req)));
     if (!saved) return;
     const result = saved.value;
     const who = result.created ? m.walkin.created : m.walkin.existing;
@@ -56,7 +56,7 @@ export function walkinRouter({ db }: { db: Db }): Router {
   // POST /users/:id/merge: merges this person into body.targetId, then shows the kept account.
   router.post("/users/:id/merge", can(manageUsers), async (req, res) => {
     const sourceId = idParam(req);
-    const form = parseForm(mergeSchema, req.body);
+    const form = parseForm(mergeSchema, formBody(req));
     if (!form.ok) return renderMerge(req, res, 422, form.errors);
     await mergeUsers(db, sourceId, form.data.targetId, actor(req));
     flash(req, "success", m.merge.done);

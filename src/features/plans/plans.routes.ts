@@ -2,7 +2,7 @@ import { Router, type Response } from "express";
 import type { Db } from "../../db/client";
 import { actor } from "../../lib/auth";
 import { flash } from "../../lib/flash";
-import { parseForm, submitForm } from "../../lib/forms";
+import { formBody, parseForm, submitForm } from "../../lib/forms";
 import { t } from "../../messages";
 import { idParam } from "../../lib/params";
 import { authorize } from "../../lib/policy";
@@ -25,8 +25,8 @@ export function plansRouter({ db }: { db: Db }): Router {
 
   // POST /plans: adds a plan with its tasks.
   router.post("/plans", can(managePlans), async (req, res) => {
-    const form = parseForm(planSchema, req.body);
-    if (!form.ok) return renderForm(res, 422, null, req.body, form.errors);
+    const form = parseForm(planSchema, formBody(req));
+    if (!form.ok) return renderForm(res, 422, null, formBody(req), form.errors);
     await service.createPlan(db, form.data, actor(req));
     flash(req, "success", t.plans.saved);
     res.redirect("/plans");
@@ -41,8 +41,8 @@ export function plansRouter({ db }: { db: Db }): Router {
   // POST /plans/:id: saves a plan.
   router.post("/plans/:id", can(managePlans), async (req, res) => {
     const plan = await service.getPlan(db, idParam(req));
-    const fail = (errors: Record<string, string>) => renderForm(res, 422, plan, req.body, errors);
-    if (!(await submitForm(planSchema, req.body, fail, (data) => service.updatePlan(db, plan.id, data, actor(req))))) return;
+    const fail = (errors: Record<string, string>) => renderForm(res, 422, plan, formBody(req), errors);
+    if (!(await submitForm(planSchema, formBody(req), fail, (data) => service.updatePlan(db, plan.id, data, actor(req))))) return;
     flash(req, "success", t.plans.saved);
     res.redirect("/plans");
   });

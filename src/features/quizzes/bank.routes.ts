@@ -3,7 +3,7 @@ import type { Db } from "../../db/client";
 import { actor } from "../../lib/auth";
 import { Conflict, ValidationError } from "../../lib/errors";
 import { flash } from "../../lib/flash";
-import { parseForm, saveOrRerender, submitForm } from "../../lib/forms";
+import { formBody, parseForm, saveOrRerender, submitForm } from "../../lib/forms";
 import { idParam } from "../../lib/params";
 import { TEXT_MIME, sendDownload } from "../../lib/download";
 import { formatDecimal } from "../../lib/vietnamese";
@@ -34,7 +34,7 @@ function formValues(q: bank.QuestionRow | null, categoryId?: number): Record<str
 
 /** Choice rows to render: the values sent or stored, plus spare blank rows. */
 function choiceRows(values: Record<string, unknown>): { text?: unknown; fraction?: unknown; feedback?: unknown }[] {
-  const raw = values.choices && typeof values.choices === "object" ? Object.values(values.choices as object) : [];
+  const raw = values.choices && typeof values.choices === "object" ? Object.values(values.choices) : [];
   const rows = raw.filter((r) => r && typeof r === "object") as { text?: unknown }[];
   const used = rows.filter((r) => typeof r.text === "string" && r.text.trim());
   const n = Math.max(MIN_ROWS, used.length + SPARE_ROWS);
@@ -65,8 +65,8 @@ export function bankRouter({ db }: { db: Db }): Router {
   // POST /courses/:id/question-categories: adds a category.
   router.post("/courses/:id/question-categories", can(manageCourse), async (req, res) => {
     const c = await course(req);
-    const fail = (errors: Record<string, string>) => renderBank(res, c, 422, errors, req.body);
-    if (!(await submitForm(categorySchema, req.body, fail, (data) => bank.createCategory(db, c.id, data.name, actor(req))))) return;
+    const fail = (errors: Record<string, string>) => renderBank(res, c, 422, errors, formBody(req));
+    if (!(await submitForm(categorySchema, formBody(req), fail, (data) => bank.createCategory(db, c.id, data.name, actor(req))))) return;
     flash(req, "success", m.categoryCreated);
     res.redirect(`/courses/${c.id}/questions`);
   });
@@ -75,8 +75,8 @@ export function bankRouter({ db }: { db: Db }): Router {
   router.post("/courses/:id/question-categories/:catId", can(manageCourse), async (req, res) => {
     const c = await course(req);
     const catId = idParam(req, "catId");
-    const fail = (errors: Record<string, string>) => renderBank(res, c, 422, Object.fromEntries(Object.entries(errors).map(([, v]) => [`name-${catId}`, v])), req.body);
-    if (!(await submitForm(categorySchema, req.body, fail, (data) => bank.renameCategory(db, c.id, catId, data.name, actor(req))))) return;
+    const fail = (errors: Record<string, string>) => renderBank(res, c, 422, Object.fromEntries(Object.entries(errors).map(([, v]) => [`name-${catId}`, v])), formBody(req));
+    if (!(await submitForm(categorySchema, formBody(req), fail, (data) => bank.renameCategory(db, c.id, catId, data.name, actor(req))))) return;
     flash(req, "success", m.categoryRenamed);
     res.redirect(`/courses/${c.id}/questions`);
   });
@@ -97,10 +97,10 @@ export function bankRouter({ db }: { db: Db }): Router {
 
   // Parses the question form; on failure re-renders it with 422 and returns null.
   async function readQuestion(req: Request, res: Response, c: CourseDetail, question: bank.QuestionRow | null): Promise<QuestionInput | null> {
-    const form = parseForm(questionSchema, req.body);
+    const form = parseForm(questionSchema, formBody(req));
     const built = form.ok ? questionFromForm(form.data) : form;
     if (built.ok) return built.question;
-    await renderQuestionForm(res, c, question, req.body, built.errors, 422);
+    await renderQuestionForm(res, c, question, formBody(req), built.errors, 422);
     return null;
   }
 
@@ -109,7 +109,7 @@ export function bankRouter({ db }: { db: Db }): Router {
     const c = await course(req);
     const input = await readQuestion(req, res, c, null);
     if (!input) return;
-    const fail = (errors: Record<string, string>) => renderQuestionForm(res, c, null, req.body, errors, 422);
+    const fail = (errors: Record<string, string>) => renderQuestionForm(res, c, null, formBody(req), errors, 422);
     if (!(await saveOrRerender(fail, () => bank.createQuestion(db, c.id, input, actor(req))))) return;
     flash(req, "success", m.questionCreated);
     res.redirect(`/courses/${c.id}/questions#cat-${input.categoryId}`);
@@ -131,8 +131,8 @@ export function bankRouter({ db }: { db: Db }): Router {
     try {
       await bank.updateQuestion(db, c.id, q.id, input, actor(req));
     } catch (e) {
-      if (e instanceof ValidationError) return renderQuestionForm(res, c, q, req.body, e.fields, 422);
-      if (e instanceof Conflict) return renderQuestionForm(res, c, q, req.body, { _form: e.message }, 409);
+      if (e instanceof ValidationError) return renderQuestionForm(res, c, q, formBody(req), e.fields, 422);
+      if (e instanceof Conflict) return renderQuestionForm(res, c, q, formBody(req), { _form: e.message }, 409);
       throw e;
     }
     flash(req, "success", m.questionSaved);

@@ -3,6 +3,7 @@ import type { Db } from "../../db/client";
 import { actor } from "../../lib/auth";
 import { HttpError } from "../../lib/errors";
 import { flash } from "../../lib/flash";
+import { formBody, textOf } from "../../lib/forms";
 import { authorize } from "../../lib/policy";
 import { uploadSingle } from "../../lib/upload";
 import { cleanText } from "../../lib/vietnamese";
@@ -63,8 +64,8 @@ export function quizImportRouter({ db, dataDir }: { db: Db; dataDir: string }): 
   // POST /courses/:id/question-import: step 1, parses and shows every question and every error; nothing is saved.
   const preview: RequestHandler = async (req, res) => {
     const course = res.locals.course as CourseDetail;
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const values = { format: formatOf(body.format), category: cleanText(String(body.category ?? "")).slice(0, 200) || m.defaultCategory, text: typeof body.text === "string" ? body.text : "" };
+    const body = formBody(req) ?? {};
+    const values = { format: formatOf(body.format), category: cleanText(textOf(body.category)).slice(0, 200) || m.defaultCategory, text: typeof body.text === "string" ? body.text : "" };
     const file = req.checkedFile;
     const text = file ? file.buffer.toString("utf8") : values.text;
     if (!text.trim()) return renderForm(res, 422, m.importNothing, values);
@@ -92,7 +93,7 @@ export function quizImportRouter({ db, dataDir }: { db: Db; dataDir: string }): 
   router.post("/courses/:id/question-import/confirm", can(manageCourse), loadCourse, async (req: Request, res) => {
     const course = res.locals.course as CourseDetail;
     const pending = req.session.quizImports?.[course.id];
-    const text = pending && pending.stored === req.body?.token ? readPending(dataDir, pending.stored, pending.sha256) : null;
+    const text = pending && pending.stored === formBody(req)?.token ? readPending(dataDir, pending.stored, pending.sha256) : null;
     if (!pending || text === null) {
       flash(req, "error", m.importExpired);
       return res.redirect(`/courses/${course.id}/question-import`);

@@ -2,7 +2,7 @@ import { Router, type Response } from "express";
 import type { Db } from "../../db/client";
 import { actor, currentUser } from "../../lib/auth";
 import { flash } from "../../lib/flash";
-import { saveOrRerender, submitForm } from "../../lib/forms";
+import { formBody, saveOrRerender, submitForm } from "../../lib/forms";
 import { idParam } from "../../lib/params";
 import { type CourseDetail, courseOf, manageCourse } from "../courses";
 import { authorize } from "../../lib/policy";
@@ -64,7 +64,7 @@ export function quizSettingsRouter({ db, now }: { db: Db; now: () => Date }): Ro
   // POST /courses/:id/quizzes: creates a quiz, then asks for its questions (fixed mode).
   router.post("/courses/:id/quizzes", can(manageCourse), async (req, res) => {
     const course = await courseOf(db, req);
-    const saved = await submitForm(quizSchema, req.body, (errors) => renderForm(res, course, null, req.body, errors, 422), (data) => quizzes.createQuiz(db, course.id, data, actor(req)));
+    const saved = await submitForm(quizSchema, formBody(req), (errors) => renderForm(res, course, null, formBody(req), errors, 422), (data) => quizzes.createQuiz(db, course.id, data, actor(req)));
     if (!saved) return;
     const quiz = saved.value;
     flash(req, "success", m.quizCreated);
@@ -95,8 +95,8 @@ export function quizSettingsRouter({ db, now }: { db: Db; now: () => Date }): Ro
   // POST /quizzes/:quizId: saves the settings.
   router.post("/quizzes/:quizId", can(manageQuiz), async (req, res) => {
     const { quiz, course } = await quizAndCourse(db, req);
-    const fail = (errors: Record<string, string>) => renderForm(res, course, quiz, req.body, errors, 422);
-    if (!(await submitForm(quizSchema, req.body, fail, (data) => quizzes.updateQuiz(db, quiz, data, actor(req))))) return;
+    const fail = (errors: Record<string, string>) => renderForm(res, course, quiz, formBody(req), errors, 422);
+    if (!(await submitForm(quizSchema, formBody(req), fail, (data) => quizzes.updateQuiz(db, quiz, data, actor(req))))) return;
     flash(req, "success", m.quizSaved);
     res.redirect(`/quizzes/${quiz.id}`);
   });
@@ -116,7 +116,7 @@ export function quizSettingsRouter({ db, now }: { db: Db; now: () => Date }): Ro
   // POST /quizzes/:quizId/questions: saves the fixed question list.
   router.post("/quizzes/:quizId/questions", can(manageQuiz), async (req, res) => {
     const { quiz, course } = await quizAndCourse(db, req);
-    const pick = readQuestionPick(req.body ?? {});
+    const pick = readQuestionPick(formBody(req) ?? {});
     if (!pick.ok) return renderPicker(res, course, quiz, pick.error, 422);
     const fail = (errors: Record<string, string>) => renderPicker(res, course, quiz, Object.values(errors)[0], 422);
     if (!(await saveOrRerender(fail, () => quizzes.setQuizQuestions(db, quiz, pick.items, actor(req))))) return;

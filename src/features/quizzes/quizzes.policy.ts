@@ -1,7 +1,6 @@
 /** Who may do what with quizzes: one-line rules. Managing a quiz follows managing its course (courses.policy.ts). */
 import type { Request } from "express";
 import type { Db } from "../../db/client";
-import type { EnrollmentStatus } from "../../db/schema";
 import type { SessionUser } from "../../lib/auth";
 import { NotFound } from "../../lib/errors";
 import { idParam } from "../../lib/params";
@@ -12,7 +11,7 @@ import { quizzesMessages as m } from "./quizzes.messages";
 import { getQuiz } from "./quizzes.service";
 
 /** Only trainees whose enrollment in the course is confirmed take its quizzes (not waitlisted, not pending). */
-export const canTakeQuizzes = (user: SessionUser, enrollmentStatus: EnrollmentStatus | string | null): boolean =>
+export const canTakeQuizzes = (user: SessionUser, enrollmentStatus: string | null): boolean =>
   user.role === "trainee" && enrollmentStatus === "enrolled";
 
 /** An attempt is read and written by the person who made it, and by no one else. */

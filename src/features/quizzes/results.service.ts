@@ -75,7 +75,6 @@ async function itemAnalysis(db: Db, quiz: QuizRow, finished: (typeof quizAttempt
   }));
 }
 
-
 /** The results as an XLSX workbook: one sheet per trainee, one per question. */
 export async function resultsWorkbook(quiz: QuizRow, courseTitle: string, data: Awaited<ReturnType<typeof quizResults>>): Promise<Buffer> {
   const wb = newWorkbook("taphuan");

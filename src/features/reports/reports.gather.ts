@@ -270,7 +270,8 @@ export async function gatherReportInput(db: Db, planId: number | null, from: str
   const [{ courses, sessions, excusedSessionIds }, unitRows, categories, ethnicityRows] = await run(!inTransaction, [
     () => gatherCourses(db, planId, from, to, cut),
     () => db.select({ code: units.code, name: units.name, mergedInto: units.mergedInto }).from(units),
-    () => db.select({ id: participantCategories.id, name: participantCategories.name, sortOrder: participantCategories.sortOrder, active: participantCategories.active }).from(participantCategories).orderBy(asc(participantCategories.sortOrder)),
+    () => db.select({ id: participantCategories.id, name: participantCategories.name, sortOrder: participantCategories.sortOrder, active: participantCategories.active })
+      .from(participantCategories).orderBy(asc(participantCategories.sortOrder)),
     () => db.select({ code: ethnicities.code, name: ethnicities.name }).from(ethnicities),
   ] as const);
   const ids = intArray(courses.map((c) => c.id));

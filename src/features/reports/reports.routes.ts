@@ -6,7 +6,7 @@ import { actor } from "../../lib/auth";
 import { CSV_MIME, DOCX_MIME, XLSX_MIME, sendDownload } from "../../lib/download";
 import { Conflict, NotFound } from "../../lib/errors";
 import { flash } from "../../lib/flash";
-import { parseForm } from "../../lib/forms";
+import { formBody, parseForm } from "../../lib/forms";
 import { idParam } from "../../lib/params";
 import { anyone, authorize } from "../../lib/policy";
 import { todayIso } from "../../lib/time";
@@ -129,8 +129,8 @@ export function reportsRouter({ db }: { db: Db }): Router {
 
   // POST /reports/:planId/:period/narrative: saves the typed-in part (while the report is not frozen).
   router.post("/reports/:planId/:period/narrative", can(readReports), async (req, res) => {
-    const form = parseForm(narrativeSchema, req.body);
-    if (!form.ok) return renderReport(req, res, 422, { values: req.body, errors: form.errors });
+    const form = parseForm(narrativeSchema, formBody(req));
+    if (!form.ok) return renderReport(req, res, 422, { values: formBody(req), errors: form.errors });
     const planId = idParam(req, "planId");
     const period = periodParam(req);
     await service.saveNarrative(db, planId, period, form.data, actor(req));

@@ -2,7 +2,7 @@ import { Router, type Response } from "express";
 import type { Db } from "../../db/client";
 import { actor } from "../../lib/auth";
 import { flash } from "../../lib/flash";
-import { parseForm } from "../../lib/forms";
+import { formBody, parseForm } from "../../lib/forms";
 import { authorize } from "../../lib/policy";
 import { savePublicUrl, savedPublicUrl, type PublicAddress } from "../../lib/public-url";
 import { t } from "../../messages";
@@ -30,8 +30,8 @@ export function settingsRouter({ db, site }: { db: Db; site: PublicAddress }): R
 
   // POST /settings: adds a new dated version.
   router.post("/settings", can(manageSettings), async (req, res) => {
-    const form = parseForm(orgSettingsSchema, req.body);
-    if (!form.ok) return render(res, 422, req.body, form.errors);
+    const form = parseForm(orgSettingsSchema, formBody(req));
+    if (!form.ok) return render(res, 422, formBody(req), form.errors);
     await service.addOrgSettings(db, form.data, actor(req));
     flash(req, "success", t.settings.saved);
     res.redirect("/settings");
@@ -39,8 +39,8 @@ export function settingsRouter({ db, site }: { db: Db; site: PublicAddress }): R
 
   // POST /settings/public-url: the address absolute links (QR codes) are built from; wins over PUBLIC_URL.
   router.post("/settings/public-url", can(manageSettings), async (req, res) => {
-    const form = parseForm(publicUrlSchema, req.body);
-    if (!form.ok) return render(res, 422, null, {}, { values: req.body ?? {}, errors: form.errors });
+    const form = parseForm(publicUrlSchema, formBody(req));
+    if (!form.ok) return render(res, 422, null, {}, { values: formBody(req) ?? {}, errors: form.errors });
     await savePublicUrl(db, form.data.publicUrl, actor(req));
     flash(req, "success", t.publicUrl.saved);
     res.redirect("/settings#dia-chi-cong-khai");

@@ -2,7 +2,7 @@ import { Router, type Response } from "express";
 import type { Db } from "../../db/client";
 import { actor } from "../../lib/auth";
 import { flash } from "../../lib/flash";
-import { parseForm } from "../../lib/forms";
+import { formBody, parseForm } from "../../lib/forms";
 import { t } from "../../messages";
 import { authorize } from "../../lib/policy";
 import type { PublicAddress } from "../../lib/public-url";
@@ -29,8 +29,8 @@ export function setupRouter({ db, site }: { db: Db; site: PublicAddress }): Rout
   // POST /setup: saves the organisation, pattern and public address, and marks the setup done.
   router.post("/setup", can(runSetup), async (req, res) => {
     if (await isSetupDone(db)) return res.redirect("/settings");
-    const form = parseForm(setupSchema, req.body);
-    if (!form.ok) return render(res, 422, req.body, form.errors);
+    const form = parseForm(setupSchema, formBody(req));
+    if (!form.ok) return render(res, 422, formBody(req), form.errors);
     await completeSetup(db, form.data, actor(req));
     flash(req, "success", t.setup.done);
     res.redirect("/");

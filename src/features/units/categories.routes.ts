@@ -2,7 +2,7 @@ import { Router, type Response } from "express";
 import type { Db } from "../../db/client";
 import { actor } from "../../lib/auth";
 import { flash } from "../../lib/flash";
-import { submitForm } from "../../lib/forms";
+import { formBody, submitForm } from "../../lib/forms";
 import { t } from "../../messages";
 import { idParam } from "../../lib/params";
 import { authorize } from "../../lib/policy";
@@ -23,8 +23,8 @@ export function categoriesRouter({ db }: { db: Db }): Router {
 
   // POST /categories: adds a category.
   router.post("/categories", can(manageUnits), async (req, res) => {
-    const fail = (errors: Record<string, string>) => renderList(res, 422, req.body, errors);
-    if (!(await submitForm(categorySchema, req.body, fail, (data) => service.createCategory(db, data, actor(req))))) return;
+    const fail = (errors: Record<string, string>) => renderList(res, 422, formBody(req), errors);
+    if (!(await submitForm(categorySchema, formBody(req), fail, (data) => service.createCategory(db, data, actor(req))))) return;
     flash(req, "success", t.categories.saved);
     res.redirect("/categories");
   });
@@ -32,7 +32,7 @@ export function categoriesRouter({ db }: { db: Db }): Router {
   // POST /categories/:id: renames or reorders a category.
   router.post("/categories/:id", can(manageUnits), async (req, res) => {
     const fail = (errors: Record<string, string>) => renderList(res, 422, {}, errors);
-    if (!(await submitForm(categorySchema, req.body, fail, (data) => service.updateCategory(db, idParam(req), data, actor(req))))) return;
+    if (!(await submitForm(categorySchema, formBody(req), fail, (data) => service.updateCategory(db, idParam(req), data, actor(req))))) return;
     flash(req, "success", t.categories.saved);
     res.redirect("/categories");
   });

@@ -2,7 +2,7 @@ import { Router, type Response } from "express";
 import type { Db } from "../../db/client";
 import { actor } from "../../lib/auth";
 import { flash } from "../../lib/flash";
-import { submitForm } from "../../lib/forms";
+import { formBody, submitForm } from "../../lib/forms";
 import { t } from "../../messages";
 import { authorize } from "../../lib/policy";
 import { todayIso } from "../../lib/time";
@@ -32,8 +32,8 @@ export function unitsRouter({ db }: { db: Db }): Router {
 
   // POST /units: creates a unit.
   router.post("/units", can(manageUnits), async (req, res) => {
-    const fail = (errors: Record<string, string>) => renderForm(res, 422, { values: req.body, errors });
-    if (!(await submitForm(unitCreateSchema, req.body, fail, ({ code, ...input }) => service.createUnit(db, code, input, actor(req))))) return;
+    const fail = (errors: Record<string, string>) => renderForm(res, 422, { values: formBody(req), errors });
+    if (!(await submitForm(unitCreateSchema, formBody(req), fail, ({ code, ...input }) => service.createUnit(db, code, input, actor(req))))) return;
     flash(req, "success", t.units.saved);
     res.redirect("/units?all=1");
   });
@@ -47,8 +47,8 @@ export function unitsRouter({ db }: { db: Db }): Router {
   // POST /units/:code: saves a unit.
   router.post("/units/:code", can(manageUnits), async (req, res) => {
     const unit = await service.getUnit(db, String(req.params.code));
-    const fail = (errors: Record<string, string>) => renderForm(res, 422, { unit, values: req.body, errors });
-    if (!(await submitForm(unitSchema, req.body, fail, (data) => service.updateUnit(db, unit.code, data, actor(req))))) return;
+    const fail = (errors: Record<string, string>) => renderForm(res, 422, { unit, values: formBody(req), errors });
+    if (!(await submitForm(unitSchema, formBody(req), fail, (data) => service.updateUnit(db, unit.code, data, actor(req))))) return;
     flash(req, "success", t.units.saved);
     res.redirect("/units?all=1");
   });

@@ -2,7 +2,7 @@ import { Router, type Response } from "express";
 import type { Db } from "../../db/client";
 import { actor } from "../../lib/auth";
 import { flash } from "../../lib/flash";
-import { submitForm } from "../../lib/forms";
+import { formBody, submitForm } from "../../lib/forms";
 import { t } from "../../messages";
 import { idParam } from "../../lib/params";
 import { authorize } from "../../lib/policy";
@@ -36,7 +36,7 @@ export function usersRouter({ db }: { db: Db }): Router {
 
   // POST /users: creates a user.
   router.post("/users", can(manageUsers), async (req, res) => {
-    const saved = await submitForm(userCreateSchema, req.body, (errors) => renderForm(res, 422, { values: req.body, errors }), (data) => service.createUser(db, data, actor(req)));
+    const saved = await submitForm(userCreateSchema, formBody(req), (errors) => renderForm(res, 422, { values: formBody(req), errors }), (data) => service.createUser(db, data, actor(req)));
     if (!saved) return;
     flash(req, "success", t.users.created);
     res.redirect(`/users/${saved.value.id}/edit`);
@@ -51,7 +51,7 @@ export function usersRouter({ db }: { db: Db }): Router {
   // POST /users/:id: saves changes.
   router.post("/users/:id", can(manageUsers), async (req, res) => {
     const user = await service.getUser(db, idParam(req));
-    const saved = await submitForm(userUpdateSchema, req.body, (errors) => renderForm(res, 422, { person: user, values: req.body, errors }), (data) => service.updateUser(db, user.id, data, actor(req)));
+    const saved = await submitForm(userUpdateSchema, formBody(req), (errors) => renderForm(res, 422, { person: user, values: formBody(req), errors }), (data) => service.updateUser(db, user.id, data, actor(req)));
     if (!saved) return;
     flash(req, "success", t.users.updated);
     res.redirect(`/users/${user.id}/edit`);

@@ -129,8 +129,15 @@ function useCmapFastPath(font: Font): void {
     features || MARK.test(text) ? shape(text, features) : ({ glyphs: font.glyphsForString(text) } as GlyphRun);
 }
 
+/** The parts of a fontkit font that parses share: internals, not in the published types. */
+interface FontInternals {
+  stream: { pos: number };
+  _tables: Record<string, unknown>;
+}
+type SharedFont = Font & FontInternals;
+
 /** The first parse of each TTF (by its bytes), whose stream and decoded tables later parses share. */
-const parsed = new WeakMap<Uint8Array, any>();
+const parsed = new WeakMap<Uint8Array, SharedFont>();
 
 /**
  * A fontkit font over `buffer`, sharing the stream and decoded tables of the first parse of the same
@@ -140,15 +147,16 @@ const parsed = new WeakMap<Uint8Array, any>();
  * the shared stream sets its position first, so sharing them changes no output byte. Glyph objects
  * stay per font (see safeFontkit).
  */
-function parse(buffer: Uint8Array, postscriptName?: string): any {
+function parse(buffer: Uint8Array, postscriptName?: string): Font {
   const first = postscriptName ? undefined : parsed.get(buffer);
   if (!first) {
-    const font = (fontkit as any).create(buffer, postscriptName);
-    if (!postscriptName && font._tables && font.stream) parsed.set(buffer, font);
+    const font = fontkit.create(buffer, postscriptName) as Font & Partial<FontInternals>;
+    if (!postscriptName && font._tables && font.stream) parsed.set(buffer, font as SharedFont);
     return font;
   }
   first.stream.pos = 0; // the table directory is read from the start
-  const font = new first.constructor(first.stream);
+  const FontClass = first.constructor as new (stream: FontInternals["stream"]) => SharedFont;
+  const font = new FontClass(first.stream);
   font._tables = first._tables;
   return font;
 }
@@ -162,11 +170,13 @@ const faceIds = new WeakMap<Uint8Array, number>();
 let lastFaceId = 0;
 const encodedSubsets = new LRUCache<string, Uint8Array>({ max: 64 });
 
-function reuseEncoded(buffer: Uint8Array, subset: any): any {
+function reuseEncoded(buffer: Uint8Array, subset: Subset): Subset {
   if (!faceIds.has(buffer)) faceIds.set(buffer, ++lastFaceId);
   const encodeStream = subset.encodeStream.bind(subset);
   subset.encodeStream = () => {
-    const key = `${faceIds.get(buffer)}:${(subset.glyphs as number[]).join(",")}`;
+    // fontkit's Subset keeps its glyph ids in `glyphs` (internal, not in the published types).
+    const { glyphs } = subset as unknown as { glyphs: number[] };
+    const key = `${faceIds.get(buffer)}:${glyphs.join(",")}`;
     const done = encodedSubsets.get(key);
     if (done) return Readable.from([done]);
     const stream = encodeStream();
