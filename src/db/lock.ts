@@ -9,7 +9,8 @@ import path from "node:path";
 
 export class DataDirLockedError extends Error {}
 
-function pidAlive(pid: number): boolean {
+/** True while a process with this pid exists (whoever owns it). */
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

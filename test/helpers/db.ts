@@ -4,7 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { fromPool, type DbHandle } from "../../src/db/client";
+import { fromEmbeddedServer, fromPool, type DbHandle } from "../../src/db/client";
 import { startEmbeddedServer } from "../../src/db/embedded-server";
 import { seedReferenceData } from "../../src/db/reference-data";
 import { TEST_SETTINGS, withDatabase } from "./global-setup";
@@ -53,17 +53,13 @@ export async function createTestDb(): Promise<DbHandle> {
  */
 export async function createPrivateDb(): Promise<DbHandle> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "taphuan-private-db-"));
-  const server = await startEmbeddedServer(dir, { settings: TEST_SETTINGS });
-  const pool = new pg.Pool({ ...server.connection, max: 10 });
-  pool.on("error", () => undefined); // the server's shutdown ends connections pool.end() has not closed yet
-  const handle = fromPool(pool);
+  const handle = fromEmbeddedServer(await startEmbeddedServer(dir, { settings: TEST_SETTINGS }));
   await handle.migrate();
   await seedReferenceData(handle.db);
   return {
     ...handle,
     close: async () => {
       await handle.close();
-      await server.stop();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

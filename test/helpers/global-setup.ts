@@ -10,6 +10,7 @@ import path from "node:path";
 import pg from "pg";
 import { fromPool } from "../../src/db/client";
 import { startEmbeddedServer, type EmbeddedServer } from "../../src/db/embedded-server";
+import { pidAlive } from "../../src/db/lock";
 import { seedReferenceData } from "../../src/db/reference-data";
 
 /** Where the run's embedded server lives; global-teardown stops it. */
@@ -45,24 +46,15 @@ export default async function globalSetup(): Promise<void> {
   process.env.TAPHUAN_TEST_TEMPLATE_DB = name;
 }
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 /** A run killed before its teardown (e.g. by a timeout) leaves its server running: stop it, remove its folder. */
 function sweepKilledRuns(): void {
   for (const name of fs.readdirSync(os.tmpdir())) {
     const m = /^taphuan-test-db-(\d+)-/.exec(name);
-    if (!m || alive(Number(m[1]))) continue;
+    if (!m || pidAlive(Number(m[1]))) continue;
     const dir = path.join(os.tmpdir(), name);
     try {
       const pid = Number(fs.readFileSync(path.join(dir, "postgres", "data", "postmaster.pid"), "utf8").split("\n")[0]);
-      if (pid > 0 && alive(pid) && fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(dir)) process.kill(pid, "SIGINT");
+      if (pid > 0 && pidAlive(pid) && fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(dir)) process.kill(pid, "SIGINT");
     } catch {
       /* no server, or not on Linux */
     }
