@@ -85,5 +85,10 @@ export async function loginInBrowser(page: Page, baseUrl: string, login: string,
   await page.goto(baseUrl + "/login");
   await page.getByLabel("Email hoặc tên đăng nhập").fill(login);
   await page.getByLabel("Mật khẩu").fill(password);
-  await page.getByRole("button", { name: "Đăng nhập" }).click();
+  // Wait for the login's answer and the page it leads to, as a person would before going elsewhere.
+  await Promise.all([
+    page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/login"),
+    page.getByRole("button", { name: "Đăng nhập" }).click(),
+  ]);
+  await page.waitForLoadState();
 }

@@ -3,6 +3,7 @@ import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { rateLimit } from "express-rate-limit";
 import type { Db } from "../../db/client";
 import { currentUser, RETURN_COOKIE } from "../../lib/auth";
+import { generateToken } from "../../lib/csrf";
 import { anyone, authorize, signedIn } from "../../lib/policy";
 import { cookieValue, isLocalPath } from "../../lib/cookies";
 import { flash } from "../../lib/flash";
@@ -61,6 +62,10 @@ export function authRouter(deps: { db: Db; passport: ReturnType<typeof createPas
       // passport 0.7 regenerates the session here, so a session id fixed before login is useless.
       req.login(user, (e) => {
         if (e) return next(e);
+        // The new session gets its CSRF token now, in the login's own save: pages rendered at the same
+        // moment afterwards (two tabs, a click racing the redirect) then all show that one token, instead
+        // of each storing a token of its own and the last save winning.
+        generateToken(req);
         // A QR scanned before logging in stays with this browser (checkin.routes.ts).
         if (checkinGrace) req.session.checkinGrace = checkinGrace;
         if (user.login) trustDevice(res, devices, user.login, deps.secureCookies);
@@ -98,6 +103,7 @@ export function authRouter(deps: { db: Db; passport: ReturnType<typeof createPas
     // The change ended every session of this user (other devices, a stolen cookie); this one starts afresh.
     req.login(user, (e) => {
       if (e) return next(e);
+      generateToken(req); // as at login
       flash(req, "success", t.auth.passwordChanged);
       res.redirect("/");
     });
