@@ -1,12 +1,8 @@
 /** A fresh database per test file, cloned from the template global-setup migrated. */
 import crypto from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import pg from "pg";
-import { fromEmbeddedServer, fromPool, type DbHandle } from "../../src/db/client";
-import { startEmbeddedServer } from "../../src/db/embedded-server";
-import { seedReferenceData } from "../../src/db/reference-data";
+import { openScratchDb } from "../../scripts/scratch-db";
+import { fromPool, type DbHandle } from "../../src/db/client";
 import { TEST_SETTINGS, withDatabase } from "./global-setup";
 
 /** A new database cloned from the template (global-setup.ts), its URL and how to drop it. */
@@ -51,16 +47,6 @@ export async function createTestDb(): Promise<DbHandle> {
  * cluster-wide: the read cache's key (pg_current_snapshot()) moves with any write in any database of the
  * server, so other test files running beside would make its cache misses unpredictable.
  */
-export async function createPrivateDb(): Promise<DbHandle> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "taphuan-private-db-"));
-  const handle = fromEmbeddedServer(await startEmbeddedServer(dir, { settings: TEST_SETTINGS }));
-  await handle.migrate();
-  await seedReferenceData(handle.db);
-  return {
-    ...handle,
-    close: async () => {
-      await handle.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
+export function createPrivateDb(): Promise<DbHandle> {
+  return openScratchDb({ settings: TEST_SETTINGS });
 }
