@@ -27,6 +27,7 @@ const envSchema = z.object({
   LOGIN_IP_LIMIT: z.coerce.number().int().min(1).default(50),
   BACKUP_DAILY_AT: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: "phải có dạng HH:MM, ví dụ 02:00" }).optional().or(z.literal("").transform(() => undefined)),
   BACKUP_KEEP: z.coerce.number({ message: "phải là một số" }).int().min(1).max(3650).default(14),
+  JOB_STALE_SECONDS: z.coerce.number({ message: "phải là một số" }).int().min(1, { message: "phải từ 1 đến 3600" }).max(3600, { message: "phải từ 1 đến 3600" }).default(30),
   PUBLIC_URL: z
     .string()
     .regex(/^https?:\/\/[^\s?#]+$/, { message: "phải là địa chỉ http:// hoặc https://, ví dụ https://taphuan.thanhhoa.gov.vn" })
@@ -55,6 +56,8 @@ export type Config = {
   backupDailyAt?: string;
   /** How many automatic backups to keep. */
   backupKeep: number;
+  /** Seconds without a heartbeat after which another process takes over a dead process's jobs. */
+  jobStaleSeconds: number;
   /**
    * Default public address for absolute links (QR codes); an address saved by an administrator in the
    * setup or organisation settings wins over it (lib/public-url.ts).
@@ -85,6 +88,7 @@ export function parseEnv(env: NodeJS.ProcessEnv): Omit<Config, "sessionSecret"> 
     logLevel: e.LOG_LEVEL,
     backupDailyAt: e.BACKUP_DAILY_AT,
     backupKeep: e.BACKUP_KEEP,
+    jobStaleSeconds: e.JOB_STALE_SECONDS,
     publicUrl: e.PUBLIC_URL,
   };
 }

@@ -7,7 +7,8 @@ import { EmbeddedServerError } from "./db/embedded-server";
 import { DataDirLockedError, lockDataDir } from "./db/lock";
 import { seedReferenceData } from "./db/reference-data";
 import { ensureFirstAdmin } from "./features/users/users.service";
-import { startBackupService } from "./features/backup/backup.schedule";
+import { backupWriter, listenForBackupRequests } from "./features/backup/backup.schedule";
+import { startJobs } from "./jobs";
 import { cleanPendingUploads } from "./lib/pending-uploads";
 import { cleanMaterialFiles } from "./features/courses/materials.service";
 import { upgradeFromPglite } from "./pglite-upgrade";
@@ -38,7 +39,8 @@ async function main(): Promise<void> {
     console.log(`Đã tạo tài khoản quản trị ${admin.login} từ TAPHUAN_ADMIN_EMAIL.`);
   }
   const app = createApp({ handle, dataDir: config.dataDir, sessionSecret: config.sessionSecret, trustProxy: config.trustProxy, loginIpLimit: config.loginIpLimit, publicUrl: config.publicUrl, logger });
-  const stopBackups = startBackupService(handle, config.dataDir, { dailyAt: config.backupDailyAt, keep: config.backupKeep }, logger);
+  const stopBackups = listenForBackupRequests(backupWriter(handle, config.dataDir, config.backupKeep, logger));
+  const jobs = await startJobs(handle, { dataDir: config.dataDir, logger, backup: { dailyAt: config.backupDailyAt, keep: config.backupKeep }, staleSeconds: config.jobStaleSeconds });
   const listening = () =>
     console.log(`taphuan đang chạy tại http://${config.host ?? "localhost"}:${config.port} (cơ sở dữ liệu: ${handle.kind === "embedded" ? `PostgreSQL nhúng trong ${config.dataDir}/postgres` : "PostgreSQL"})`);
   // Without HOST, Node listens on every interface (IPv6 and IPv4).
@@ -46,7 +48,7 @@ async function main(): Promise<void> {
   const stop = () => {
     stopBackups();
     server.close();
-    void handle.close().finally(() => {
+    void jobs.stop().catch(() => undefined).then(() => handle.close()).finally(() => {
       release();
       process.exit(0);
     });

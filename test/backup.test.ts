@@ -10,7 +10,7 @@ import { eq, sql } from "drizzle-orm";
 import pino from "pino";
 import { rateLimitHits, users } from "../src/db/schema";
 import { backupsDir, exportTables, pruneBackups, restoreBackup, writeBackup } from "../src/features/backup/backup.service";
-import { msUntil, startBackupService } from "../src/features/backup/backup.schedule";
+import { backupWriter, dailyBackupCrontab, listenForBackupRequests } from "../src/features/backup/backup.schedule";
 import { createTestApp, loginAs, makeUser, type TestContext } from "./helpers/app";
 import { makeCourse } from "./helpers/courses";
 import { createEmptyDb } from "./helpers/empty-db";
@@ -91,15 +91,16 @@ test("a truncated or foreign file is refused", async () => {
   }
 });
 
-test("retention keeps the newest files; the daily timer aims at the next HH:MM in Vietnam time", () => {
+test("retention keeps the newest files; the daily backup's cron line is the HH:MM of Vietnam time in UTC", () => {
   const dir = fs.mkdtempSync(path.join(tmp, "keep-"));
   for (const d of ["20261120", "20261121", "20261122", "20261123"]) fs.writeFileSync(path.join(dir, `taphuan-${d}-020000.jsonl.gz`), "");
   fs.writeFileSync(path.join(dir, "other.txt"), "");
   expect(pruneBackups(dir, 2)).toEqual(["taphuan-20261120-020000.jsonl.gz", "taphuan-20261121-020000.jsonl.gz"]);
   expect(fs.readdirSync(dir).sort()).toEqual(["other.txt", "taphuan-20261122-020000.jsonl.gz", "taphuan-20261123-020000.jsonl.gz"]);
-  // 2026-11-26 01:00 in Vietnam = 2026-11-25T18:00Z; next 02:00 is one hour later.
-  expect(msUntil("02:00", new Date("2026-11-25T18:00:00Z"))).toBe(3_600_000);
-  expect(msUntil("02:00", new Date("2026-11-25T20:00:00Z"))).toBe(23 * 3_600_000);
+  // 02:00 in Vietnam is 19:00 UTC the day before; 09:30 is 02:30 UTC. Unset: no cron line.
+  expect(dailyBackupCrontab("02:00")).toBe("0 19 * * * daily-backup ?id=daily-backup&max=1");
+  expect(dailyBackupCrontab("09:30")).toBe("30 2 * * * daily-backup ?id=daily-backup&max=1");
+  expect(dailyBackupCrontab(undefined)).toBe("");
 });
 
 const SECRET = "bi-mat-phien-dang-nhap-khong-duoc-sao-luu-0123456789";
@@ -144,12 +145,12 @@ test("a backup is 0600 in a 0700 folder (older 0755/0644 ones are narrowed) and 
   expectPrivateWithoutSessions((await writeBackup(ctx.handle, ctx.dataDir, elsewhere)).file, sid);
 });
 
-test("the automatic backup (daily or on request) is private and holds neither the secret nor sessions", async () => {
+test("the backup on request is private and holds neither the secret nor sessions", async () => {
   const sid = await liveSessionAndSecret();
   const dir = backupsDir(ctx.dataDir);
   fs.rmSync(dir, { recursive: true, force: true });
   const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
-  const stop = startBackupService(ctx.handle, ctx.dataDir, { keep: 5 }, pino({ level: "silent" }));
+  const stop = listenForBackupRequests(backupWriter(ctx.handle, ctx.dataDir, 5, pino({ level: "silent" })));
   try {
     process.emit("SIGUSR2", "SIGUSR2");
     let files: string[] = [];

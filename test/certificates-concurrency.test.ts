@@ -4,34 +4,13 @@
  * pool of connections.
  */
 import { eq } from "drizzle-orm";
-import { attendanceMarks, auditLog, certificateCounters, certificates, courseSessions, enrollments, users } from "../src/db/schema";
-import { joinFullName } from "../src/lib/vietnamese";
+import { auditLog, certificateCounters, certificates } from "../src/db/schema";
 import { useTestApp } from "./helpers/app";
-import { makeCourse } from "./helpers/courses";
+import { eligibleClass as classOf } from "./helpers/courses";
 
 jest.setTimeout(240000);
-const { ctx, admin } = useTestApp({ as: ["admin"] });
-
-const HO = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô"];
-const TEN = ["Hà", "Ưng", "Thủy", "Khải", "Việt", "Ánh", "Trường", "Giang", "Dũng", "Hằng"];
-
-/** A training course with two sessions and `n` trainees present at both (`absentEvery`-th person absent). */
-async function eligibleClass(n: number, title: string, absentEvery = 0) {
-  const db = ctx.handle.db;
-  const course = await makeCourse(ctx, admin.user.id, { title });
-  const sessions = await db.insert(courseSessions).values([
-    { courseId: course.id, date: "2026-04-06", startTime: "07:30", endTime: "11:00" },
-    { courseId: course.id, date: "2026-04-07", startTime: "07:30", endTime: "11:00" },
-  ]).returning();
-  const people = Array.from({ length: n }, (_, i) => ({ ho: HO[i % HO.length], tenDem: `Văn ${i + 1}`, ten: TEN[Math.floor(i / HO.length) % TEN.length] }));
-  const rows = await db
-    .insert(users)
-    .values(people.map((p, i) => ({ ...p, fullName: joinFullName(p), role: "trainee" as const, dateOfBirth: `19${70 + (i % 30)}-0${1 + (i % 9)}-1${i % 10}` })))
-    .returning({ id: users.id });
-  await db.insert(enrollments).values(rows.map((r) => ({ courseId: course.id, userId: r.id, status: "enrolled" as const })));
-  await db.insert(attendanceMarks).values(rows.flatMap((r, i) => sessions.map((s): typeof attendanceMarks.$inferInsert => ({ sessionId: s.id, userId: r.id, status: absentEvery && i % absentEvery === 0 ? "A" : "P", source: "rollcall" }))));
-  return { course, userIds: rows.map((r) => r.id) };
-}
+const { ctx, admin } = useTestApp({ as: ["admin"], jobs: true });
+const eligibleClass = (n: number, title: string, absentEvery = 0) => classOf(ctx, admin.user.id, n, title, absentEvery);
 
 test("50 concurrent issue requests give 50 distinct consecutive numbers", async () => {
   const db = ctx.handle.db;

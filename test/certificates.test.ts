@@ -18,7 +18,7 @@ import { makeCourse } from "./helpers/courses";
 import { binary, POPPLER, popplerTest } from "./helpers/pdf";
 
 jest.setTimeout(120000);
-const { ctx, admin } = useTestApp({ as: ["admin"] });
+const { ctx, admin } = useTestApp({ as: ["admin"], jobs: true });
 
 const withPoppler = popplerTest("certificates tests");
 

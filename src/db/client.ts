@@ -7,6 +7,7 @@
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
+import { migrateJobs } from "../lib/jobs";
 import pg from "pg";
 import { MIGRATIONS_DIR } from "../paths";
 import { startEmbeddedServer, type EmbeddedServer } from "./embedded-server";
@@ -26,6 +27,8 @@ export interface DbHandle {
   db: Db;
   kind: DbKind;
   client: QueryClient;
+  /** The pool itself (the job queue takes it); absent for the old PGlite folder opened to be moved. */
+  pool?: pg.Pool;
   migrate(): Promise<void>;
   close(): Promise<void>;
   /** The embedded server, when this handle started one. */
@@ -40,7 +43,11 @@ export function fromPool(pool: pg.Pool, kind: DbKind = "postgres"): DbHandle {
     db,
     kind,
     client: pool,
-    migrate: () => migrate(pgDb, { migrationsFolder: MIGRATIONS_DIR }),
+    pool,
+    migrate: async () => {
+      await migrate(pgDb, { migrationsFolder: MIGRATIONS_DIR });
+      await migrateJobs(pool);
+    },
     close: () => pool.end(),
   };
 }

@@ -4,7 +4,9 @@ import os from "node:os";
 import path from "node:path";
 import request from "supertest";
 import type { Express } from "express";
+import pino from "pino";
 import { createApp } from "../../src/app";
+import { startJobs } from "../../src/jobs";
 import type { DbHandle } from "../../src/db/client";
 import { appSettings, type Role } from "../../src/db/schema";
 import type { Db } from "../../src/db/client";
@@ -35,16 +37,19 @@ export async function completeTestSetup(db: Db, publicUrl = TEST_PUBLIC_URL): Pr
 /**
  * A fresh app on a fresh database. The first-run setup is completed (as {@link completeTestSetup}) unless
  * `setup: false` (tests of the setup itself); `publicUrl` is the PUBLIC_URL default; `handle` replaces the
- * cloned test database (e.g. helpers/db.ts createPrivateDb).
+ * cloned test database (e.g. helpers/db.ts createPrivateDb); `jobs` runs the job queue in the test process.
  */
-export async function createTestApp(opts: { loginIpLimit?: number; setup?: boolean; publicUrl?: string; handle?: DbHandle } = {}): Promise<TestContext> {
+export async function createTestApp(opts: { loginIpLimit?: number; setup?: boolean; publicUrl?: string; handle?: DbHandle; jobs?: boolean } = {}): Promise<TestContext> {
   const handle = opts.handle ?? (await createTestDb());
   if (opts.setup !== false) await completeTestSetup(handle.db);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "taphuan-data-"));
   const app = createApp({ handle, dataDir, sessionSecret: "test-secret-test-secret-test-secret!", pruneSessions: false, loginIpLimit: opts.loginIpLimit ?? 1000, publicUrl: opts.publicUrl });
+  // The background job queue (the class's certificate job), only for the tests that start jobs.
+  const jobs = opts.jobs ? await startJobs(handle, { dataDir, logger: pino({ level: "silent" }), backup: { keep: 1 } }) : null;
   return {
     handle, app, dataDir,
     close: async () => {
+      await jobs?.stop();
       await handle.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },

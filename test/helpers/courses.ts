@@ -1,5 +1,7 @@
 /** Course factory for tests: writes through the real service. */
+import { attendanceMarks, courseSessions, enrollments, users } from "../../src/db/schema";
 import { createCourse, type CourseInput } from "../../src/features/courses/courses.service";
+import { joinFullName } from "../../src/lib/vietnamese";
 import type { TestContext } from "./app";
 
 export async function makeCourse(ctx: TestContext, actorId: number, over: Partial<CourseInput> = {}) {
@@ -27,4 +29,25 @@ export function sessionOpenNow(now = Date.now()): { date: string; startTime: str
   const last = 23 * 60 + 59;
   const start = minutes + 15 < last ? minutes + 15 : minutes - 5;
   return { date: vn.toISOString().slice(0, 10), startTime: hhmm(start), endTime: hhmm(Math.min(start + 180, last)) };
+}
+
+const HO = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô"];
+const TEN = ["Hà", "Ưng", "Thủy", "Khải", "Việt", "Ánh", "Trường", "Giang", "Dũng", "Hằng"];
+
+/** A training course with two sessions and `n` trainees present at both (`absentEvery`-th person absent). */
+export async function eligibleClass(ctx: TestContext, actorId: number, n: number, title: string, absentEvery = 0) {
+  const db = ctx.handle.db;
+  const course = await makeCourse(ctx, actorId, { title });
+  const sessions = await db.insert(courseSessions).values([
+    { courseId: course.id, date: "2026-04-06", startTime: "07:30", endTime: "11:00" },
+    { courseId: course.id, date: "2026-04-07", startTime: "07:30", endTime: "11:00" },
+  ]).returning();
+  const people = Array.from({ length: n }, (_, i) => ({ ho: HO[i % HO.length], tenDem: `Văn ${i + 1}`, ten: TEN[Math.floor(i / HO.length) % TEN.length] }));
+  const rows = await db
+    .insert(users)
+    .values(people.map((p, i) => ({ ...p, fullName: joinFullName(p), role: "trainee" as const, dateOfBirth: `19${70 + (i % 30)}-0${1 + (i % 9)}-1${i % 10}` })))
+    .returning({ id: users.id });
+  await db.insert(enrollments).values(rows.map((r) => ({ courseId: course.id, userId: r.id, status: "enrolled" as const })));
+  await db.insert(attendanceMarks).values(rows.flatMap((r, i) => sessions.map((s): typeof attendanceMarks.$inferInsert => ({ sessionId: s.id, userId: r.id, status: absentEvery && i % absentEvery === 0 ? "A" : "P", source: "rollcall" }))));
+  return { course, userIds: rows.map((r) => r.id) };
 }

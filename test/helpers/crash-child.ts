@@ -14,7 +14,7 @@
  */
 import { openDb } from "../../src/db/client";
 import { lockDataDir } from "../../src/db/lock";
-import { IssueJobs } from "../../src/features/certificates/issue-jobs";
+import { runIssueJob, startIssueJob } from "../../src/features/certificates/issue-jobs";
 import { getCourse } from "../../src/features/courses/courses.service";
 import { importRoster, readUpload } from "../../src/features/enrollment/import.service";
 
@@ -41,15 +41,14 @@ async function main(): Promise<void> {
   } else if (job === "certificates") {
     const stopAt = Number(rest[0]);
     let n = 0;
-    const jobs = new IssueJobs();
     const course = await getCourse(db, courseId);
     const beforeCommit = () => {
       if (++n !== stopAt) return undefined;
       process.stdout.write(`COMMITTED ${n - 1}\n`);
       return stopHere();
     };
-    await jobs.start(db, course, actor, { baseUrl: "http://taphuan.test", dataDir, beforeCommit }, (err) => console.error(err));
-    await jobs.settled(courseId);
+    const { job: started } = await startIssueJob(db, course, actor, "http://taphuan.test");
+    await runIssueJob(db, started.id, { baseUrl: "http://taphuan.test", dataDir, beforeCommit }, (err) => console.error(err));
   } else {
     throw new Error(`unknown job ${job}`);
   }

@@ -11,6 +11,7 @@ import { courses, courseSessions, courseTargetCategories, courseTrainers, fundin
 import { enrollments } from "./enrollment";
 import { planTasks, plans } from "./plans";
 import { attemptAnswers, questionCategories, questions, quizAttempts, quizQuestions, quizzes } from "./quizzes";
+import { issueJobs, jobWorkers } from "./jobs";
 import { rateLimitHits } from "./rate-limits";
 import { reportDrafts, reportVersions } from "./reports";
 import { appSettings, orgSettings } from "./settings";
@@ -23,6 +24,7 @@ export * from "./attendance";
 export * from "./certificates";
 export * from "./courses";
 export * from "./enrollment";
+export * from "./jobs";
 export * from "./plans";
 export * from "./quizzes";
 export * from "./rate-limits";
@@ -36,5 +38,5 @@ export const schema = {
   plans, planTasks, courses, courseTrainers, courseTargetCategories, fundingLines, courseSessions, materials, enrollments,
   attendanceMarks, attendanceChanges, questionCategories, questions, quizzes, quizQuestions, quizAttempts, attemptAnswers,
   completionApprovals, certificateCounters, certificates, appSettings, reportDrafts, reportVersions,
-  rateLimitHits,
+  rateLimitHits, issueJobs, jobWorkers,
 };

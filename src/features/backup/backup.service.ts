@@ -32,10 +32,11 @@ const BATCH = 1000;
  */
 const SKIPPED = new Set(["postgres", "pgdata", "pglite-cu", "backups", "taphuan.lock", "session-secret"]);
 /**
- * Tables never backed up nor restored: logged-in sessions, and the rate-limit counters (short-lived, keyed
- * by visitors' addresses; a few hits on a fresh install must not make it look non-empty to a restore).
+ * Tables never backed up nor restored: logged-in sessions, the rate-limit counters (short-lived, keyed
+ * by visitors' addresses; a few hits on a fresh install must not make it look non-empty to a restore), and
+ * the job queue's own rows (a restored "running" certificate job would have no queue entry to run it).
  */
-const SKIPPED_TABLES = new Set(["session", "rate_limit_hits"]);
+const SKIPPED_TABLES = new Set(["session", "rate_limit_hits", "issue_jobs", "job_workers"]);
 /** Backup files and the folders they are created in: the owner alone may read them. */
 const FILE_MODE = 0o600;
 const DIR_MODE = 0o700;

@@ -16,7 +16,6 @@ import { certificateOf, downloadCertificate, issueCertificates } from "./certifi
 import { certificateFileName, certificatePdf, findByToken, getCertificate, historyOf, myCertificates, successorOf } from "./certificates.service";
 import { completionRouter } from "./completion.routes";
 import { documentsRouter } from "./documents.routes";
-import { IssueJobs } from "./issue-jobs";
 import { issueRouter } from "./issue.routes";
 import { reissueCertificate, revokeCertificate } from "./issue.service";
 import { vnDay } from "./snapshot";
@@ -29,13 +28,10 @@ export const VERIFY_LIMIT = { windowMs: 60_000, limit: 30 };
 export function certificatesRouter(deps: { db: Db; dataDir: string; site: PublicAddress; logger?: Logger }): Router {
   const { db, dataDir, site } = deps;
   const router = Router();
-  const jobs = new IssueJobs();
   const can = authorize(db);
-  // Unexpected errors inside a background job have no request to fail: log them (app.ts may pass its logger).
-  const onJobError = (err: unknown) => (deps.logger ? deps.logger.error({ err }, "certificate issue job") : console.error("certificate issue job", err));
 
   router.use(completionRouter({ db }));
-  router.use(issueRouter({ db, dataDir, site, jobs, onJobError }));
+  router.use(issueRouter({ db, dataDir, site }));
   router.use(documentsRouter({ db }));
   router.use(settingsRouter({ db, dataDir, site }));
 

@@ -2,3 +2,4 @@
 export { getCertificateSettings, saveNumberPattern } from "./certificate-settings";
 export { evaluateCompletion, type CompletionResult } from "./eligibility";
 export { validatePattern } from "./numbering";
+export { ISSUE_TASK, issueTask } from "./issue-jobs";

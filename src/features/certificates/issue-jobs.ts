@@ -1,20 +1,30 @@
 /**
- * Issuing for a whole class as a background job with progress, one registry per app (in memory).
- * The job issues one certificate per transaction, so after a crash or restart the certificates already
- * issued stay and starting the job again issues only the rest (those with a valid certificate are
- * skipped). The page polls the job's progress and can be left and reopened meanwhile.
+ * Issuing for a whole class as a background job (issue #18): the job is a row of issue_jobs (its progress,
+ * read by any app process) and a graphile-worker job (lib/jobs.ts) added in the same transaction. Whichever
+ * process runs it issues one certificate per transaction, the progress row updated in that transaction; if
+ * the process dies, another one (or the restarted one) runs the job again: those already holding a
+ * certificate are skipped, so the register stays gap-free and nobody gets two.
  */
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import type { Task } from "graphile-worker";
 import type { Db } from "../../db/client";
+import { issueJobs } from "../../db/schema";
 import { audit } from "../../lib/audit";
 import { HttpError } from "../../lib/errors";
+import { addJob } from "../../lib/jobs";
 import { t } from "../../messages";
+import { getCourse } from "../courses";
 import { awaitsCertificate, classCompletion, type CourseRuleRow } from "./completion.service";
 import { issueCertificate, prepareIssue, type IssueEnv, type IssuePrep } from "./issue.service";
 
 type Actor = { id: number; ip?: string | null };
 
+/** The graphile-worker task name of a class's job. */
+export const ISSUE_TASK = "issue-certificates";
+
 /** Progress of one class's job, as the page and its script see it. */
 export interface IssueJob {
+  id: number;
   courseId: number;
   total: number;
   done: number;
@@ -25,74 +35,83 @@ export interface IssueJob {
   finishedAt: string | null;
 }
 
-/** The registry: at most one running job per course. */
-export class IssueJobs {
-  private jobs = new Map<number, IssueJob>();
-  private runs = new Map<number, Promise<void>>();
+const asJob = (r: typeof issueJobs.$inferSelect): IssueJob => ({
+  id: r.id, courseId: r.courseId, total: r.total, done: r.done, issued: r.issued, failures: r.failures,
+  running: r.finishedAt === null, startedAt: r.startedAt.toISOString(), finishedAt: r.finishedAt?.toISOString() ?? null,
+});
 
-  /** The course's current or last job (null if none since start-up). */
-  get(courseId: number): IssueJob | null {
-    return this.jobs.get(courseId) ?? null;
-  }
+/** The course's running or last job (null if it never had one). */
+export async function issueJob(db: Db, courseId: number): Promise<IssueJob | null> {
+  const [row] = await db.select().from(issueJobs).where(eq(issueJobs.courseId, courseId)).orderBy(desc(issueJobs.id)).limit(1);
+  return row ? asJob(row) : null;
+}
 
-  /** Resolves when the course's running job ends (tests, benchmarks, shutdown). */
-  async settled(courseId: number): Promise<void> {
-    await this.runs.get(courseId);
-  }
+/** Who the job still has to issue to: eligible, never had a certificate (a revoked one needs a reason). */
+async function todoOf(db: Db, course: CourseRuleRow) {
+  // Eligible people without a birth date are tried too, so the job lists them as not issued.
+  return (await classCompletion(db, course)).rows.filter(awaitsCertificate);
+}
 
-  /**
-   * Starts issuing to every eligible trainee of the course who never had a certificate (awaitsCertificate).
-   * Returns the job (the running one if a job is already running for the course); `running` is false
-   * at once when there was nobody to issue to.
-   */
-  async start(db: Db, course: CourseRuleRow, actor: Actor, env: IssueEnv, onError?: (err: unknown) => void): Promise<IssueJob> {
-    const current = this.jobs.get(course.id);
-    if (current?.running) return current;
-    // Registered before the first await, so a second click cannot start a second job.
-    const job: IssueJob = { courseId: course.id, total: 0, done: 0, issued: 0, failures: [], running: true, startedAt: new Date().toISOString(), finishedAt: null };
-    this.jobs.set(course.id, job);
-    const finish = () => {
-      job.running = false;
-      job.finishedAt = new Date().toISOString();
-    };
-    let todo: { userId: number; fullName: string }[];
+/**
+ * Starts issuing to every eligible trainee of the course who never had a certificate. Returns the job and
+ * whether it was already running (a second click, from any process, joins the running job); `running` is
+ * false at once when there was nobody to issue to.
+ */
+export async function startIssueJob(db: Db, course: CourseRuleRow, actor: Actor, baseUrl: string): Promise<{ job: IssueJob; alreadyRunning: boolean }> {
+  const todo = await todoOf(db, course);
+  return db.transaction(async (tx) => {
+    const [row] = await tx.insert(issueJobs)
+      .values({ courseId: course.id, actorId: actor.id, actorIp: actor.ip ?? null, total: todo.length, finishedAt: todo.length ? null : sql`now()` })
+      .onConflictDoNothing()
+      .returning();
+    if (!row) return { job: (await issueJob(tx, course.id))!, alreadyRunning: true };
+    if (todo.length) await addJob(tx, ISSUE_TASK, { jobId: row.id, baseUrl }, { key: `issue-${row.id}` });
+    return { job: asJob(row), alreadyRunning: false };
+  });
+}
+
+/**
+ * Runs (or runs again, after a crash) job `jobId`: recomputes who is left, issues one by one, then marks
+ * it finished with its audit row. `signal`: stop between two certificates (shutdown); the job is retried.
+ */
+export async function runIssueJob(db: Db, jobId: number, env: IssueEnv, onError: (err: unknown) => void, signal?: AbortSignal): Promise<void> {
+  // A run after a crash starts its count from the certificates issued; failures are tried again.
+  const [job] = await db.update(issueJobs).set({ done: sql`${issueJobs.issued}`, failures: [] })
+    .where(and(eq(issueJobs.id, jobId), isNull(issueJobs.finishedAt))).returning();
+  if (!job) return;
+  const course = await getCourse(db, job.courseId);
+  const todo = await todoOf(db, course);
+  await db.update(issueJobs).set({ total: job.issued + todo.length }).where(eq(issueJobs.id, jobId));
+  const actor = { id: job.actorId, ip: job.actorIp };
+  const counted = (tx: Db) => tx.update(issueJobs).set({ done: sql`${issueJobs.done} + 1`, issued: sql`${issueJobs.issued} + 1` }).where(eq(issueJobs.id, jobId));
+  // Settings, seal and organisation are read once for the job (a failure is retried with the next person).
+  // Each certificate is committed, flushed to the disk, with its progress before it counts as issued.
+  let prep: IssuePrep | undefined;
+  for (const person of todo) {
+    if (signal?.aborted) throw new Error("issue job interrupted by shutdown; it will be continued");
     try {
-      // Eligible people without a birth date are tried too, so the job lists them as not issued.
-      // Holders of a revoked certificate are skipped: issuing to them again is an explicit action with a reason.
-      todo = (await classCompletion(db, course)).rows.filter(awaitsCertificate);
+      prep ??= await prepareIssue(db, env);
+      await issueCertificate(db, course.id, person.userId, actor, { ...env, inTransaction: counted }, undefined, prep);
     } catch (err) {
-      finish();
-      throw err;
+      // Expected refusals (someone else issued it meanwhile, marks changed) are listed; others logged.
+      if (!(err instanceof HttpError)) onError(err);
+      const failure = { name: person.fullName, message: err instanceof HttpError ? err.message : t.errors.body500 };
+      await db.update(issueJobs).set({ done: sql`${issueJobs.done} + 1`, failures: sql`${issueJobs.failures} || ${JSON.stringify([failure])}::jsonb` })
+        .where(eq(issueJobs.id, jobId));
     }
-    job.total = todo.length;
-    if (!todo.length) {
-      finish();
-      return job;
-    }
-    const run = (async () => {
-      // Settings, seal and organisation are read once for the job (a failure is retried with the next person, as
-      // before). Each certificate is committed, flushed to the disk, before it counts as issued: what the
-      // job reports survives a power cut (a commit without waiting for the flush was measured and left out).
-      let prep: IssuePrep | undefined;
-      for (const person of todo) {
-        try {
-          prep ??= await prepareIssue(db, env);
-          await issueCertificate(db, course.id, person.userId, actor, env, undefined, prep);
-          job.issued++;
-        } catch (err) {
-          // Expected refusals (someone else issued it meanwhile, marks changed) are listed; others logged.
-          if (!(err instanceof HttpError)) onError?.(err);
-          job.failures.push({ name: person.fullName, message: err instanceof HttpError ? err.message : t.errors.body500 });
-        }
-        job.done++;
-      }
-      if (job.issued) {
-        const details = { courseId: course.id, issued: job.issued, failed: job.failures.length };
-        await audit(db, { actorId: actor.id, action: "certificate.issue_all", targetType: "course", targetId: course.id, details, ip: actor.ip }).catch((err) => onError?.(err));
-      }
-      finish();
-    })();
-    this.runs.set(course.id, run);
-    return job;
   }
+  await db.transaction(async (tx) => {
+    const [end] = await tx.update(issueJobs).set({ finishedAt: sql`now()` }).where(eq(issueJobs.id, jobId)).returning();
+    if (!end.issued) return;
+    const details = { courseId: course.id, issued: end.issued, failed: end.failures.length };
+    await audit(tx, { actorId: actor.id, action: "certificate.issue_all", targetType: "course", targetId: course.id, details, ip: actor.ip });
+  });
+}
+
+/** The queue task of the certificate job (payload { jobId, baseUrl }). */
+export function issueTask(db: Db, dataDir: string, onError: (err: unknown) => void): Task {
+  return async (payload, helpers) => {
+    const { jobId, baseUrl } = payload as { jobId: number; baseUrl: string };
+    await runIssueJob(db, jobId, { baseUrl, dataDir }, onError, helpers.abortSignal);
+  };
 }

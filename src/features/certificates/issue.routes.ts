@@ -16,12 +16,12 @@ import { issueCertificates } from "./certificates.policy";
 import { bulkPrintQuery, issueOneSchema, reasonSchema } from "./certificates.schema";
 import { courseCertificates, coursePdf } from "./certificates.service";
 import { awaitsCertificate, classCompletion } from "./completion.service";
-import type { IssueJobs } from "./issue-jobs";
-import { issueCertificate } from "./issue.service";
+import { issueJob, startIssueJob } from "./issue-jobs";
+import { issueCertificate, prepareIssue } from "./issue.service";
 import { vnDay } from "./snapshot";
 
 /** Issuing for a course (admins only): one by one, all at once with progress, and the merged print. */
-export function issueRouter({ db, dataDir, site, jobs, onJobError }: { db: Db; dataDir: string; site: PublicAddress; jobs: IssueJobs; onJobError: (err: unknown) => void }): Router {
+export function issueRouter({ db, dataDir, site }: { db: Db; dataDir: string; site: PublicAddress }): Router {
   const router = Router();
   const can = authorize(db);
   // The verification URL's base is the configured public address, never the request's Host.
@@ -35,8 +35,7 @@ export function issueRouter({ db, dataDir, site, jobs, onJobError }: { db: Db; d
     const course = await getCourse(db, courseId);
     // The job's state is copied before the lists are read: a job that ends meanwhile is still shown as
     // running, so the page's script polls and reloads it, rather than showing "done" beside a stale list.
-    const current = jobs.get(course.id);
-    const job = current ? { ...current, failures: [...current.failures] } : null;
+    const job = await issueJob(db, course.id);
     const [{ rows }, certs] = await Promise.all([classCompletion(db, course), courseCertificates(db, course.id)]);
     const todo = rows.filter(awaitsCertificate);
     const revoked = rows.filter((r) => r.revoked);
@@ -73,16 +72,18 @@ export function issueRouter({ db, dataDir, site, jobs, onJobError }: { db: Db; d
   // POST /courses/:id/certificates/issue-all: starts (or rejoins) the background job for every eligible trainee.
   router.post("/courses/:id/certificates/issue-all", can(issueCertificates), async (req, res) => {
     const course = await getCourse(db, idParam(req));
-    const running = jobs.get(course.id)?.running;
-    const job = await jobs.start(db, course, actor(req), await env(), onJobError);
-    flash(req, "info", running ? m.jobAlreadyRunning : job.total ? m.jobStarted : m.nothingToIssue);
+    // What would make every certificate fail (setup, public address, numbering) is refused here, not listed by the job.
+    const issueEnv = await env();
+    await prepareIssue(db, issueEnv);
+    const { job, alreadyRunning } = await startIssueJob(db, course, actor(req), issueEnv.baseUrl);
+    flash(req, "info", alreadyRunning ? m.jobAlreadyRunning : job.total ? m.jobStarted : m.nothingToIssue);
     res.redirect(`/courses/${course.id}/certificates#tien-do`);
   });
 
   // GET /courses/:id/certificates/job: the job's progress as JSON (polled by public/js/certificates.js).
-  router.get("/courses/:id/certificates/job", can(issueCertificates), (req, res) => {
+  router.get("/courses/:id/certificates/job", can(issueCertificates), async (req, res) => {
     res.set("Cache-Control", "no-store");
-    res.json({ job: jobs.get(idParam(req)) });
+    res.json({ job: await issueJob(db, idParam(req)) });
   });
 
   // GET /courses/:id/certificates.pdf: every valid certificate of the class in one PDF, roster order.

@@ -37,7 +37,9 @@ export interface IssueEnv {
   dataDir: string;
   /** Clock for the issue date (tests). */
   now?: Date;
-  /** Awaited inside issueCertificate's transaction once all its rows are written (the crash test stops there). */
+  /** Awaited inside issueCertificate's transaction once its rows are written (the bulk job counts it there). */
+  inTransaction?: (tx: Db) => Promise<unknown>;
+  /** Awaited last inside issueCertificate's transaction (the crash test stops there). */
   beforeCommit?: () => unknown;
 }
 
@@ -196,6 +198,7 @@ export async function issueCertificate(db: Db, courseId: number, userId: number,
       .returning({ id: certificates.id });
     const details = { courseId, userId, number: c.number, sha256: c.pdfSha256, ...(reason ? { afterRevocationOf: previous[0].id, reason } : {}) };
     await audit(tx, { actorId: actor.id, action: "certificate.issue", targetType: "certificate", targetId: row.id, details, ip: actor.ip });
+    await env.inTransaction?.(tx);
     await env.beforeCommit?.();
     return { id: row.id, number: c.number, token: c.token, pdf: c.pdf };
   });
