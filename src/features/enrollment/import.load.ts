@@ -18,12 +18,11 @@ const personColumns = {
 
 /** Units (with remembered aliases, then this file's choices: name → unit code), ethnic groups and categories as lookups. */
 export async function loadLookups(db: Db, fileUnits: { alias: string; unitCode: string }[] = []): Promise<Lookups> {
-  const [unitRows, aliasRows, ethRows, catRows] = await Promise.all([
-    db.select({ code: units.code, name: units.name, validFrom: units.validFrom, validTo: units.validTo }).from(units),
-    db.select({ alias: unitAliases.alias, unitCode: unitAliases.unitCode }).from(unitAliases),
-    db.select({ code: ethnicities.code, name: ethnicities.name }).from(ethnicities),
-    db.select({ id: participantCategories.id, name: participantCategories.name, active: participantCategories.active }).from(participantCategories),
-  ]);
+  // One after the other: `db` may be a transaction, whose one connection runs one query at a time.
+  const unitRows = await db.select({ code: units.code, name: units.name, validFrom: units.validFrom, validTo: units.validTo }).from(units);
+  const aliasRows = await db.select({ alias: unitAliases.alias, unitCode: unitAliases.unitCode }).from(unitAliases);
+  const ethRows = await db.select({ code: ethnicities.code, name: ethnicities.name }).from(ethnicities);
+  const catRows = await db.select({ id: participantCategories.id, name: participantCategories.name, active: participantCategories.active }).from(participantCategories);
   return buildLookups({ units: unitRows, unitAliases: [...aliasRows, ...fileUnits], ethnicities: ethRows, categories: catRows, today: todayIso() });
 }
 
@@ -50,17 +49,15 @@ export async function saveUnitAliases(db: Db, mapped: { alias: string; unitCode:
 export async function loadPeople(db: Db, rows: CheckedRow[], courseId: number): Promise<PeopleIndex> {
   const list = (f: (r: CheckedRow) => string | number | null) => JSON.stringify([...new Set(rows.map(f).filter(Boolean))].map(String));
   const years = list((r) => r.person.birthYear ?? r.person.dateOfBirth?.slice(0, 4) ?? null);
-  const [people, members] = await Promise.all([
-    db.select(personColumns).from(users)
-      .where(sql`${users.role} = 'trainee' and ${users.active} and (${users.cccd} in (select json_array_elements_text(${list((r) => r.person.cccd)}::json))
+  const people = await db.select(personColumns).from(users)
+    .where(sql`${users.role} = 'trainee' and ${users.active} and (${users.cccd} in (select json_array_elements_text(${list((r) => r.person.cccd)}::json))
         or ${users.phone} in (select json_array_elements_text(${list((r) => r.person.phone)}::json))
         or extract(year from ${users.dateOfBirth})::int in (select json_array_elements_text(${years}::json)::int)
         or ${users.birthYear} in (select json_array_elements_text(${years}::json)::int))`)
-      .orderBy(asc(users.id)),
-    db.select(personColumns).from(users).innerJoin(enrollments, eq(enrollments.userId, users.id))
-      .where(and(eq(enrollments.courseId, courseId), inArray(enrollments.status, ["enrolled", "waitlisted"]), eq(users.role, "trainee")))
-      .orderBy(asc(users.id)),
-  ]);
+    .orderBy(asc(users.id));
+  const members = await db.select(personColumns).from(users).innerJoin(enrollments, eq(enrollments.userId, users.id))
+    .where(and(eq(enrollments.courseId, courseId), inArray(enrollments.status, ["enrolled", "waitlisted"]), eq(users.role, "trainee")))
+    .orderBy(asc(users.id));
   return indexPeople(people, members);
 }
 

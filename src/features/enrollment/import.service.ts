@@ -133,7 +133,9 @@ const mappedUnits = (opts: ImportOptions) => (opts.units ?? []).flatMap((u) => (
 async function matchFile(db: Db, courseId: number, buffer: Buffer, kind: RosterKind, viewer: Viewer, opts: ImportOptions) {
   const look = await loadLookups(db, mappedUnits(opts));
   const { rows: checked, header } = await checkFile(buffer, kind, look, opts.columns);
-  const [index, members] = await Promise.all([loadPeople(db, checked, courseId), loadMembers(db, courseId)]);
+  // One after the other: `db` may be a transaction, whose one connection runs one query at a time.
+  const index = await loadPeople(db, checked, courseId);
+  const members = await loadMembers(db, courseId);
   const visible = await visibleTo(db, viewer, candidateIds(index));
   const inCourse = new Set(members.filter((r) => isPlaced(r.status)).map((r) => r.userId));
   const rows = resolveRows(checked, index, inCourse, { resolutions: opts.resolutions, visible });
