@@ -66,7 +66,7 @@ export function setupBrowserApp() {
   let server: Awaited<ReturnType<typeof serve>> | undefined;
   let browser: Browser | undefined;
   beforeAll(async () => {
-    state.ctx = await createTestApp();
+    state.ctx = await createTestApp({ jobs: true });
     server = await serve(state.ctx.app);
     state.url = `http://${PUBLIC_HOST}:${new URL(server.url).port}`;
     await state.ctx.handle.db.update(appSettings).set({ value: state.url }).where(eq(appSettings.key, PUBLIC_URL_KEY));

@@ -194,6 +194,7 @@ export const MERGE_KEPT_COLUMNS = [
   "completion_approvals.decided_by",
   "certificates.issued_by",
   "certificates.revoked_by",
+  "issue_jobs.actor_id",
   "report_drafts.updated_by",
   "report_versions.frozen_by",
 ];
