@@ -9,6 +9,8 @@
  * - Import: one transaction, so all or nothing: no person, enrollment or audit row of the roster.
  * - Certificates: one transaction per certificate (the job resumes): every certificate is whole (row,
  *   register number, counter, audit, PDF hash) or absent, numbers have no gap, no file is written.
+ * - Certificates in batches (issueBatch, one transaction per batch): the killed batch is absent as a
+ *   whole, numbers included; the batches before it are whole; the rest issues without gaps.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -20,8 +22,9 @@ import { openDb, type Db, type DbHandle } from "../src/db/client";
 import { lockDataDir } from "../src/db/lock";
 import { seedReferenceData } from "../src/db/reference-data";
 import { attendanceMarks, auditLog, certificateCounters, certificates, courseSessions, enrollments, users } from "../src/db/schema";
+import { awaitsCertificate, classCompletion } from "../src/features/certificates/completion.service";
 import { IssueJobs } from "../src/features/certificates/issue-jobs";
-import { snapshotPdf } from "../src/features/certificates/issue.service";
+import { issueBatch, snapshotPdf } from "../src/features/certificates/issue.service";
 import type { CertificateSnapshot } from "../src/features/certificates/snapshot";
 import { createCourse, getCourse } from "../src/features/courses/courses.service";
 import { cleanImportFiles, importRoster, readUpload, removeUpload, storeUpload } from "../src/features/enrollment/import.service";
@@ -173,9 +176,9 @@ test(`a roster import killed midway leaves nothing behind; confirmed again it im
   await stop();
 });
 
-test(`a certificate issue killed midway leaves whole certificates only, without gaps; started again it issues the rest (embedded PostgreSQL, server killed too)`, async () => {
-  let db = await start();
-  const course = await newCourse(db, "Lớp bồi dưỡng kỹ năng thông tin đối ngoại trên mạng xã hội");
+/** A class of CERTIFICATES eligible trainees (present at both sessions); the counters before it. */
+async function certificateClass(db: Db, title: string) {
+  const course = await newCourse(db, title);
   const sessions = await db.insert(courseSessions).values([
     { courseId: course.id, date: "2026-04-06", startTime: "07:30", endTime: "11:00" },
     { courseId: course.id, date: "2026-04-07", startTime: "07:30", endTime: "11:00" },
@@ -187,7 +190,35 @@ test(`a certificate issue killed midway leaves whole certificates only, without 
     .returning({ id: users.id });
   await db.insert(enrollments).values(trainees.map((t) => ({ courseId: course.id, userId: t.id, status: "enrolled" as const })));
   await db.insert(attendanceMarks).values(trainees.flatMap((t) => sessions.map((s) => ({ sessionId: s.id, userId: t.id, status: "P" as const, source: "rollcall" }))));
-  const countersBefore = await db.select().from(certificateCounters);
+  return { course, countersBefore: await db.select().from(certificateCounters) };
+}
+
+/**
+ * Every certificate of the course is whole: register numbers from the counter without gaps, one audit row
+ * each, and the PDF rendered from the stored snapshot matches the stored hash (checked on the numbers
+ * given: a render costs ~0.2 s on a busy machine).
+ */
+async function expectWhole(db: Db, courseId: number, countersBefore: (typeof certificateCounters.$inferSelect)[], n: number, renderSeqs: number[]): Promise<void> {
+  const rows = await db.select().from(certificates).where(eq(certificates.courseId, courseId));
+  expect(rows).toHaveLength(n);
+  const { year, series } = rows[0];
+  const start = countersBefore.find((c) => c.year === year && c.series === series)?.lastSeq ?? 0;
+  expect(rows.map((r) => r.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => start + i + 1));
+  const [counter] = await db.select().from(certificateCounters).where(and(eq(certificateCounters.year, year), eq(certificateCounters.series, series)));
+  expect(counter.lastSeq).toBe(start + n);
+  expect(new Set(rows.map((r) => r.userId)).size).toBe(n);
+  expect(rows.every((r) => r.status === "valid")).toBe(true);
+  const audits = (await db.select().from(auditLog).where(eq(auditLog.action, "certificate.issue"))).filter((a) => a.details?.courseId === courseId);
+  expect(audits.map((a) => a.details?.number).sort()).toEqual(rows.map((r) => r.number).sort());
+  for (const r of rows.filter((c) => renderSeqs.includes(c.seq - start))) {
+    const pdf = await snapshotPdf(r.snapshot as unknown as CertificateSnapshot);
+    expect(createHash("sha256").update(pdf).digest("hex")).toBe(r.pdfSha256);
+  }
+}
+
+test(`a certificate issue killed midway leaves whole certificates only, without gaps; started again it issues the rest (embedded PostgreSQL, server killed too)`, async () => {
+  let db = await start();
+  const { course, countersBefore } = await certificateClass(db, "Lớp bồi dưỡng kỹ năng thông tin đối ngoại trên mạng xã hội");
   const filesBefore = dataFiles();
   await stop();
 
@@ -197,32 +228,9 @@ test(`a certificate issue killed midway leaves whole certificates only, without 
   expect(reported).toBe(STOP_AT - 1);
 
   db = await start();
-  const certs = () => db.select().from(certificates).where(eq(certificates.courseId, course.id));
-  const issueAudits = async () => (await db.select().from(auditLog).where(eq(auditLog.action, "certificate.issue"))).filter((a) => a.details?.courseId === course.id);
-  /**
-   * Every certificate is whole: register numbers from the counter without gaps, one audit row each, and
-   * the PDF rendered from the stored snapshot matches the stored hash (checked on the numbers given: a
-   * render costs ~0.2 s on a busy machine).
-   */
-  const expectWhole = async (n: number, renderSeqs: number[]) => {
-    const rows = await certs();
-    expect(rows).toHaveLength(n);
-    const { year, series } = rows[0];
-    const start = countersBefore.find((c) => c.year === year && c.series === series)?.lastSeq ?? 0;
-    expect(rows.map((r) => r.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => start + i + 1));
-    const [counter] = await db.select().from(certificateCounters).where(and(eq(certificateCounters.year, year), eq(certificateCounters.series, series)));
-    expect(counter.lastSeq).toBe(start + n);
-    expect(new Set(rows.map((r) => r.userId)).size).toBe(n);
-    expect(rows.every((r) => r.status === "valid")).toBe(true);
-    expect((await issueAudits()).map((a) => a.details?.number).sort()).toEqual(rows.map((r) => r.number).sort());
-    for (const r of rows.filter((c) => renderSeqs.includes(c.seq - start))) {
-      const pdf = await snapshotPdf(r.snapshot as unknown as CertificateSnapshot);
-      expect(createHash("sha256").update(pdf).digest("hex")).toBe(r.pdfSha256);
-    }
-  };
   // The STOP_AT-th certificate was written but not committed: it is absent, the ones before are whole
   // (the PDF checked on the first and on the last one committed before the kill).
-  await expectWhole(STOP_AT - 1, [1, STOP_AT - 1]);
+  await expectWhole(db, course.id, countersBefore, STOP_AT - 1, [1, STOP_AT - 1]);
   // Issuing writes no file (PDFs are rendered from the snapshot): nothing half written, no temp file.
   expect(dataFiles()).toEqual(filesBefore);
 
@@ -234,7 +242,31 @@ test(`a certificate issue killed midway leaves whole certificates only, without 
   await jobs.settled(course.id);
   expect({ ...job, errors }).toMatchObject({ running: false, issued: CERTIFICATES - STOP_AT + 1, failures: [], errors: [] });
   // The number the killed transaction had taken went to the next certificate issued.
-  await expectWhole(CERTIFICATES, [STOP_AT, CERTIFICATES]);
+  await expectWhole(db, course.id, countersBefore, CERTIFICATES, [STOP_AT, CERTIFICATES]);
   expect(dataFiles()).toEqual(filesBefore);
+  await stop();
+});
+
+test(`certificates issued in batches, killed inside a batch's transaction: the earlier batches whole, the batch absent with its numbers; batches again issue the rest without gaps`, async () => {
+  let db = await start();
+  const { course, countersBefore } = await certificateClass(db, "Lớp tập huấn công tác tuyên truyền biên giới");
+  const filesBefore = dataFiles();
+  await stop();
+
+  // Batches of 8: killed inside the third, after its 8 rows and audit rows were written.
+  const output = await killMidway(["batches", String(course.id), String(adminId), "8", "3"]);
+  expect(Number(/COMMITTED (\d+)\s*MIDWAY/.exec(output)?.[1])).toBe(16);
+
+  db = await start();
+  await expectWhole(db, course.id, countersBefore, 16, [1, 16]);
+  expect(dataFiles()).toEqual(filesBefore);
+
+  // The rest, in batches again: the numbers the killed batch had taken go to them.
+  const todo = (await classCompletion(db, await getCourse(db, course.id))).rows.filter(awaitsCertificate);
+  expect(todo).toHaveLength(CERTIFICATES - 16);
+  const env = { baseUrl: "http://taphuan.test", dataDir };
+  const outcomes = [...(await issueBatch(db, course.id, todo.slice(0, 8), { id: adminId }, env)), ...(await issueBatch(db, course.id, todo.slice(8), { id: adminId }, env))];
+  expect(outcomes.every((o) => o.ok)).toBe(true);
+  await expectWhole(db, course.id, countersBefore, CERTIFICATES, [17, CERTIFICATES]);
   await stop();
 });

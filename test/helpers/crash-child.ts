@@ -6,15 +6,20 @@
  *
  *   node --import tsx test/helpers/crash-child.ts import        COURSE_ID ACTOR_ID UPLOAD UPLOAD_SHA256
  *   node --import tsx test/helpers/crash-child.ts certificates  COURSE_ID ACTOR_ID STOP_AT
+ *   node --import tsx test/helpers/crash-child.ts batches       COURSE_ID ACTOR_ID BATCH STOP_AT
  *
  * import: confirms the roster stored in DATA_DIR/imports (as the confirm route does) and stops after its
  * first batch of rows. certificates: starts the class's bulk issue job and stops inside the STOP_AT-th
  * certificate's transaction, after its rows are written (the earlier ones are committed: it prints
- * "COMMITTED n" first).
+ * "COMMITTED n" first). batches: issues the class in batches of BATCH people (issueBatch, one transaction
+ * each) and stops inside the STOP_AT-th batch's transaction, after its rows are written ("COMMITTED n":
+ * the certificates of the earlier batches).
  */
 import { openDb } from "../../src/db/client";
 import { lockDataDir } from "../../src/db/lock";
+import { awaitsCertificate, classCompletion } from "../../src/features/certificates/completion.service";
 import { IssueJobs } from "../../src/features/certificates/issue-jobs";
+import { issueBatch, prepareIssue } from "../../src/features/certificates/issue.service";
 import { getCourse } from "../../src/features/courses/courses.service";
 import { importRoster, readUpload } from "../../src/features/enrollment/import.service";
 
@@ -50,6 +55,25 @@ async function main(): Promise<void> {
     };
     await jobs.start(db, course, actor, { baseUrl: "http://taphuan.test", dataDir, beforeCommit }, (err) => console.error(err));
     await jobs.settled(courseId);
+  } else if (job === "batches") {
+    const [size, stopAt] = rest.map(Number);
+    const course = await getCourse(db, courseId);
+    const todo = (await classCompletion(db, course)).rows.filter(awaitsCertificate);
+    let batches = 0;
+    let committed = 0;
+    const env = {
+      baseUrl: "http://taphuan.test", dataDir,
+      beforeCommit: () => {
+        if (++batches !== stopAt) return undefined;
+        process.stdout.write(`COMMITTED ${committed}\n`);
+        return stopHere();
+      },
+    };
+    const prep = await prepareIssue(db, env);
+    for (let i = 0; i < todo.length; i += size) {
+      const outcomes = await issueBatch(db, courseId, todo.slice(i, i + size), actor, env, prep);
+      committed += outcomes.filter((o) => o.ok).length;
+    }
   } else {
     throw new Error(`unknown job ${job}`);
   }

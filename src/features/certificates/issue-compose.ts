@@ -60,12 +60,6 @@ export async function takeSeqs(tx: Db, year: number, series: string, n: number):
   return row.seq - n + 1;
 }
 
-/** Gives back the last `n` numbers taken in this transaction (the counter row is still locked by it). */
-export async function giveBackSeqs(tx: Db, year: number, series: string, n: number): Promise<void> {
-  await tx.update(certificateCounters).set({ lastSeq: sql`${certificateCounters.lastSeq} - ${n}` })
-    .where(and(eq(certificateCounters.year, year), eq(certificateCounters.series, series)));
-}
-
 /** Next register number of a year and series, inside the caller's transaction (see takeSeqs). */
 export async function nextSeq(tx: Db, year: number, series: string): Promise<number> {
   return takeSeqs(tx, year, series, 1);

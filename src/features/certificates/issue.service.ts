@@ -15,7 +15,7 @@ import { audit, type AuditEntry } from "../../lib/audit";
 import { Conflict, NotFound } from "../../lib/errors";
 import { sha256Hex } from "../../lib/hash";
 import { certificatesMessages as m } from "./certificates.messages";
-import { checkIssue, compose, composeNumbered, giveBackSeqs, issueDay, prepareIssue, printable, takeSeqs, type IssueEnv, type IssuePrep } from "./issue-compose";
+import { checkIssue, compose, composeNumbered, issueDay, prepareIssue, printable, takeSeqs, type IssueEnv, type IssuePrep } from "./issue-compose";
 import { issueContexts, lockEnrollments, type IssuePerson } from "./issue-context";
 import type { CertificateSnapshot } from "./snapshot";
 
@@ -103,6 +103,9 @@ export interface BatchHooks {
  * batch fail for another reason (a database error), it is rolled back and each person tried in a batch
  * of their own, so one person never costs the others their certificate.
  * Holders of a revoked certificate are refused (issuing again needs a reason: issueCertificate).
+ * `prep`: what the job prepared once (prepareIssue); `hooks.inTransaction` runs before each commit with
+ * the number issued in it (a batch tried person by person commits, and calls it, once per person).
+ * @throws only what prepareIssue throws when `prep` is not given; every person's failure is in the outcomes.
  */
 export async function issueBatch(db: Db, courseId: number, people: { userId: number; fullName: string }[], actor: Actor, env: IssueEnv, prep?: IssuePrep, hooks: BatchHooks = {}): Promise<BatchOutcome[]> {
   if (!people.length) return [];
@@ -122,27 +125,21 @@ export async function issueBatch(db: Db, courseId: number, people: { userId: num
           outcomes.push({ ...p, ok: false, error });
         }
       }
-      const made: { at: number; rows: ReturnType<typeof issueRows> }[] = [];
+      const made: ReturnType<typeof issueRows>[] = [];
       if (accepted.length) {
         const day = await issueDay(tx, env, ready);
         const first = await takeSeqs(tx, day.year, ready.settings.series, accepted.length);
         for (const { at, checked } of accepted) {
-          const { userId } = people[at];
-          try {
-            // Numbers go to the certificates composed, in order: a failure here leaves no gap.
-            const c = await composeNumbered(env, ready, day, first + made.length, checked.parts);
-            made.push({ at, rows: issueRows(courseId, userId, actor, c, checked) });
-            outcomes[at] = { ...people[at], ok: true, number: c.number };
-          } catch (error) {
-            outcomes[at] = { ...people[at], ok: false, error };
-          }
+          // A failure here (not a refusal: those were found above) fails the batch, tried again person by person.
+          const c = await composeNumbered(env, ready, day, first + made.length, checked.parts);
+          made.push(issueRows(courseId, people[at].userId, actor, c, checked));
+          outcomes[at] = { ...people[at], ok: true, number: c.number };
         }
-        if (made.length < accepted.length) await giveBackSeqs(tx, day.year, ready.settings.series, accepted.length - made.length);
       }
       if (made.length) {
-        const inserted = await tx.insert(certificates).values(made.map((x) => x.rows.row)).returning({ id: certificates.id, seq: certificates.seq });
+        const inserted = await tx.insert(certificates).values(made.map((x) => x.row)).returning({ id: certificates.id, seq: certificates.seq });
         const idOf = new Map(inserted.map((r) => [r.seq, r.id]));
-        await audit(tx, made.map((x) => x.rows.audit(idOf.get(x.rows.row.seq)!)));
+        await audit(tx, made.map((x) => x.audit(idOf.get(x.row.seq)!)));
       }
       await hooks.inTransaction?.(tx, made.length);
       await env.beforeCommit?.();
