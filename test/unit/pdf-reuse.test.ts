@@ -43,3 +43,13 @@ test("a one-certificate PDF rendered after many others is byte for byte the one 
     expect(sha(await renderCertificates([data]))).toBe(coldSha(data));
   }
 });
+
+test("the renderer writes the bytes it wrote before the subset writer read glyphs once per process (hashes from the code of 2026-12-03, composites included)", async () => {
+  // Computed with fonts.ts before glyph records, metrics and synchronous subsets were shared (a66111e). They
+  // also depend on pdf-lib, pako and Node's zlib (the QR): a change here means reprints of issued
+  // certificates would no longer match their stored SHA-256.
+  const seal = await QRCode.toBuffer("Con dấu", { type: "png", width: 120, margin: 1 });
+  const composites = cert("Lý Thị Ỳ Ỷ Ỹ Ỵ Ý ả ạ ã Ữ Ự Ắ", { sealPng: seal });
+  expect(sha(await renderCertificates([composites]))).toBe("a3100715ce1293af42c9da7aa3fe1a7c2d7512f5648b564a95c4fb629a02ce83");
+  expect(sha(await renderCertificates([cert("Nguyễn Thị Thu Hà")]))).toBe("f77257801afe10bf8c34370a24bbde3af0726e240534417d3a730d3832594c6f");
+});
