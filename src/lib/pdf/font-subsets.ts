@@ -14,7 +14,7 @@ interface TTFSubsetInternals {
   font: Font & { _variationProcessor?: unknown };
   glyf: Uint8Array[];
   loca: { offsets: number[] };
-  hmtx: { metrics: { advance: number; bearing: number }[] };
+  hmtx: { metrics: { advance: number; bearing: number }[]; bearings?: number[] };
   offset: number;
 }
 
@@ -110,6 +110,109 @@ function encodeNow(subset: Subset, encodeStream: () => unknown): Buffer {
   return Buffer.concat(parts);
 }
 
+/** A face's subset as fontkit wrote it: its tables in order (head, hhea, loca, maxp, cvt, prep, glyf, hmtx, fpgm). */
+interface SubsetTemplate {
+  tables: { tag: string; bytes: Uint8Array }[];
+  /** Misses still to be written both ways and compared (writeSubset's check). */
+  checks: number;
+  ok: boolean;
+}
+const templates = new WeakMap<Uint8Array, SubsetTemplate>();
+let checkEvery = false;
+
+/** Tests: compare every subset written here with fontkit's (throws on a difference) instead of the first few per face. */
+export function checkEverySubset(on: boolean): void {
+  checkEvery = on;
+}
+
+function tablesOf(font: Uint8Array): SubsetTemplate["tables"] {
+  const view = new DataView(font.buffer, font.byteOffset, font.byteLength);
+  return Array.from({ length: view.getUint16(4) }, (_, i) => {
+    const at = 12 + 16 * i;
+    const tag = String.fromCharCode(...font.subarray(at, at + 4));
+    return { tag, bytes: font.subarray(view.getUint32(at + 8), view.getUint32(at + 8) + view.getUint32(at + 12)) };
+  });
+}
+
+/**
+ * Writes a subset as fontkit's TTFSubset.encode does (the same glyph loop, then the tables), with the
+ * tables that do not depend on the glyphs (cvt, prep, fpgm: the hinting programs, which fontkit encodes
+ * value by value, ~1 ms a subset) copied from a subset fontkit wrote, and head, hhea and maxp from it with
+ * their one field that does (loca format, number of metrics, number of glyphs). Null when this writer
+ * does not apply (a long loca table), so that fontkit writes it.
+ */
+function writeSubset(s: TTFSubsetInternals & { glyphs: number[] }, template: SubsetTemplate): Buffer | null {
+  s.glyf = [];
+  s.offset = 0;
+  s.loca = { offsets: [] };
+  s.hmtx = { metrics: [] };
+  for (let i = 0; i < s.glyphs.length; i++) s._addGlyph!(s.glyphs[i]);
+  const offsets = [...s.loca.offsets, s.offset];
+  if (s.offset > 0xffff) return null;
+  const table = (tag: string, bytes: Uint8Array): Uint8Array => {
+    const out = Buffer.from(bytes);
+    if (tag === "head") out.writeInt16BE(0, 50); // indexToLocFormat: short
+    if (tag === "hhea") out.writeUInt16BE(s.hmtx.metrics.length, 34);
+    if (tag === "maxp") out.writeUInt16BE(s.glyf.length, 4);
+    if (tag === "loca") {
+      const loca = Buffer.alloc(2 * offsets.length); // short format: offsets / 2 (records are padded to 4 bytes)
+      offsets.forEach((o, i) => loca.writeUInt16BE(o >>> 1, 2 * i));
+      return loca;
+    }
+    if (tag === "glyf") return Buffer.concat(s.glyf);
+    if (tag === "hmtx") {
+      const h = Buffer.alloc(4 * s.hmtx.metrics.length);
+      s.hmtx.metrics.forEach((m, i) => (h.writeUInt16BE(m.advance, 4 * i), h.writeInt16BE(m.bearing, 4 * i + 2)));
+      return h;
+    }
+    return out;
+  };
+  const tables = template.tables.map((t) => ({ tag: t.tag, bytes: table(t.tag, t.bytes) }));
+  const n = tables.length;
+  const power = 2 ** Math.floor(Math.log2(n));
+  const head = Buffer.alloc(12 + 16 * n);
+  head.write("true", 0, "latin1");
+  head.writeUInt16BE(n, 4);
+  head.writeUInt16BE(power * 16, 6);
+  head.writeUInt16BE(Math.log2(power), 8);
+  head.writeUInt16BE(n * 16 - power * 16, 10);
+  let offset = head.length;
+  tables.forEach((t, i) => {
+    head.write(t.tag, 12 + 16 * i, "latin1"); // checksum left 0, as fontkit does
+    head.writeUInt32BE(offset, 12 + 16 * i + 8);
+    head.writeUInt32BE(t.bytes.length, 12 + 16 * i + 12);
+    offset += t.bytes.length;
+  });
+  return Buffer.concat([head, ...tables.map((t) => t.bytes)]);
+}
+
+/**
+ * A subset's bytes: fontkit writes the first of each face (its tables become the template) and, for the
+ * next few, both write and must agree, else fontkit writes all of that face's subsets from then on.
+ */
+function encodeSubset(bytes: Uint8Array, subset: Subset, encodeStream: () => unknown): Buffer {
+  const s = subset as unknown as TTFSubsetInternals & { glyphs: number[] };
+  const template = templates.get(bytes);
+  if (!template) {
+    const done = encodeNow(subset, encodeStream);
+    if (typeof s._addGlyph === "function" && !s.font._variationProcessor) templates.set(bytes, { tables: tablesOf(done), checks: 3, ok: true });
+    return done;
+  }
+  if (!template.ok) return encodeNow(subset, encodeStream);
+  const mine = writeSubset(s, template);
+  if (!mine) return encodeNow(subset, encodeStream);
+  if (template.checks > 0 || checkEvery) {
+    template.checks--;
+    const theirs = encodeNow(subset, encodeStream);
+    if (!theirs.equals(mine)) {
+      template.ok = false;
+      if (checkEvery) throw new Error("font subset differs from fontkit's");
+      return theirs;
+    }
+  }
+  return mine;
+}
+
 export function reuseEncoded(buffer: Uint8Array, subset: Subset): Subset {
   if (!faceIds.has(buffer)) faceIds.set(buffer, ++lastFaceId);
   // fontkit's own, called once on a probe to find its stream class (encodeNow).
@@ -119,9 +222,8 @@ export function reuseEncoded(buffer: Uint8Array, subset: Subset): Subset {
     const { glyphs } = subset as unknown as { glyphs: number[] };
     const key = `${faceIds.get(buffer)}:${glyphs.join(",")}`;
     let done = encodedSubsets.get(key);
-    if (!done) encodedSubsets.set(key, (done = encodeNow(subset, encodeStream)));
+    if (!done) encodedSubsets.set(key, (done = encodeSubset(buffer, subset, encodeStream)));
     return Readable.from([done]);
   };
   return subset;
 }
-
