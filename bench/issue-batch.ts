@@ -5,7 +5,7 @@
  * flushed to the disk), the seal uploaded as an office would. Prints per way: wall seconds, this process's
  * CPU seconds, the database server's CPU seconds (its processes, read from /proc) and the load average
  * (the machine is shared).
- * Run: npx tsx bench/issue-batch.ts [count] [batch sizes…]   (default: 500 1 10 20 50)
+ * Run: npm run bench:certificates:batch [-- count [batch sizes…]]   (default: 500 1 10 20 50)
  * Prints one JSON line at the end: {"certificates":500,"runs":[{"way":"single",…},{"way":"batch","size":20,…}]}
  */
 import fs from "node:fs";
