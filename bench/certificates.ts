@@ -12,7 +12,9 @@
  * Prints one JSON line at the end:
  *   {"certificates":500,"database":"embedded","seconds":…,"bytes":…,"pages":…,"barePageSeconds":…,"rendererSeconds":…,"issueSeconds":…,…}
  * `seconds` and `bytes` are the merged print (goal ≤ 3 s, ≤ 2 MB); `issueSeconds` the whole "issue to all"
- * job (goal ≤ 10 s for 500), `issueCpuSeconds` the CPU this process used meanwhile (the machine may be shared).
+ * job (goal ≤ 10 s for 500), `issueCpuSeconds` the CPU this process used meanwhile, `issueServerCpuSeconds` the
+ * embedded database server's (0 on a PostgreSQL server), `load` the 1-minute load average after it (the machine may be shared).
+ * bench/issue-batch.ts measures the issuing service alone, one certificate per transaction and in batches.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -27,21 +29,16 @@ import { createApp } from "../src/app";
 import { fromPool, type DbHandle } from "../src/db/client";
 import { openScratchDb } from "../scripts/scratch-db";
 import { seedReferenceData } from "../src/db/reference-data";
-import { attendanceMarks, certificates, courseSessions, enrollments, users } from "../src/db/schema";
-import { createCourse } from "../src/features/courses/courses.service";
+import { certificates } from "../src/db/schema";
 import { createUser } from "../src/features/users/users.service";
 import { toCertificateData, type CertificateSnapshot } from "../src/features/certificates/snapshot";
 import { embedTinos, renderCertificates } from "../src/lib/pdf";
 import { markSetupDone } from "../src/lib/setup-state";
+import { benchClass, serverCpuSeconds } from "./certificates-class";
 
 const COUNT = Number(process.argv[2] ?? 500);
 const OUT = process.argv[3];
 const DATABASE_URL = process.env.BENCH_DATABASE_URL;
-
-const HO = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"];
-const DEM = ["Thị", "Văn", "Đức", "Thị Thu", "Quốc", "Ngọc", "Xuân", "Hữu", "Thị Hồng", "Minh"];
-const TEN = ["Hà", "Ưng", "Thuỷ", "Khải", "Việt", "Ánh", "Trường", "Giang", "Dũng", "Hằng", "Phượng", "Tuấn", "Nguyệt", "Lộc", "Yến", "Quyết", "Hoà", "Sơn", "Thắm", "Đạt", "Ngữ"];
-const UNITS = ["X-TRIEUSON", "X-THOBINH", "X-HOPTIEN", "X-ANNONG", "X-TANNINH", "X-THOPHU"];
 
 const round = (x: number): number => Math.round(x * 1000) / 1000;
 const csrfOf = (html: string): string => html.match(/name="_csrf" value="([^"]+)"/)![1];
@@ -88,24 +85,8 @@ async function main(): Promise<void> {
       ho: "Quản", tenDem: "Trị", ten: "Viên", login: "bench.admin", email: null, phone: null, role: "admin", dateOfBirth: null, gender: null,
       ethnicityCode: null, position: null, unitCode: null, categoryId: null, cccd: null, password,
     }, null);
-    const course = await createCourse(db, {
-      title: "Bồi dưỡng nghiệp vụ công tác thông tin đối ngoại năm 2026", kind: "training", planTaskId: null, topic: null, description: null, organiserUnitCode: null,
-      venue: "Hội trường UBND xã Triệu Sơn, tỉnh Thanh Hóa", capacity: null, enrollOpens: null, enrollCloses: null, approvalRequired: false, status: "open", countExcused: false,
-      trainerIds: [], targetCategoryIds: [], funding: [],
-    }, { id: admin.id });
-    const sessions = await db.insert(courseSessions).values(["2026-03-02", "2026-03-03", "2026-03-04"].map((date) => ({ courseId: course.id, date, startTime: "07:30", endTime: "11:00" }))).returning();
-    const people = Array.from({ length: COUNT }, (_, i) => {
-      const p = { ho: HO[i % HO.length], tenDem: DEM[Math.floor(i / HO.length) % DEM.length], ten: TEN[i % TEN.length] };
-      return {
-        ...p, fullName: `${p.ho} ${p.tenDem} ${p.ten}`, role: "trainee" as const, gender: i % 2 ? "Nữ" : "Nam", ethnicityCode: "01", unitCode: UNITS[i % UNITS.length],
-        dateOfBirth: new Date(Date.UTC(1965, 0, 1) + i * 86_400_000 * 17).toISOString().slice(0, 10),
-      };
-    });
-    const ids = (await db.insert(users).values(people).returning({ id: users.id })).map((r) => r.id);
-    await db.insert(enrollments).values(ids.map((userId) => ({ courseId: course.id, userId, status: "enrolled" as const })));
-    for (let i = 0; i < ids.length; i += 200) {
-      await db.insert(attendanceMarks).values(ids.slice(i, i + 200).flatMap((userId) => sessions.map((s) => ({ sessionId: s.id, userId, status: "P" as const, source: "rollcall" }))));
-    }
+    const { courseId } = await benchClass(db, admin.id, COUNT);
+    const course = { id: courseId };
 
     // The first-run setup done as an office would (the seeded organisation kept), a public address for the QR codes.
     await markSetupDone(db, null);
@@ -121,6 +102,7 @@ async function main(): Promise<void> {
     // Issue: the real "issue to all" job, one transaction per certificate.
     let t = performance.now();
     const cpu = process.cpuUsage();
+    const server = serverCpuSeconds(handle.server?.pid);
     await agent.post(`/courses/${course.id}/certificates/issue-all`).type("form").send({ _csrf: csrf }).expect(302);
     for (;;) {
       const { job } = (await agent.get(`/courses/${course.id}/certificates/job`).set("Accept", "application/json").expect(200)).body;
@@ -133,6 +115,8 @@ async function main(): Promise<void> {
     const issueSeconds = (performance.now() - t) / 1000;
     const used = process.cpuUsage(cpu);
     const issueCpuSeconds = (used.user + used.system) / 1e6;
+    const issueServerCpuSeconds = serverCpuSeconds(handle.server?.pid) - server;
+    const load = os.loadavg()[0];
 
     // Print: one merged PDF of the class through the HTTP route.
     const binary = (req: request.Test) =>
@@ -163,6 +147,7 @@ async function main(): Promise<void> {
     console.log(JSON.stringify({
       certificates: COUNT, database: handle.kind, seconds: round(seconds), bytes: bytes.length, pages, barePageSeconds: round(barePageSeconds), rendererSeconds: round(rendererSeconds),
       issueSeconds: round(issueSeconds), issueMsPerCertificate: round((issueSeconds * 1000) / COUNT), issueCpuSeconds: round(issueCpuSeconds),
+      issueServerCpuSeconds: round(issueServerCpuSeconds), load: round(load),
     }));
   } finally {
     await handle.close();

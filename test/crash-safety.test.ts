@@ -7,8 +7,9 @@
  * from its write-ahead log) and checks that everything the job reported committed is there, that nothing
  * half-done is left, and that the job runs again to completion.
  * - Import: one transaction, so all or nothing: no person, enrollment or audit row of the roster.
- * - Certificates: one transaction per certificate (the job resumes): every certificate is whole (row,
- *   register number, counter, audit, PDF hash) or absent, numbers have no gap, no file is written.
+ * - Certificates: the class's job, one transaction per batch (issueBatch): the killed batch is absent as a
+ *   whole, numbers included; every certificate before it is whole (row, register number, counter, audit,
+ *   PDF hash); the job's progress counts exactly those; run again, it issues the rest without gaps; no file.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -32,7 +33,8 @@ import { startScript, type ServerProcess } from "./helpers/server-process";
 jest.setTimeout(180000);
 const ROWS = 3000;
 const CERTIFICATES = 30;
-const STOP_AT = 15;
+const BATCH = 8;
+const STOP_AT = 3;
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "taphuan-crash-"));
 let handle: DbHandle | null = null;
@@ -173,9 +175,9 @@ test(`a roster import killed midway leaves nothing behind; confirmed again it im
   await stop();
 });
 
-test(`a certificate issue killed midway leaves whole certificates only, without gaps; started again it issues the rest (embedded PostgreSQL, server killed too)`, async () => {
-  let db = await start();
-  const course = await newCourse(db, "Lớp bồi dưỡng kỹ năng thông tin đối ngoại trên mạng xã hội");
+/** A class of CERTIFICATES eligible trainees (present at both sessions); the counters before it. */
+async function certificateClass(db: Db, title: string) {
+  const course = await newCourse(db, title);
   const sessions = await db.insert(courseSessions).values([
     { courseId: course.id, date: "2026-04-06", startTime: "07:30", endTime: "11:00" },
     { courseId: course.id, date: "2026-04-07", startTime: "07:30", endTime: "11:00" },
@@ -187,54 +189,59 @@ test(`a certificate issue killed midway leaves whole certificates only, without 
     .returning({ id: users.id });
   await db.insert(enrollments).values(trainees.map((t) => ({ courseId: course.id, userId: t.id, status: "enrolled" as const })));
   await db.insert(attendanceMarks).values(trainees.flatMap((t) => sessions.map((s) => ({ sessionId: s.id, userId: t.id, status: "P" as const, source: "rollcall" }))));
-  const countersBefore = await db.select().from(certificateCounters);
+  return { course, countersBefore: await db.select().from(certificateCounters) };
+}
+
+/**
+ * Every certificate of the course is whole: register numbers from the counter without gaps, one audit row
+ * each, and the PDF rendered from the stored snapshot matches the stored hash (checked on the numbers
+ * given: a render costs ~0.2 s on a busy machine).
+ */
+async function expectWhole(db: Db, courseId: number, countersBefore: (typeof certificateCounters.$inferSelect)[], n: number, renderSeqs: number[]): Promise<void> {
+  const rows = await db.select().from(certificates).where(eq(certificates.courseId, courseId));
+  expect(rows).toHaveLength(n);
+  const { year, series } = rows[0];
+  const start = countersBefore.find((c) => c.year === year && c.series === series)?.lastSeq ?? 0;
+  expect(rows.map((r) => r.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => start + i + 1));
+  const [counter] = await db.select().from(certificateCounters).where(and(eq(certificateCounters.year, year), eq(certificateCounters.series, series)));
+  expect(counter.lastSeq).toBe(start + n);
+  expect(new Set(rows.map((r) => r.userId)).size).toBe(n);
+  expect(rows.every((r) => r.status === "valid")).toBe(true);
+  const audits = (await db.select().from(auditLog).where(eq(auditLog.action, "certificate.issue"))).filter((a) => a.details?.courseId === courseId);
+  expect(audits.map((a) => a.details?.number).sort()).toEqual(rows.map((r) => r.number).sort());
+  for (const r of rows.filter((c) => renderSeqs.includes(c.seq - start))) {
+    const pdf = await snapshotPdf(r.snapshot as unknown as CertificateSnapshot);
+    expect(createHash("sha256").update(pdf).digest("hex")).toBe(r.pdfSha256);
+  }
+}
+
+test(`a class's certificate job killed inside a batch's transaction leaves whole batches only, without gaps; run again it issues the rest (embedded PostgreSQL, server killed too)`, async () => {
+  let db = await start();
+  const { course, countersBefore } = await certificateClass(db, "Lớp bồi dưỡng kỹ năng thông tin đối ngoại trên mạng xã hội");
   const filesBefore = dataFiles();
   await stop();
 
-  const output = await killMidway(["certificates", String(course.id), String(adminId), String(STOP_AT)]);
+  // Batches of BATCH: killed inside the STOP_AT-th, after its rows and audit rows were written.
+  const output = await killMidway(["certificates", String(course.id), String(adminId), String(BATCH), String(STOP_AT)]);
   // What the job had reported committed when the power went.
-  const reported = Number(/COMMITTED (\d+)\s*MIDWAY/.exec(output)?.[1]);
-  expect(reported).toBe(STOP_AT - 1);
+  const committed = (STOP_AT - 1) * BATCH;
+  expect(Number(/COMMITTED (\d+)\s*MIDWAY/.exec(output)?.[1])).toBe(committed);
 
   db = await start();
-  const certs = () => db.select().from(certificates).where(eq(certificates.courseId, course.id));
-  const issueAudits = async () => (await db.select().from(auditLog).where(eq(auditLog.action, "certificate.issue"))).filter((a) => a.details?.courseId === course.id);
-  /**
-   * Every certificate is whole: register numbers from the counter without gaps, one audit row each, and
-   * the PDF rendered from the stored snapshot matches the stored hash (checked on the numbers given: a
-   * render costs ~0.2 s on a busy machine).
-   */
-  const expectWhole = async (n: number, renderSeqs: number[]) => {
-    const rows = await certs();
-    expect(rows).toHaveLength(n);
-    const { year, series } = rows[0];
-    const start = countersBefore.find((c) => c.year === year && c.series === series)?.lastSeq ?? 0;
-    expect(rows.map((r) => r.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => start + i + 1));
-    const [counter] = await db.select().from(certificateCounters).where(and(eq(certificateCounters.year, year), eq(certificateCounters.series, series)));
-    expect(counter.lastSeq).toBe(start + n);
-    expect(new Set(rows.map((r) => r.userId)).size).toBe(n);
-    expect(rows.every((r) => r.status === "valid")).toBe(true);
-    expect((await issueAudits()).map((a) => a.details?.number).sort()).toEqual(rows.map((r) => r.number).sort());
-    for (const r of rows.filter((c) => renderSeqs.includes(c.seq - start))) {
-      const pdf = await snapshotPdf(r.snapshot as unknown as CertificateSnapshot);
-      expect(createHash("sha256").update(pdf).digest("hex")).toBe(r.pdfSha256);
-    }
-  };
-  // The STOP_AT-th certificate was written but not committed: it is absent, the ones before are whole
-  // (the PDF checked on the first and on the last one committed before the kill).
-  await expectWhole(STOP_AT - 1, [1, STOP_AT - 1]);
+  // The killed batch is absent with its numbers, the ones before are whole (PDF checked on the first and last).
+  await expectWhole(db, course.id, countersBefore, committed, [1, committed]);
   // Issuing writes no file (PDFs are rendered from the snapshot): nothing half written, no temp file.
   expect(dataFiles()).toEqual(filesBefore);
 
-  // The job's progress, written in each certificate's transaction, counts exactly the committed ones.
+  // The job's progress, written in each batch's transaction, counts exactly the committed certificates.
   const killed = await issueJob(db, course.id);
-  expect(killed).toMatchObject({ running: true, issued: STOP_AT - 1, total: CERTIFICATES });
+  expect(killed).toMatchObject({ running: true, issued: committed, total: CERTIFICATES });
   // Run again (as the queue does once the dead process's lock is freed), the job issues exactly the rest.
   const errors: string[] = [];
-  await runIssueJob(db, killed!.id, { baseUrl: "http://taphuan.test", dataDir }, (err) => errors.push(String(err)));
+  await runIssueJob(db, killed!.id, { baseUrl: "http://taphuan.test", dataDir }, (err) => errors.push(String(err)), undefined, BATCH);
   expect({ ...(await issueJob(db, course.id)), errors }).toMatchObject({ running: false, total: CERTIFICATES, done: CERTIFICATES, issued: CERTIFICATES, failures: [], errors: [] });
-  // The number the killed transaction had taken went to the next certificate issued.
-  await expectWhole(CERTIFICATES, [STOP_AT, CERTIFICATES]);
+  // The numbers the killed batch had taken went to the next certificates issued.
+  await expectWhole(db, course.id, countersBefore, CERTIFICATES, [committed + 1, CERTIFICATES]);
   expect(dataFiles()).toEqual(filesBefore);
   await stop();
 });

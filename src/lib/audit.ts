@@ -13,19 +13,21 @@ export interface AuditEntry {
 }
 
 /**
- * Appends one row to the audit log. Pass the transaction that makes the change it records, so that the
- * change and its row commit or roll back together; only events that change nothing else (a failed login)
- * are written on their own.
+ * Appends one row to the audit log (or several, in one statement). Pass the transaction that makes the
+ * change it records, so that the change and its row commit or roll back together; only events that
+ * change nothing else (a failed login) are written on their own.
  */
-export async function audit(db: Db, e: AuditEntry): Promise<void> {
-  await db.insert(auditLog).values({
-    actorId: e.actorId ?? null,
-    action: e.action,
-    targetType: e.targetType ?? null,
-    targetId: e.targetId == null ? null : String(e.targetId),
-    details: e.details ?? null,
-    ip: e.ip ?? null,
-  });
+export async function audit(db: Db, e: AuditEntry | AuditEntry[]): Promise<void> {
+  const entries = Array.isArray(e) ? e : [e];
+  if (!entries.length) return;
+  await db.insert(auditLog).values(entries.map((x) => ({
+    actorId: x.actorId ?? null,
+    action: x.action,
+    targetType: x.targetType ?? null,
+    targetId: x.targetId == null ? null : String(x.targetId),
+    details: x.details ?? null,
+    ip: x.ip ?? null,
+  })));
 }
 
 /**

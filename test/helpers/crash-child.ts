@@ -5,12 +5,12 @@
  * for its SIGKILL. It never closes anything: a kill does not either.
  *
  *   node --import tsx test/helpers/crash-child.ts import        COURSE_ID ACTOR_ID UPLOAD UPLOAD_SHA256
- *   node --import tsx test/helpers/crash-child.ts certificates  COURSE_ID ACTOR_ID STOP_AT
+ *   node --import tsx test/helpers/crash-child.ts certificates  COURSE_ID ACTOR_ID BATCH STOP_AT
  *
  * import: confirms the roster stored in DATA_DIR/imports (as the confirm route does) and stops after its
- * first batch of rows. certificates: starts the class's bulk issue job and stops inside the STOP_AT-th
- * certificate's transaction, after its rows are written (the earlier ones are committed: it prints
- * "COMMITTED n" first).
+ * first batch of rows. certificates: starts the class's bulk issue job and runs it here (as the queue
+ * would) in batches of BATCH people, one transaction each, and stops inside the STOP_AT-th batch's
+ * transaction, after its rows are written ("COMMITTED n" first: the certificates of the earlier batches).
  */
 import { openDb } from "../../src/db/client";
 import { lockDataDir } from "../../src/db/lock";
@@ -39,16 +39,16 @@ async function main(): Promise<void> {
     const buffer = readUpload(dataDir, stored, sha256);
     await importRoster(db, courseId, buffer, "xlsx", { fileName: "danh-sach.xlsx", sha256 }, actor, { afterBatch: stopHere });
   } else if (job === "certificates") {
-    const stopAt = Number(rest[0]);
-    let n = 0;
+    const [size, stopAt] = rest.map(Number);
     const course = await getCourse(db, courseId);
+    const { job: started } = await startIssueJob(db, course, actor, "http://taphuan.test");
+    let batches = 0;
     const beforeCommit = () => {
-      if (++n !== stopAt) return undefined;
-      process.stdout.write(`COMMITTED ${n - 1}\n`);
+      if (++batches !== stopAt) return undefined;
+      process.stdout.write(`COMMITTED ${(stopAt - 1) * size}\n`);
       return stopHere();
     };
-    const { job: started } = await startIssueJob(db, course, actor, "http://taphuan.test");
-    await runIssueJob(db, started.id, { baseUrl: "http://taphuan.test", dataDir, beforeCommit }, (err) => console.error(err));
+    await runIssueJob(db, started.id, { baseUrl: "http://taphuan.test", dataDir, beforeCommit }, (err) => console.error(err), undefined, size);
   } else {
     throw new Error(`unknown job ${job}`);
   }

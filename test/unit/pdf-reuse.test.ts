@@ -9,6 +9,7 @@ import { createHash } from "node:crypto";
 import path from "node:path";
 import QRCode from "qrcode";
 import { renderCertificates, type CertificateData } from "../../src/lib/pdf";
+import { checkEverySubset } from "../../src/lib/pdf/font-subsets";
 
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 
@@ -41,5 +42,28 @@ test("a one-certificate PDF rendered after many others is byte for byte the one 
   await renderCertificates(["Đặng Văn Ưng", "Lê Thị Thuỷ", "Trần Quốc Việt"].map((n) => cert(n, { sealPng: seal })));
   for (const data of [cert("Nguyễn Thị Thu Hà", { sealPng: seal }), cert("Yên Ya Ý", { unit: "Ấp Ỵ", sealPng: otherSeal })]) {
     expect(sha(await renderCertificates([data]))).toBe(coldSha(data));
+  }
+});
+
+test("the renderer writes the bytes it wrote before the subset writer read glyphs once per process (hashes from the code of 2026-12-03, composites included)", async () => {
+  // Computed with fonts.ts before glyph records, metrics and synchronous subsets were shared (a66111e). They
+  // also depend on pdf-lib, pako and Node's zlib (the QR): a change here means reprints of issued
+  // certificates would no longer match their stored SHA-256.
+  const seal = await QRCode.toBuffer("Con dấu", { type: "png", width: 120, margin: 1 });
+  const composites = cert("Lý Thị Ỳ Ỷ Ỹ Ỵ Ý ả ạ ã Ữ Ự Ắ", { sealPng: seal });
+  expect(sha(await renderCertificates([composites]))).toBe("a3100715ce1293af42c9da7aa3fe1a7c2d7512f5648b564a95c4fb629a02ce83");
+  expect(sha(await renderCertificates([cert("Nguyễn Thị Thu Hà")]))).toBe("f77257801afe10bf8c34370a24bbde3af0726e240534417d3a730d3832594c6f");
+});
+
+test("every font subset the renderer writes itself is byte for byte fontkit's (composites, short and long names, all four faces)", async () => {
+  checkEverySubset(true); // each subset is also written by fontkit and compared: a difference throws
+  try {
+    const marks = ["Ỳ Ỷ Ỹ Ỵ Ý", "ắ ằ ẳ ẵ ặ ấ ầ ẩ ẫ ậ", "ế ề ể ễ ệ ố ồ ổ ỗ ộ", "ớ ờ ở ỡ ợ ứ ừ ử ữ ự", "Ắ Ằ Ẳ Ẵ Ặ Ấ Ầ Ẩ Ẫ Ậ", "Ố Ồ Ổ Ỗ Ộ Ớ Ờ Ở Ỡ Ợ ỉ ị ĩ"];
+    for (let i = 0; i < 24; i++) {
+      const name = `${["Nguyễn", "Trần", "Lê", "Đặng"][i % 4]} ${marks[i % marks.length].slice(0, 3 + i)} ${"QWXZJ".slice(0, i % 5)}`;
+      await renderCertificates([cert(name, { unit: `Ấp ${marks[(i + 2) % marks.length]} ${i}`, signerName: i % 3 ? "Lê Quang Trung" : "Ỷ Ả Ạ Ữ" })]);
+    }
+  } finally {
+    checkEverySubset(false);
   }
 });

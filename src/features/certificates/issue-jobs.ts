@@ -1,7 +1,7 @@
 /**
  * Issuing for a whole class as a background job (issue #18): the job is a row of issue_jobs (its progress,
  * read by any app process) and a graphile-worker job (lib/jobs.ts) added in the same transaction. Whichever
- * process runs it issues one certificate per transaction, the progress row updated in that transaction; if
+ * process runs it issues by batches, one transaction each, the progress row updated in that transaction; if
  * the process dies, another one (or the restarted one) runs the job again: those already holding a
  * certificate are skipped, so the register stays gap-free and nobody gets two.
  */
@@ -15,7 +15,7 @@ import { addJob } from "../../lib/jobs";
 import { t } from "../../messages";
 import { getCourse } from "../courses";
 import { awaitsCertificate, classCompletion, type CourseRuleRow } from "./completion.service";
-import { issueCertificate, prepareIssue, type IssueEnv, type IssuePrep } from "./issue.service";
+import { ISSUE_BATCH_SIZE, issueBatch, prepareIssue, type IssueEnv, type IssuePrep } from "./issue.service";
 
 type Actor = { id: number; ip?: string | null };
 
@@ -71,10 +71,11 @@ export async function startIssueJob(db: Db, course: CourseRuleRow, actor: Actor,
 }
 
 /**
- * Runs (or runs again, after a crash) job `jobId`: recomputes who is left, issues one by one, then marks
- * it finished with its audit row. `signal`: stop between two certificates (shutdown); the job is retried.
+ * Runs (or runs again, after a crash) job `jobId`: recomputes who is left, issues by batches of `batchSize`
+ * (one transaction each, its progress counted in it), then marks it finished with its audit row.
+ * `signal`: stop between two batches (shutdown); the queue runs the job again later.
  */
-export async function runIssueJob(db: Db, jobId: number, env: IssueEnv, onError: (err: unknown) => void, signal?: AbortSignal): Promise<void> {
+export async function runIssueJob(db: Db, jobId: number, env: IssueEnv, onError: (err: unknown) => void, signal?: AbortSignal, batchSize = ISSUE_BATCH_SIZE): Promise<void> {
   // A run after a crash starts its count from the certificates issued; failures are tried again.
   const [job] = await db.update(issueJobs).set({ done: sql`${issueJobs.issued}`, failures: [] })
     .where(and(eq(issueJobs.id, jobId), isNull(issueJobs.finishedAt))).returning();
@@ -83,22 +84,32 @@ export async function runIssueJob(db: Db, jobId: number, env: IssueEnv, onError:
   const todo = await todoOf(db, course);
   await db.update(issueJobs).set({ total: job.issued + todo.length }).where(eq(issueJobs.id, jobId));
   const actor = { id: job.actorId, ip: job.actorIp };
-  const counted = (tx: Db) => tx.update(issueJobs).set({ done: sql`${issueJobs.done} + 1`, issued: sql`${issueJobs.issued} + 1` }).where(eq(issueJobs.id, jobId));
-  // Settings, seal and organisation are read once for the job (a failure is retried with the next person).
-  // Each certificate is committed, flushed to the disk, with its progress before it counts as issued.
+  const failed = async (list: { name: string; message: string }[]) => {
+    if (!list.length) return;
+    await db.update(issueJobs).set({ done: sql`${issueJobs.done} + ${list.length}`, failures: sql`${issueJobs.failures} || ${JSON.stringify(list)}::jsonb` })
+      .where(eq(issueJobs.id, jobId));
+  };
+  const messageOf = (err: unknown) => {
+    // Expected refusals (someone else issued it meanwhile, marks changed) are listed; others logged too.
+    if (!(err instanceof HttpError)) onError(err);
+    return err instanceof HttpError ? err.message : t.errors.body500;
+  };
   let prep: IssuePrep | undefined;
-  for (const person of todo) {
+  try {
+    prep = await prepareIssue(db, env);
+  } catch (err) {
+    // Settings changed since the job was started (the route checked them): nobody can be issued now.
+    const message = messageOf(err);
+    await failed(todo.map((p) => ({ name: p.fullName, message })));
+  }
+  // Each batch is committed, flushed to the disk, with its progress before its certificates count as issued.
+  const counted = async (tx: Db, n: number) => {
+    await tx.update(issueJobs).set({ done: sql`${issueJobs.done} + ${n}`, issued: sql`${issueJobs.issued} + ${n}` }).where(eq(issueJobs.id, jobId));
+  };
+  for (let i = 0; prep && i < todo.length; i += batchSize) {
     if (signal?.aborted) throw new Error("issue job interrupted by shutdown; it will be continued");
-    try {
-      prep ??= await prepareIssue(db, env);
-      await issueCertificate(db, course.id, person.userId, actor, { ...env, inTransaction: counted }, undefined, prep);
-    } catch (err) {
-      // Expected refusals (someone else issued it meanwhile, marks changed) are listed; others logged.
-      if (!(err instanceof HttpError)) onError(err);
-      const failure = { name: person.fullName, message: err instanceof HttpError ? err.message : t.errors.body500 };
-      await db.update(issueJobs).set({ done: sql`${issueJobs.done} + 1`, failures: sql`${issueJobs.failures} || ${JSON.stringify([failure])}::jsonb` })
-        .where(eq(issueJobs.id, jobId));
-    }
+    const outcomes = await issueBatch(db, course.id, todo.slice(i, i + batchSize), actor, env, prep, { inTransaction: counted });
+    await failed(outcomes.flatMap((o) => (o.ok ? [] : [{ name: o.fullName, message: messageOf(o.error) }])));
   }
   await db.transaction(async (tx) => {
     const [end] = await tx.update(issueJobs).set({ finishedAt: sql`now()` }).where(eq(issueJobs.id, jobId)).returning();

@@ -5,43 +5,24 @@
  * rolls the counter back too, so numbers have no gaps and are never used twice, even when many
  * requests issue at once; a crash loses at most the certificate being issued. No file is written: the
  * PDF is rendered again from the snapshot whenever it is needed, and matches the stored SHA-256.
- * A bulk job reads the settings, the seal and the organisation once (IssuePrep) and each transaction
- * reads the course and the person in two statements (issue-context.ts).
+ * A bulk job reads the settings, the seal and the organisation once (IssuePrep) and issues a batch of
+ * people per transaction (issueBatch): a kill loses the batch being issued as a whole, numbers included.
  */
-import { and, count, eq, sql } from "drizzle-orm";
+import { and, count, eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { certificateCounters, certificates, courseSessions, courses, ethnicities, units, users } from "../../db/schema";
-import { audit } from "../../lib/audit";
+import { certificates, courseSessions, courses, ethnicities, units, users } from "../../db/schema";
+import { audit, type AuditEntry } from "../../lib/audit";
 import { Conflict, NotFound } from "../../lib/errors";
 import { sha256Hex } from "../../lib/hash";
-import { t } from "../../messages";
-import { checkPublicUrl, joinUrl, PUBLIC_URL_FORM } from "../../lib/public-url";
-import { requireSetupDone } from "../../lib/setup-state";
-import { renderCertificates } from "../../lib/pdf";
-import { todayIso } from "../../lib/time";
-import { birthKnown } from "../../lib/vietnamese";
-import { orgSettingsOn, type OrgSnapshot } from "../settings";
-import { getCertificateSettings, readSeal, type CertificateSettings } from "./certificate-settings";
 import { certificatesMessages as m } from "./certificates.messages";
-import { completionFrom, ruleFrom } from "./completion.service";
-import { issueContext, lockEnrollment, type IssuePerson } from "./issue-context";
-import { formatCertificateNumber, newVerificationToken, validatePattern } from "./numbering";
-import { buildSnapshot, resultText, toCertificateData, type CertificateSnapshot } from "./snapshot";
+import { checkIssue, compose, composeNumbered, issueDay, prepareIssue, printable, takeSeqs, type IssueEnv, type IssuePrep } from "./issue-compose";
+import { issueContexts, lockEnrollments, type IssuePerson } from "./issue-context";
+import type { CertificateSnapshot } from "./snapshot";
+
+export { nextSeq, prepareIssue, snapshotPdf, type IssueEnv, type IssuePrep } from "./issue-compose";
+export { sha256Hex };
 
 type Actor = { id: number; ip?: string | null };
-
-/** What issuing needs besides the database: the verification URL's base and the data directory (seal). */
-export interface IssueEnv {
-  /** The configured public address, "https://taphuan.example.vn" (lib/public-url.ts; never the request's Host). */
-  baseUrl: string;
-  dataDir: string;
-  /** Clock for the issue date (tests). */
-  now?: Date;
-  /** Awaited inside issueCertificate's transaction once its rows are written (the bulk job counts it there). */
-  inTransaction?: (tx: Db) => Promise<unknown>;
-  /** Awaited last inside issueCertificate's transaction (the crash test stops there). */
-  beforeCommit?: () => unknown;
-}
 
 /** What an issue returns. */
 export interface Issued {
@@ -49,66 +30,6 @@ export interface Issued {
   number: string;
   token: string;
   pdf: Uint8Array;
-}
-
-/** The one PDF of a certificate, rendered from its snapshot (and the seal image the snapshot names). */
-export async function snapshotPdf(snapshot: CertificateSnapshot, seal?: Uint8Array): Promise<Uint8Array> {
-  return renderCertificates([toCertificateData(snapshot, seal)], { title: `${m.certificate} ${snapshot.number}` });
-}
-
-export { sha256Hex };
-
-/**
- * Next register number of a year and series, inside the caller's transaction: one UPDATE … RETURNING
- * that locks the counter row until commit; the first number of a year and series inserts the row
- * (concurrent first issuers meet in ON CONFLICT and continue from the winner's value).
- */
-export async function nextSeq(tx: Db, year: number, series: string): Promise<number> {
-  const bump = { lastSeq: sql`${certificateCounters.lastSeq} + 1` };
-  const [hit] = await tx
-    .update(certificateCounters)
-    .set(bump)
-    .where(and(eq(certificateCounters.year, year), eq(certificateCounters.series, series)))
-    .returning({ seq: certificateCounters.lastSeq });
-  if (hit) return hit.seq;
-  const [row] = await tx
-    .insert(certificateCounters)
-    .values({ year, series, lastSeq: 1 })
-    .onConflictDoUpdate({ target: [certificateCounters.year, certificateCounters.series], set: bump })
-    .returning({ seq: certificateCounters.lastSeq });
-  return row.seq;
-}
-
-/**
- * What every certificate of a batch shares, read before the first transaction (no file I/O while the
- * counter is locked): settings, seal bytes, and the organisation in force on each issue date (read in the
- * first transaction that needs it, then kept). A bulk job prepares once; a single issue prepares its own.
- */
-export interface IssuePrep {
-  settings: CertificateSettings;
-  seal?: Buffer;
-  org: Map<string, OrgSnapshot>;
-}
-
-/**
- * Prepares issuing (see IssuePrep). Refuses before the first-run setup and with no usable public address
- * (the QR would never verify).
- * @throws Conflict (setup not done, no usable public address, bad numbering pattern).
- */
-export async function prepareIssue(db: Db, env: IssueEnv): Promise<IssuePrep> {
-  if (!env.baseUrl || !checkPublicUrl(env.baseUrl).ok) throw new Conflict(env.baseUrl ? t.publicUrl.loopback(env.baseUrl) : t.publicUrl.missing, PUBLIC_URL_FORM);
-  await requireSetupDone(db);
-  const settings = await getCertificateSettings(db);
-  const problem = validatePattern(settings.pattern);
-  if (problem) throw new Conflict(problem);
-  return { settings, seal: settings.sealSha256 ? readSeal(env.dataDir, settings.sealSha256) : undefined, org: new Map() };
-}
-
-/** The person, if they can get a certificate (a birth date or at least a year). */
-function printable(p: IssuePerson | null | undefined): IssuePerson {
-  if (!p) throw new NotFound();
-  if (!birthKnown(p)) throw new Conflict(m.missingBirthDate);
-  return p;
 }
 
 async function personRow(tx: Db, userId: number): Promise<IssuePerson | undefined> {
@@ -129,35 +50,14 @@ async function liveSessions(tx: Db, courseId: number) {
     .where(and(eq(courseSessions.courseId, courseId), eq(courseSessions.cancelled, false))).orderBy(courseSessions.date, courseSessions.startTime);
 }
 
-/** Number, token, snapshot, PDF and hash of a new certificate, inside the transaction. */
-async function compose(
-  tx: Db,
-  env: IssueEnv,
-  prep: IssuePrep,
-  parts: {
-    person: IssuePerson; sessions: { date: string; venue: string | null }[]; course: { id: number; title: string; venue: string | null };
-    result: string; completion: string; replaces?: { number: string; reason: string };
-  },
-) {
-  const issueDate = todayIso(env.now);
-  const year = Number(issueDate.slice(0, 4));
-  const { settings } = prep;
-  let org = prep.org.get(issueDate);
-  if (!org) prep.org.set(issueDate, (org = await orgSettingsOn(tx, issueDate)));
-  // Everything that can fail for a reason other than the database runs before the counter is taken.
-  if (!parts.sessions.length) throw new Conflict(m.noSessions);
-  const seq = await nextSeq(tx, year, settings.series);
-  const number = formatCertificateNumber(settings.pattern, { seq, year, series: settings.series });
-  const token = newVerificationToken();
-  const snapshot = buildSnapshot({
-    number, year, series: settings.series, seq, issueDate,
-    verifyUrl: joinUrl(env.baseUrl, `/verify/${token}`),
-    person: parts.person, course: parts.course, sessions: parts.sessions, result: parts.result, completion: parts.completion, org,
-    print: { ...settings.print, sealSha256: settings.sealSha256 },
-    replaces: parts.replaces,
-  });
-  const pdf = await snapshotPdf(snapshot, prep.seal);
-  return { year, seq, number, token, snapshot, pdf, pdfSha256: sha256Hex(pdf) };
+/** The certificate row and its audit row, as a single issue and a batch write them. */
+function issueRows(courseId: number, userId: number, actor: Actor, c: Awaited<ReturnType<typeof composeNumbered>>, checked: Pick<ReturnType<typeof checkIssue>, "version" | "previousId" | "reason">) {
+  const row = {
+    courseId, userId, version: checked.version, previousId: checked.previousId, year: c.year, series: c.snapshot.series, seq: c.seq,
+    number: c.number, token: c.token, snapshot: c.snapshot as unknown as Record<string, unknown>, pdfSha256: c.pdfSha256, issuedBy: actor.id, reissueReason: checked.reason,
+  };
+  const details = { courseId, userId, number: c.number, sha256: c.pdfSha256, ...(checked.reason ? { afterRevocationOf: checked.previousId, reason: checked.reason } : {}) };
+  return { row, audit: (id: number): AuditEntry => ({ actorId: actor.id, action: "certificate.issue", targetType: "certificate", targetId: id, details, ip: actor.ip }) };
 }
 
 /**
@@ -173,35 +73,91 @@ export async function issueCertificate(db: Db, courseId: number, userId: number,
   const ready = prep ?? (await prepareIssue(db, env));
   return db.transaction(async (tx) => {
     // Locking the enrollment row serialises two issues for the same person (double click, a bulk job).
-    const enrolled = await lockEnrollment(tx, courseId, userId);
-    const ctx = await issueContext(tx, courseId, userId);
-    if (!ctx) throw new NotFound();
-    const { course } = ctx;
-    if (course.kind !== "training") throw new Conflict(m.notTraining);
-    if (!enrolled) throw new NotFound(m.notEnrolled);
-    const { previous } = ctx;
-    if (previous.some((c) => c.status === "valid")) throw new Conflict(m.alreadyIssued);
-    const wasRevoked = previous[0]?.status === "revoked";
-    if (wasRevoked && !afterRevocation?.reason) throw new Conflict(m.revokedNeedsReason);
-    const reason = wasRevoked ? afterRevocation!.reason : null;
-    const done = completionFrom(course, ruleFrom(course, ctx.quiz), ctx);
-    if (!done.result.eligible) throw new Conflict(m.notEligibleError(done.result.summary));
-    const person = printable(ctx.person);
-    const sessions = ctx.sessions.filter((s) => !s.cancelled).map((s) => ({ date: s.date, venue: s.venue }));
-    const c = await compose(tx, env, ready, { person, sessions, course, result: resultText(course.requiredQuizId ? done.quizPercent : null), completion: done.result.summary });
-    const [row] = await tx
-      .insert(certificates)
-      .values({
-        courseId, userId, version: previous.length + 1, previousId: previous[0]?.id ?? null, year: c.year, series: c.snapshot.series, seq: c.seq,
-        number: c.number, token: c.token, snapshot: c.snapshot as unknown as Record<string, unknown>, pdfSha256: c.pdfSha256, issuedBy: actor.id, reissueReason: reason,
-      })
-      .returning({ id: certificates.id });
-    const details = { courseId, userId, number: c.number, sha256: c.pdfSha256, ...(reason ? { afterRevocationOf: previous[0].id, reason } : {}) };
-    await audit(tx, { actorId: actor.id, action: "certificate.issue", targetType: "certificate", targetId: row.id, details, ip: actor.ip });
-    await env.inTransaction?.(tx);
+    const enrolled = await lockEnrollments(tx, courseId, [userId]);
+    const ctx = (await issueContexts(tx, courseId, [userId])).get(userId);
+    const checked = checkIssue(ctx, enrolled.has(userId), afterRevocation);
+    const c = await compose(tx, env, ready, checked.parts);
+    const rows = issueRows(courseId, userId, actor, c, checked);
+    const [row] = await tx.insert(certificates).values(rows.row).returning({ id: certificates.id });
+    await audit(tx, rows.audit(row.id));
     await env.beforeCommit?.();
     return { id: row.id, number: c.number, token: c.token, pdf: c.pdf };
   });
+}
+
+/** One person's outcome in a batch: their register number, or why they got none (an HttpError for a refusal). */
+export type BatchOutcome = { userId: number; fullName: string } & ({ ok: true; number: string } | { ok: false; error: unknown });
+
+/**
+ * People per batch for a bulk job: past ~10 the disk flushes no longer count (bench/issue-batch.ts:
+ * 5, 10, 20, 50 within noise of each other), and a single issue of the same course waiting for the
+ * counter row waits for at most one batch's PDFs (~20 × 8 ms).
+ */
+export const ISSUE_BATCH_SIZE = 20;
+
+/** Called inside a batch's transaction before it commits (the job records its progress in the same commit). */
+export interface BatchHooks {
+  inTransaction?: (tx: Db, issuedInBatch: number) => Promise<void>;
+}
+
+/**
+ * Issues certificates to a batch of people of one course in ONE transaction (what a bulk job does, ~20 at a
+ * time): their enrollment rows locked, their context read in one statement, each checked as
+ * issueCertificate checks (a refused person gets no number and does not stop the others), the numbers
+ * of the accepted ones taken at once (consecutive, in the order given), the rows and audit rows written
+ * in one statement each. Nothing is issued until the commit, which is flushed to the disk: after a kill
+ * the batch is absent as a whole, the counter with it, so the register stays without gaps. Should the
+ * batch fail for another reason (a database error), it is rolled back and each person tried in a batch
+ * of their own, so one person never costs the others their certificate.
+ * Holders of a revoked certificate are refused (issuing again needs a reason: issueCertificate).
+ * `prep`: what the job prepared once (prepareIssue); `hooks.inTransaction` runs before each commit with
+ * the number issued in it (a batch tried person by person commits, and calls it, once per person).
+ * @throws only what prepareIssue throws when `prep` is not given; every person's failure is in the outcomes.
+ */
+export async function issueBatch(db: Db, courseId: number, people: { userId: number; fullName: string }[], actor: Actor, env: IssueEnv, prep?: IssuePrep, hooks: BatchHooks = {}): Promise<BatchOutcome[]> {
+  if (!people.length) return [];
+  const ready = prep ?? (await prepareIssue(db, env));
+  try {
+    return await db.transaction(async (tx) => {
+      const ids = people.map((p) => p.userId);
+      const enrolled = await lockEnrollments(tx, courseId, ids);
+      const contexts = await issueContexts(tx, courseId, ids);
+      const outcomes: BatchOutcome[] = [];
+      const accepted: { at: number; checked: ReturnType<typeof checkIssue> }[] = [];
+      for (const p of people) {
+        try {
+          accepted.push({ at: outcomes.length, checked: checkIssue(contexts.get(p.userId), enrolled.has(p.userId)) });
+          outcomes.push({ ...p, ok: true, number: "" });
+        } catch (error) {
+          outcomes.push({ ...p, ok: false, error });
+        }
+      }
+      const made: ReturnType<typeof issueRows>[] = [];
+      if (accepted.length) {
+        const day = await issueDay(tx, env, ready);
+        const first = await takeSeqs(tx, day.year, ready.settings.series, accepted.length);
+        for (const { at, checked } of accepted) {
+          // A failure here (not a refusal: those were found above) fails the batch, tried again person by person.
+          const c = await composeNumbered(env, ready, day, first + made.length, checked.parts);
+          made.push(issueRows(courseId, people[at].userId, actor, c, checked));
+          outcomes[at] = { ...people[at], ok: true, number: c.number };
+        }
+      }
+      if (made.length) {
+        const inserted = await tx.insert(certificates).values(made.map((x) => x.row)).returning({ id: certificates.id, seq: certificates.seq });
+        const idOf = new Map(inserted.map((r) => [r.seq, r.id]));
+        await audit(tx, made.map((x) => x.audit(idOf.get(x.row.seq)!)));
+      }
+      await hooks.inTransaction?.(tx, made.length);
+      await env.beforeCommit?.();
+      return outcomes;
+    });
+  } catch (error) {
+    if (people.length === 1) return [{ ...people[0], ok: false, error }];
+    const alone: BatchOutcome[] = [];
+    for (const p of people) alone.push(...(await issueBatch(db, courseId, [p], actor, env, ready, hooks)));
+    return alone;
+  }
 }
 
 /**

@@ -14,10 +14,9 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { Readable } from "node:stream";
-import fontkit, { type Font, type GlyphRun, type Subset, type TypeFeatures } from "@pdf-lib/fontkit";
-import { LRUCache } from "lru-cache";
+import fontkit, { type Font, type GlyphRun, type TypeFeatures } from "@pdf-lib/fontkit";
 import type { PDFDocument, PDFFont } from "pdf-lib";
+import { padGlyphRecords, reuseEncoded } from "./font-subsets";
 
 type Fontkit = Parameters<PDFDocument["registerFontkit"]>[0];
 
@@ -82,35 +81,6 @@ export function tinosBytes(face: TinosFace): Uint8Array {
   return bytes;
 }
 
-/** The parts of fontkit's TTFSubset that the padding patches: internals, not in the published types. */
-interface TTFSubsetInternals {
-  _addGlyph?: (this: TTFSubsetInternals, gid: number) => number;
-  glyf: Uint8Array[];
-  offset: number;
-}
-
-/** Pad each glyph record of a fontkit TTFSubset to 4 bytes (see the file comment). */
-function padGlyphRecords(subset: Subset): Subset {
-  const internals = subset as unknown as TTFSubsetInternals;
-  const addGlyph = internals._addGlyph;
-  if (typeof addGlyph !== "function") return subset; // CFF subset: not affected
-  internals._addGlyph = function (this: TTFSubsetInternals, gid: number): number {
-    const index = addGlyph.call(this, gid);
-    const record = this.glyf[index];
-    const pad = (4 - (record.length % 4)) % 4;
-    if (pad) {
-      // fontkit's stream accepts only its own bundled Buffer class: allocate through it.
-      const BufferClass = record.constructor as unknown as { alloc(size: number): Uint8Array };
-      const padded = BufferClass.alloc(record.length + pad);
-      padded.set(record, 0);
-      this.glyf[index] = padded;
-      this.offset += pad;
-    }
-    return index;
-  };
-  return subset;
-}
-
 /** OpenType features that only reposition glyphs or compose marks (no substitution on NFC text). */
 const HARMLESS = new Set<keyof TypeFeatures>(["ccmp", "kern", "mark", "mkmk"]);
 const MARK = /\p{M}/u;
@@ -161,31 +131,31 @@ function parse(buffer: Uint8Array, postscriptName?: string): Font {
   return font;
 }
 
-/**
- * Encoded subsets by face and glyph list. Writing a subset re-encodes the face's hinting tables value by
- * value (~2 ms a face); a one-certificate PDF has four, two of them (the italic caption, the unused bold
- * italic) the same on every certificate. The same font bytes and glyph list always encode to the same bytes.
- */
-const faceIds = new WeakMap<Uint8Array, number>();
-let lastFaceId = 0;
-const encodedSubsets = new LRUCache<string, Uint8Array>({ max: 64 });
+/** A glyph's metrics as fontkit computes them (advance from hmtx, bearing, vertical metrics from the box). */
+type GlyphMetrics = { advanceWidth: number; advanceHeight: number; leftBearing: number; topBearing: number };
+const glyphMetrics = new WeakMap<Uint8Array, Map<number, GlyphMetrics>>();
 
-function reuseEncoded(buffer: Uint8Array, subset: Subset): Subset {
-  if (!faceIds.has(buffer)) faceIds.set(buffer, ++lastFaceId);
-  const encodeStream = subset.encodeStream.bind(subset);
-  subset.encodeStream = () => {
-    // fontkit's Subset keeps its glyph ids in `glyphs` (internal, not in the published types).
-    const { glyphs } = subset as unknown as { glyphs: number[] };
-    const key = `${faceIds.get(buffer)}:${glyphs.join(",")}`;
-    const done = encodedSubsets.get(key);
-    if (done) return Readable.from([done]);
-    const stream = encodeStream();
-    const parts: Uint8Array[] = [];
-    stream.on("data", (part: Uint8Array) => parts.push(part));
-    stream.on("end", () => encodedSubsets.set(key, Buffer.concat(parts)));
-    return stream;
+/**
+ * Glyph objects stay per document (see safeFontkit), but their metrics are the same in every one: a new
+ * glyph object gets those computed for the same glyph of the same bytes before (fontkit computes them once
+ * per glyph object, reading the glyph's box: ~1 µs a glyph, on ~150 glyphs a certificate).
+ */
+function shareMetrics(font: Font, bytes: Uint8Array): void {
+  if ((font as Font & { _variationProcessor?: unknown })._variationProcessor) return;
+  let known = glyphMetrics.get(bytes);
+  if (!known) glyphMetrics.set(bytes, (known = new Map<number, GlyphMetrics>()));
+  const metrics = known;
+  type MetricsGlyph = { id: number; _metrics?: GlyphMetrics; _getMetrics(): GlyphMetrics };
+  const getGlyph = font.getGlyph.bind(font);
+  font.getGlyph = (gid: number, codePoints?: number[]) => {
+    const glyph = getGlyph(gid, codePoints) as unknown as MetricsGlyph | null;
+    if (glyph && !glyph._metrics) {
+      const m = metrics.get(glyph.id);
+      if (m) glyph._metrics = m;
+      else metrics.set(glyph.id, glyph._getMetrics());
+    }
+    return glyph as unknown as ReturnType<Font["getGlyph"]>;
   };
-  return subset;
 }
 
 /**
@@ -199,7 +169,8 @@ export const safeFontkit: Fontkit = {
   create(buffer: Uint8Array, postscriptName?: string) {
     const font = parse(buffer, postscriptName);
     const createSubset = font.createSubset.bind(font);
-    font.createSubset = () => reuseEncoded(buffer, padGlyphRecords(createSubset()));
+    font.createSubset = () => reuseEncoded(buffer, padGlyphRecords(createSubset(), buffer));
+    shareMetrics(font, buffer);
     useCmapFastPath(font);
     return font;
   },
