@@ -79,5 +79,5 @@ async function streamFile(res: Response, file: StreamedFile): Promise<void> {
     return;
   }
   // pipeline stops reading chunks when the client goes away; whatever broke, the connection is closed.
-  await pipeline(Readable.from(file.chunks), res).catch(() => res.destroy());
+  await pipeline(Readable.from(file.chunks, { highWaterMark: 1 }), res).catch(() => res.destroy());
 }
