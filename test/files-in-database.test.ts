@@ -59,7 +59,7 @@ test("a 3 MB material uploaded through server A downloads through server B byte 
   for (const dir of [ctx.dataDir, other.dataDir]) expect(fs.readdirSync(dir)).toEqual([]);
 });
 
-test("a file of a size not a multiple of the chunk, an empty-ish one and one of exactly one chunk come back whole", async () => {
+test("a file of a size not a multiple of the chunk, a small one and one of exactly one chunk come back whole", async () => {
   const course = await makeCourse(ctx, admin.user.id, { trainerIds: [trainer.user.id] });
   for (const size of [CHUNK_SIZE + 1, 10, CHUNK_SIZE]) {
     const bytes = bigPdf(size);

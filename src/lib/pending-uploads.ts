@@ -23,6 +23,8 @@ const KINDS = {
   quiz: { file: "quiz-import", keepMs: 24 * HOUR, legacyFolder: "quiz-imports" },
 } as const satisfies Record<string, { file: FileKind; keepMs: number; legacyFolder: string }>;
 export type PendingKind = keyof typeof KINDS;
+/** The kinds of stored file that are uploads waiting for a confirmation (backups leave them out). */
+export const PENDING_FILE_KINDS: FileKind[] = Object.values(KINDS).map((k) => k.file);
 
 const STORED_NAME = /^[0-9a-f]{32}$/;
 

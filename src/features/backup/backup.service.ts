@@ -28,6 +28,7 @@ import readline from "node:readline";
 import zlib from "node:zlib";
 import { sql } from "drizzle-orm";
 import type { Db, DbHandle } from "../../db/client";
+import { PENDING_FILE_KINDS } from "../../lib/pending-uploads";
 import { todayIso, vnClock } from "../../lib/time";
 
 export const BACKUP_FORMAT = "taphuan-backup";
@@ -54,6 +55,15 @@ const SKIPPED = new Set(["postgres", "pgdata", "pglite-cu", "backups", "taphuan.
  * by visitors' addresses; a few hits on a fresh install must not make it look non-empty to a restore).
  */
 const SKIPPED_TABLES = new Set(["session", "rate_limit_hits"]);
+/**
+ * Rows left out of some tables: the uploads waiting for a confirmation (a roster holds personal data, and
+ * their sessions are not backed up: nobody could confirm them after a restore).
+ */
+const pendingKinds = PENDING_FILE_KINDS.map((k) => `'${k}'`).join(", ");
+const ROWS_KEPT: Record<string, string> = {
+  stored_files: `kind not in (${pendingKinds})`,
+  file_chunks: `file_id in (select id from stored_files where kind not in (${pendingKinds}))`,
+};
 /** Backup files and the folders they are created in: the owner alone may read them. */
 const FILE_MODE = 0o600;
 const DIR_MODE = 0o700;
@@ -137,8 +147,8 @@ export function moveBackup(dataDir: string, from: string, target: string): void 
 }
 
 /**
- * Writes a backup of the database (without sessions and rate-limit counters; uploaded files included: they
- * are rows) to `outFile`, via a temporary name, then rename; the file is 0600 (see prepareBackupDir for its
+ * Writes a backup of the database (without sessions, rate-limit counters and uploads waiting for their
+ * confirmation; uploaded files included: they are rows) to `outFile`, via a temporary name, then rename; the file is 0600 (see prepareBackupDir for its
  * folder). `files` is how many stored files it holds.
  */
 export async function writeBackup(handle: DbHandle, dataDir: string, outFile: string): Promise<{ file: string; tables: number; rows: number; files: number }> {
@@ -155,9 +165,10 @@ export async function writeBackup(handle: DbHandle, dataDir: string, outFile: st
     const tables = (await tablesInOrder(tx)).filter((t) => !SKIPPED_TABLES.has(t));
     await write(JSON.stringify({ format: BACKUP_FORMAT, version: BACKUP_VERSION, createdAt: new Date().toISOString(), database: handle.kind, migrations: await migrationCount(tx) }));
     for (const table of tables) {
-      const count = Number(rowsOf(await tx.execute(sql.raw(`select count(*)::int as n from "${table}"`)))[0].n);
+      const where = ROWS_KEPT[table] ? ` where ${ROWS_KEPT[table]}` : "";
+      const count = Number(rowsOf(await tx.execute(sql.raw(`select count(*)::int as n from "${table}" t${where}`)))[0].n);
       await write(JSON.stringify({ table, count }));
-      await tx.execute(sql.raw(`declare backup_rows no scroll cursor for select row_to_json(t)::text as r from "${table}" t`));
+      await tx.execute(sql.raw(`declare backup_rows no scroll cursor for select row_to_json(t)::text as r from "${table}" t${where}`));
       for (;;) {
         const batch = rowsOf<{ r: string }>(await tx.execute(sql.raw(`fetch ${BATCH_OF[table] ?? BATCH} from backup_rows`)));
         if (!batch.length) break;
