@@ -34,7 +34,7 @@ async function main(): Promise<void> {
     const [admin] = await db.insert(users).values({ ho: "Quản", tenDem: "Trị", ten: "Viên", fullName: "Quản Trị Viên", role: "admin", login: "bench.admin" }).returning();
     await markSetupDone(db, null);
     await db.insert(appSettings).values({ key: PUBLIC_URL_KEY, value: "https://taphuan.example.vn" }).onConflictDoNothing();
-    await saveSeal(db, dataDir, await QRCode.toBuffer("Phòng Văn hóa và Thông tin — con dấu", { type: "png", width: 300, margin: 1 }), { id: admin.id });
+    await saveSeal(db, await QRCode.toBuffer("Phòng Văn hóa và Thông tin — con dấu", { type: "png", width: 300, margin: 1 }), { id: admin.id });
     const env = { baseUrl: "https://taphuan.example.vn", dataDir };
     const actor = { id: admin.id };
     const runs: Record<string, unknown>[] = [];

@@ -9,8 +9,7 @@ import { seedReferenceData } from "./db/reference-data";
 import { ensureFirstAdmin } from "./features/users/users.service";
 import { backupWriter, listenForBackupRequests } from "./features/backup/backup.schedule";
 import { startJobs } from "./jobs";
-import { cleanPendingUploads } from "./lib/pending-uploads";
-import { cleanMaterialFiles } from "./features/courses/materials.service";
+import { moveFilesIntoDatabase } from "./files-upgrade";
 import { upgradeFromPglite } from "./pglite-upgrade";
 
 async function main(): Promise<void> {
@@ -19,7 +18,6 @@ async function main(): Promise<void> {
   const release = early.databaseUrl ? () => undefined : lockDataDir(early.dataDir);
   process.on("exit", release);
   const config = loadConfig(process.env);
-  cleanPendingUploads(config.dataDir);
   const logger = pino({ level: config.logLevel });
   const handle = await openDb(config);
   // If the app dies without stopping it, the embedded server keeps running: ask it to stop on any exit.
@@ -30,7 +28,7 @@ async function main(): Promise<void> {
     if (upgraded) console.log(upgraded);
   }
   await seedReferenceData(handle.db);
-  await cleanMaterialFiles(handle.db, config.dataDir);
+  await moveFilesIntoDatabase(handle.db, config.dataDir);
   const admin = await ensureFirstAdmin(handle.db, { email: config.adminEmail, password: config.adminPassword });
   if (admin?.password) {
     // Printed once, on the very first start; it is never stored in clear anywhere.

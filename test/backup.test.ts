@@ -1,5 +1,5 @@
 /**
- * Backup, change, restore: the data (rows, sequences, files) is exactly as at backup.
+ * Backup, change, restore: the data (rows, sequences, stored files) is exactly as at backup.
  * Backups are private (0600 in 0700) and never carry the session secret or sessions.
  */
 import fs from "node:fs";
@@ -11,6 +11,7 @@ import pino from "pino";
 import { rateLimitHits, users } from "../src/db/schema";
 import { backupsDir, exportTables, pruneBackups, restoreBackup, writeBackup } from "../src/features/backup/backup.service";
 import { backupWriter, dailyBackupCrontab, listenForBackupRequests } from "../src/features/backup/backup.schedule";
+import { CHUNK_SIZE, putFile } from "../src/lib/file-store";
 import { createTestApp, loginAs, makeUser, type TestContext } from "./helpers/app";
 import { makeCourse } from "./helpers/courses";
 import { createEmptyDb } from "./helpers/empty-db";
@@ -26,12 +27,12 @@ afterAll(async () => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-test("backup, change data, restore into an empty database: identical rows, sequences and files", async () => {
+test("backup, change data, restore into an empty database: identical rows, sequences and stored files", async () => {
   const admin = await loginAs(ctx, "admin");
   const trainer = await makeUser(ctx, "trainer", { ho: "Đặng", tenDem: "Thị", ten: "Thuỷ" });
   await makeCourse(ctx, admin.user.id, { title: "Lớp bồi dưỡng sao lưu", trainerIds: [trainer.id], funding: [{ source: "state", amount: 1500000, note: "Ngân sách" }] });
-  fs.mkdirSync(path.join(ctx.dataDir, "materials"), { recursive: true });
-  fs.writeFileSync(path.join(ctx.dataDir, "materials", "abc123"), Buffer.from([0, 1, 2, 255]));
+  // A stored file of two chunks (files are rows: the backup is the database alone).
+  await putFile(ctx.handle.db, Buffer.concat([Buffer.from([0, 1, 2, 255]), Buffer.alloc(CHUNK_SIZE, 9)]), { kind: "material", mime: "application/pdf" });
   const before = await exportTables(ctx.handle.db);
   const file = path.join(tmp, "b1.jsonl.gz");
   const written = await writeBackup(ctx.handle, ctx.dataDir, file);
@@ -51,7 +52,8 @@ test("backup, change data, restore into an empty database: identical rows, seque
     // Neither sessions nor rate-limit counters are backed up (the admin's login above wrote both).
     for (const t of ["session", "rate_limit_hits"]) for (const x of [after, before]) delete (x as Record<string, unknown>)[t];
     expect(after).toEqual(before);
-    expect(fs.readFileSync(path.join(dir, "materials", "abc123"))).toEqual(Buffer.from([0, 1, 2, 255]));
+    expect(after.file_chunks).toHaveLength(2);
+    expect(fs.readdirSync(dir)).toEqual([]);
     // Sequences continue after the restored ids: a new row gets a fresh id, no collision.
     const [u] = await target.db.insert(users).values({ ho: "Mới", ten: "Mới", fullName: "Mới Mới", role: "trainee" }).returning();
     expect(u.id).toBeGreaterThan(Math.max(...before.users.map((x) => Number(x.id))));

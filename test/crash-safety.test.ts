@@ -10,24 +10,29 @@
  * - Certificates: the class's job, one transaction per batch (issueBatch): the killed batch is absent as a
  *   whole, numbers included; every certificate before it is whole (row, register number, counter, audit,
  *   PDF hash); the job's progress counts exactly those; run again, it issues the rest without gaps; no file.
+ * - A material upload (files in the database): its file row, chunks, material row and audit in one
+ *   transaction: killed after some chunks, it leaves no row at all.
  */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createHash } from "node:crypto";
+import crypto, { createHash } from "node:crypto";
 import ExcelJS from "exceljs";
 import { and, count, eq } from "drizzle-orm";
 import { openDb, type Db, type DbHandle } from "../src/db/client";
 import { lockDataDir } from "../src/db/lock";
 import { seedReferenceData } from "../src/db/reference-data";
-import { attendanceMarks, auditLog, certificateCounters, certificates, courseSessions, enrollments, users } from "../src/db/schema";
+import { attendanceMarks, auditLog, certificateCounters, certificates, courseSessions, enrollments, materials, users } from "../src/db/schema";
 import { issueJob, runIssueJob } from "../src/features/certificates/issue-jobs";
 import { snapshotPdf } from "../src/features/certificates/issue.service";
 import type { CertificateSnapshot } from "../src/features/certificates/snapshot";
 import { createCourse } from "../src/features/courses/courses.service";
-import { cleanImportFiles, importRoster, readUpload, removeUpload, storeUpload } from "../src/features/enrollment/import.service";
+import { addMaterial, getDownload } from "../src/features/courses/materials.service";
+import { importRoster, readUpload, removeUpload, storeUpload } from "../src/features/enrollment/import.service";
+import { moveFilesIntoDatabase } from "../src/files-upgrade";
 import { joinFullName } from "../src/lib/vietnamese";
 import { completeTestSetup } from "./helpers/app";
+import { fileRows, storedNames } from "./helpers/files";
 import { startScript, type ServerProcess } from "./helpers/server-process";
 
 jest.setTimeout(180000);
@@ -42,11 +47,12 @@ let release: () => void = () => undefined;
 let adminId: number;
 const children: ServerProcess[] = [];
 
-/** As server.ts starts: the data-directory lock (a killed process's is taken over), the start-up clean-up, the database. */
+/** As server.ts starts: the data-directory lock (a killed process's is taken over), the database, its migrations, the start-up clean-up. */
 async function start(): Promise<Db> {
   release = lockDataDir(dataDir);
-  cleanImportFiles(dataDir);
   handle = await openDb({ dataDir });
+  await handle.migrate();
+  await moveFilesIntoDatabase(handle.db, dataDir);
   return handle.db;
 }
 
@@ -102,7 +108,6 @@ function dataFiles(dir = ""): string[] {
 
 beforeAll(async () => {
   const db = await start();
-  await handle!.migrate();
   await seedReferenceData(db);
   const [admin] = await db.insert(users).values({ ho: "Quản", tenDem: "Trị", ten: "Viên", fullName: "Quản Trị Viên", role: "admin", login: "crash.admin" }).returning();
   adminId = admin.id;
@@ -147,16 +152,12 @@ test(`a roster import killed midway leaves nothing behind; confirmed again it im
   let db = await start();
   const course = await newCourse(db, "Hội nghị phổ biến công tác thông tin đối ngoại");
   const peopleBefore = (await db.select({ n: count() }).from(users))[0].n;
-  const { stored, sha256 } = storeUpload(dataDir, await roster());
+  const { stored, sha256 } = await storeUpload(db, await roster());
   await stop();
 
   await killMidway(["import", String(course.id), String(adminId), stored, sha256]);
-  // A roster upload killed between its write and its rename leaves a temp file like this one.
-  const orphan = path.join(dataDir, "imports", `.${"0a".repeat(16)}.tmp`);
-  fs.writeFileSync(orphan, "PK\u0003\u0004 nửa tệp");
 
   db = await start();
-  expect(fs.existsSync(orphan)).toBe(false);
   const enrolled = async () => (await db.select({ n: count() }).from(enrollments).where(eq(enrollments.courseId, course.id)))[0].n;
   const audits = async () => (await db.select({ n: count() }).from(auditLog).where(and(eq(auditLog.action, "import.confirm"), eq(auditLog.targetId, String(course.id)))))[0].n;
   // Nothing: the 2,500 people written before the kill were never committed.
@@ -165,13 +166,13 @@ test(`a roster import killed midway leaves nothing behind; confirmed again it im
   expect(await audits()).toBe(0);
 
   // The previewed file is still there and unchanged, so the same preview is confirmed again (as the route does).
-  const result = await importRoster(db, course.id, readUpload(dataDir, stored, sha256), "xlsx", { fileName: "danh-sach.xlsx", sha256 }, { id: adminId });
-  removeUpload(dataDir, stored);
+  const result = await importRoster(db, course.id, await readUpload(db, stored, sha256), "xlsx", { fileName: "danh-sach.xlsx", sha256 }, { id: adminId });
+  await removeUpload(db, stored);
   expect(result).toEqual({ total: ROWS, created: ROWS, enrolled: ROWS, waitlisted: 0, already: 0, invalid: 0, conflicts: 0 });
   expect((await db.select({ n: count() }).from(users))[0].n).toBe(peopleBefore + ROWS);
   expect(await enrolled()).toBe(ROWS);
   expect(await audits()).toBe(1);
-  expect(dataFiles().filter((f) => f.startsWith("imports"))).toEqual([]);
+  expect(await storedNames(db, "roster-import")).toEqual([]);
   await stop();
 });
 
@@ -243,5 +244,29 @@ test(`a class's certificate job killed inside a batch's transaction leaves whole
   // The numbers the killed batch had taken went to the next certificates issued.
   await expectWhole(db, course.id, countersBefore, CERTIFICATES, [committed + 1, CERTIFICATES]);
   expect(dataFiles()).toEqual(filesBefore);
+  await stop();
+});
+
+test("a 3 MB material upload killed after 5 of its 12 chunks leaves no file, chunk, material or audit row; uploaded again it downloads byte for byte (embedded PostgreSQL, server killed too)", async () => {
+  let db = await start();
+  const course = await newCourse(db, "Lớp bồi dưỡng có tài liệu lớn");
+  const before = await fileRows(db);
+  const uploads = async () => (await db.select({ n: count() }).from(auditLog).where(and(eq(auditLog.action, "material.upload"), eq(auditLog.targetId, String(course.id)))))[0].n;
+  await stop();
+
+  await killMidway(["material", String(course.id), String(adminId), String(3 * 1024 * 1024), "5"]);
+
+  db = await start();
+  expect(await fileRows(db)).toEqual(before);
+  expect(await db.select().from(materials).where(eq(materials.courseId, course.id))).toEqual([]);
+  expect(await uploads()).toBe(0);
+
+  const buffer = Buffer.concat([Buffer.from("%PDF-1.4\n"), crypto.randomBytes(3 * 1024 * 1024 - 9)]);
+  const row = await addMaterial(db, course.id, { buffer, originalName: "Bài giảng lớn.pdf", mime: "application/pdf", size: buffer.length }, { id: adminId });
+  expect(await fileRows(db)).toEqual({ files: before.files + 1, chunks: before.chunks + 12 });
+  const parts: Buffer[] = [];
+  for await (const chunk of (await getDownload(db, course.id, row.id)).file.chunks) parts.push(Buffer.from(chunk));
+  expect(Buffer.concat(parts).equals(buffer)).toBe(true);
+  expect(await uploads()).toBe(1);
   await stop();
 });

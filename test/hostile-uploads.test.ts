@@ -3,12 +3,11 @@
  * 6000×6000 pixels. Both are refused with a message before anything big is built. The limit on parses
  * running at once is in unit/concurrency.test.ts; the memory figures in BENCHMARKS.md (bench:hostile-uploads).
  */
-import fs from "node:fs";
-import path from "node:path";
 import { count } from "drizzle-orm";
 import { appSettings, enrollments, users } from "../src/db/schema";
 import { useTestApp } from "./helpers/app";
 import { makeCourse } from "./helpers/courses";
+import { storedNames } from "./helpers/files";
 import { transparentPng } from "./helpers/png";
 import { hostileXlsx } from "./helpers/zip-bomb";
 
@@ -26,7 +25,7 @@ test("a roster XLSX of 143 kB that inflates to 90 MB is refused with a Vietnames
   expect(res.status).toBe(413);
   expect(res.text).toContain("Tệp Excel này khi giải nén quá lớn");
   expect([await countOf(users), await countOf(enrollments)]).toEqual([people, places]);
-  expect(fs.existsSync(path.join(ctx.dataDir, "imports")) ? fs.readdirSync(path.join(ctx.dataDir, "imports")) : []).toEqual([]);
+  expect(await storedNames(ctx.handle.db, "roster-import")).toEqual([]);
 });
 
 test("a seal PNG larger than 2000×2000 pixels is refused from its header, naming the maximum; a 2000×2000 one is accepted", async () => {
@@ -38,9 +37,10 @@ test("a seal PNG larger than 2000×2000 pixels is refused from its header, namin
   expect(huge.status).toBe(422);
   expect(huge.text).toContain("6000 × 6000 điểm ảnh");
   expect(await sealRow()).toEqual([]);
-  expect(fs.existsSync(path.join(ctx.dataDir, "settings")) ? fs.readdirSync(path.join(ctx.dataDir, "settings")) : []).toEqual([]);
+  expect(await storedNames(ctx.handle.db, "seal")).toEqual([]);
 
   const ok = await admin.agent.post("/certificates/settings/seal").field("_csrf", admin.csrf).attach("seal", transparentPng(2000, 2000), "dau.png");
   expect(ok.status).toBe(302);
   expect(await sealRow()).toHaveLength(1);
+  expect(await storedNames(ctx.handle.db, "seal")).toHaveLength(1);
 });

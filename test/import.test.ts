@@ -1,11 +1,11 @@
-import fs from "node:fs";
-import path from "node:path";
 import ExcelJS from "exceljs";
 import { and, count, eq } from "drizzle-orm";
-import { auditLog, enrollments, users } from "../src/db/schema";
+import { auditLog, enrollments, storedFiles as storedFilesTable, users } from "../src/db/schema";
 import { createCourse, type CourseInput } from "../src/features/courses/courses.service";
 import { createUser } from "../src/features/users/users.service";
+import { putFile } from "../src/lib/file-store";
 import { csrfFrom, loginAs, makeUser, useTestApp } from "./helpers/app";
+import { storedNames } from "./helpers/files";
 import { zipBomb } from "./helpers/zip-bomb";
 
 const { ctx, admin } = useTestApp({ as: ["admin"] });
@@ -36,8 +36,7 @@ async function makeCourse(over: Partial<CourseInput> = {}) {
 
 const db = () => ctx.handle.db;
 const countOf = async (table: typeof users | typeof enrollments | typeof auditLog) => (await db().select({ n: count() }).from(table))[0].n;
-const importsDir = () => path.join(ctx.dataDir, "imports");
-const storedFiles = () => (fs.existsSync(importsDir()) ? fs.readdirSync(importsDir()) : []);
+const storedFiles = () => storedNames(db(), "roster-import");
 const tokenFrom = (html: string) => html.match(/name="token" value="([0-9a-f]{32})"/)?.[1];
 
 async function upload(session: typeof admin, courseId: number, buf: Buffer, name = "danh-sach.xlsx") {
@@ -63,7 +62,7 @@ test("admins and the course's trainer get the form; trainees and other trainers 
     expect(confirm.status).toBe(403);
   }
   expect((await trainee.agent.get("/import/template.xlsx")).status).toBe(403);
-  expect(storedFiles()).toEqual([]);
+  expect(await storedFiles()).toEqual([]);
   expect((await admin.agent.get("/courses/999999/import")).status).toBe(404);
 });
 
@@ -125,7 +124,7 @@ test("preview: each row valid or not with its line and reason, matches to existi
 
 test("confirm imports the valid rows in one go: new trainees without login, existing people enrolled, audit row", async () => {
   const course = await makeCourse();
-  const filesBefore = storedFiles();
+  const filesBefore = await storedFiles();
   const existing = await makeUser(ctx, "trainee", { ho: "Hoàng", tenDem: "Văn", ten: "Thuỷ" });
   await db().update(users).set({ cccd: "038080000111" }).where(eq(users.id, existing.id));
   const buf = await xlsx([
@@ -154,7 +153,7 @@ test("confirm imports the valid rows in one go: new trainees without login, exis
   const [log] = await db().select().from(auditLog).where(and(eq(auditLog.action, "import.confirm"), eq(auditLog.targetId, String(course.id))));
   expect(log).toMatchObject({ actorId: admin.user.id, targetType: "course" });
   expect(log.details).toMatchObject({ total: 2, created: 1, enrolled: 2, waitlisted: 0, already: 0, invalid: 1, rows: 3, file: "danh-sach.xlsx" });
-  expect(storedFiles()).toEqual(filesBefore);
+  expect(await storedFiles()).toEqual(filesBefore);
 
   // The same preview cannot be confirmed twice; importing the file again changes nothing.
   const again = await admin.agent.post(`/courses/${course.id}/import/confirm`).type("form").send({ _csrf: csrf, token });
@@ -188,7 +187,7 @@ test("CSV from Excel: BOM, semicolons, split name columns", async () => {
 
 test("a file over 5 MB, a text file named .xlsx, a broken XLSX and over 10,000 rows are refused, and nothing is kept", async () => {
   const course = await makeCourse();
-  const filesBefore = storedFiles();
+  const filesBefore = await storedFiles();
   const big = Buffer.alloc(6 * 1024 * 1024, "Nguyễn Văn An,01/01/1990\n");
   const tooBig = await upload(admin, course.id, big, "lon.csv");
   expect(tooBig.status).toBe(413);
@@ -226,17 +225,17 @@ test("a file over 5 MB, a text file named .xlsx, a broken XLSX and over 10,000 r
 
   const noCsrf = await admin.agent.post(`/courses/${course.id}/import`).attach("file", await xlsx([[1, "Nguyễn Văn An"]]), "a.xlsx");
   expect(noCsrf.status).toBe(403);
-  expect(storedFiles()).toEqual(filesBefore);
+  expect(await storedFiles()).toEqual(filesBefore);
 });
 
 test("a preview with no valid row offers no confirmation and keeps no file", async () => {
   const course = await makeCourse();
-  const filesBefore = storedFiles();
+  const filesBefore = await storedFiles();
   const res = await upload(admin, course.id, await xlsx([[1, "Nguyễn Văn An", "32/01/1990"]]));
   expect(res.status).toBe(200);
   expect(res.text).toContain("Không có dòng hợp lệ nào để nhập.");
   expect(tokenFrom(res.text)).toBeUndefined();
-  expect(storedFiles()).toEqual(filesBefore);
+  expect(await storedFiles()).toEqual(filesBefore);
 });
 
 test("the confirmation only accepts the preview of this session: a forged token imports nothing", async () => {
@@ -279,17 +278,15 @@ test("an abandoned preview is removed after an hour, not a day: its upload can n
   const course = await makeCourse();
   const res = await upload(admin, course.id, await xlsx([[1, "Nguyễn Văn Bỏ Dở", "01/01/1990"]]));
   const token = tokenFrom(res.text)!;
-  const file = path.join(importsDir(), token);
   const old = new Date(Date.now() - 61 * 60 * 1000);
-  fs.utimesSync(file, old, old);
+  await db().update(storedFilesTable).set({ createdAt: old }).where(eq(storedFilesTable.name, token));
   const late = await admin.agent.post(`/courses/${course.id}/import/confirm`).type("form").send({ _csrf: csrfFrom(res.text), token });
   expect((await admin.agent.get(late.headers.location)).text).toContain("Bản xem trước đã hết hạn");
   expect(await db().select().from(users).where(eq(users.fullName, "Nguyễn Văn Bỏ Dở"))).toEqual([]);
   // Another user's upload sweeps an hour-old file away.
-  const stale = path.join(importsDir(), "f".repeat(32));
-  fs.writeFileSync(stale, "x");
-  fs.utimesSync(stale, old, old);
+  await putFile(db(), Buffer.from("x"), { kind: "roster-import", name: "f".repeat(32), mime: "application/octet-stream", createdAt: old });
+  expect(await storedFiles()).toContain("f".repeat(32));
   const other = await loginAs(ctx, "admin");
   await upload(other, course.id, await xlsx([[1, "Nguyễn Văn Khác", "01/01/1990"]]));
-  expect(storedFiles()).not.toContain("f".repeat(32));
+  expect(await storedFiles()).not.toContain("f".repeat(32));
 });

@@ -1,4 +1,3 @@
-import fs from "node:fs";
 import path from "node:path";
 import ejs from "ejs";
 import { and, eq } from "drizzle-orm";
@@ -7,8 +6,8 @@ import QRCode from "qrcode";
 import request from "supertest";
 import ExcelJS from "exceljs";
 import type { Response } from "superagent";
-import { enrollments, materials } from "../src/db/schema";
-import { cleanMaterialFiles, listMaterials } from "../src/features/courses/materials.service";
+import { enrollments, fileChunks, materials, storedFiles as storedFilesTable } from "../src/db/schema";
+import { listMaterials } from "../src/features/courses/materials.service";
 import { addParticipant } from "../src/features/enrollment/enrollment.service";
 import { t } from "../src/messages";
 import * as vi from "../src/lib/vietnamese";
@@ -37,10 +36,8 @@ const binary = (res: Response, cb: (err: Error | null, body: Buffer) => void) =>
   res.on("end", () => cb(null, Buffer.concat(chunks)));
 };
 
-const storedFiles = () => {
-  const dir = path.join(ctx.dataDir, "materials");
-  return fs.existsSync(dir) ? fs.readdirSync(dir) : [];
-};
+/** The stored files of materials (in the database). */
+const storedFiles = async () => (await ctx.handle.db.select({ id: storedFilesTable.id }).from(storedFilesTable).where(eq(storedFilesTable.kind, "material"))).map((r) => r.id);
 const rowsOf = (id: number) => ctx.handle.db.select().from(materials).where(eq(materials.courseId, id));
 
 async function upload(who: { agent: Awaited<ReturnType<typeof loginAs>>["agent"]; csrf: string }, id: number, buf: Buffer, name: string) {
@@ -72,8 +69,8 @@ test("A material is downloadable by an enrolled trainee and refused (403) to a t
   expect(res.headers.location).toBe(`/courses/${courseId}`);
   const [row] = (await rowsOf(courseId)).filter((r) => r.originalName === NAME);
   expect(row).toMatchObject({ mime: "application/pdf", size: pdf.length, uploadedBy: trainer.user.id });
-  expect(row.storedName).toMatch(/^[0-9a-f]{32}$/);
-  expect(fs.readFileSync(path.join(ctx.dataDir, "materials", row.storedName)).equals(pdf)).toBe(true);
+  expect(row.storedName).toBeNull();
+  expect(await storedFiles()).toContain(row.fileId);
 
   const mine = await enrolledTrainee(courseId);
   const dl = await mine.agent.get(`/courses/${courseId}/materials/${row.id}`).buffer(true).parse(binary);
@@ -113,32 +110,32 @@ test("only admins, the course's trainers and enrolled trainees download; pending
 });
 
 test("a fake PDF (text renamed .pdf) is refused and nothing is stored", async () => {
-  const before = storedFiles().length;
+  const before = (await storedFiles()).length;
   const rows = (await rowsOf(courseId)).length;
   const res = await upload(trainer, courseId, Buffer.from("Đây không phải là PDF, chỉ là văn bản đổi tên."), "gia-mao.pdf");
   expect(res.status).toBe(415);
   expect(res.text).toContain("Chỉ nhận tệp PDF");
-  expect(storedFiles().length).toBe(before);
+  expect((await storedFiles()).length).toBe(before);
   expect((await rowsOf(courseId)).length).toBe(rows);
 });
 
 test("a file over 20 MB is refused and nothing is stored", async () => {
-  const before = storedFiles().length;
+  const before = (await storedFiles()).length;
   const big = Buffer.concat([pdf, Buffer.alloc(21 * 1024 * 1024)]);
   const res = await upload(admin, courseId, big, "qua-lon.pdf");
   expect(res.status).toBe(413);
   expect(res.text).toContain(t.materials.tooLarge);
-  expect(storedFiles().length).toBe(before);
+  expect((await storedFiles()).length).toBe(before);
 });
 
-test("a trainer of another course (or a trainee) cannot upload: 403 and no file in dataDir/materials", async () => {
-  const before = storedFiles();
+test("a trainer of another course (or a trainee) cannot upload: 403 and no file stored", async () => {
+  const before = await storedFiles();
   const rows = (await rowsOf(courseId)).length;
   const res = await upload(otherTrainer, courseId, pdf, "khong-duoc.pdf");
   expect(res.status).toBe(403);
   const trainee = await enrolledTrainee(courseId);
   expect((await upload(trainee, courseId, pdf, "khong-duoc.pdf")).status).toBe(403);
-  expect(storedFiles()).toEqual(before);
+  expect(await storedFiles()).toEqual(before);
   expect((await rowsOf(courseId)).length).toBe(rows);
 });
 
@@ -170,15 +167,15 @@ test("DOCX, XLSX, PNG and JPEG are accepted by content; a missing file is report
 
 test("delete: refused to a trainer of another course; the course's trainer removes row and file", async () => {
   const row = await uploaded("Xóa tôi.pdf");
-  const file = path.join(ctx.dataDir, "materials", row.storedName);
   const url = `/courses/${courseId}/materials/${row.id}/delete`;
   expect((await otherTrainer.agent.post(url).type("form").send({ _csrf: otherTrainer.csrf })).status).toBe(403);
   expect((await trainer.agent.post(url).type("form").send({})).status).toBe(403); // no CSRF token
-  expect(fs.existsSync(file)).toBe(true);
+  expect(await storedFiles()).toContain(row.fileId);
   const res = await trainer.agent.post(url).type("form").send({ _csrf: trainer.csrf });
   expect(res.status).toBe(302);
   expect((await rowsOf(courseId)).some((r) => r.id === row.id)).toBe(false);
-  expect(fs.existsSync(file)).toBe(false);
+  expect(await storedFiles()).not.toContain(row.fileId);
+  expect(await ctx.handle.db.select().from(fileChunks).where(eq(fileChunks.fileId, row.fileId!))).toEqual([]);
   expect((await trainer.agent.get(`/courses/${courseId}/materials/${row.id}`)).status).toBe(404);
   expect((await trainer.agent.post(url).type("form").send({ _csrf: trainer.csrf })).status).toBe(404);
 });
@@ -199,21 +196,6 @@ test("the list partial shows names escaped, download links, and the upload form 
   expect(readOnly).not.toContain("/delete");
   const empty = await ejs.renderFile(path.join(VIEWS_DIR, "materials/_list.ejs"), { t, vi, course, materials: [], canManage: false, csrfToken: "tok" });
   expect(empty).toContain(t.materials.empty);
-});
-
-test("at start-up, files left by an upload or delete killed midway are removed; stored materials stay", async () => {
-  const row = await uploaded("Giữ lại.pdf");
-  const dir = path.join(ctx.dataDir, "materials");
-  const orphan = path.join(dir, "0123456789abcdef0123456789abcdef"); // written, row never committed
-  const temp = path.join(dir, ".fedcba9876543210fedcba9876543210.tmp"); // write never renamed
-  const other = path.join(dir, "ghi-chu.txt"); // not ours: left alone
-  for (const f of [orphan, temp, other]) fs.writeFileSync(f, "x");
-  expect(await cleanMaterialFiles(ctx.handle.db, ctx.dataDir)).toBe(2);
-  expect([orphan, temp].filter((f) => fs.existsSync(f))).toEqual([]);
-  expect(fs.existsSync(other)).toBe(true);
-  fs.rmSync(other);
-  expect(fs.existsSync(path.join(dir, row.storedName))).toBe(true);
-  expect((await trainer.agent.get(`/courses/${courseId}/materials/${row.id}`)).status).toBe(200);
 });
 
 test("a trainee of the course cannot delete", async () => {

@@ -1,6 +1,4 @@
 /** Question bank over HTTP: who manages it, the question form, GIFT/Aiken import with preview, GIFT export. */
-import fs from "node:fs";
-import path from "node:path";
 import { and, asc, count, eq } from "drizzle-orm";
 import { questionCategories, questions } from "../src/db/schema";
 import { addParticipant } from "../src/features/enrollment/enrollment.service";
@@ -8,6 +6,7 @@ import { textOf } from "../src/lib/forms";
 import request from "supertest";
 import { loginAs, useTestApp } from "./helpers/app";
 import { makeCourse } from "./helpers/courses";
+import { storedNames } from "./helpers/files";
 
 jest.setTimeout(120000);
 const { ctx, admin, trainer } = useTestApp({ as: ["admin", "trainer"] });
@@ -18,8 +17,7 @@ const questionCount = async (courseId: number) => (await db().select({ n: count(
 const categoryCount = async (courseId: number) => (await db().select({ n: count() }).from(questionCategories).where(eq(questionCategories.courseId, courseId)))[0].n;
 const bankOf = (courseId: number) => db().select().from(questions).where(eq(questions.courseId, courseId)).orderBy(asc(questions.id));
 const tokenFrom = (html: string) => html.match(/name="token" value="([0-9a-f]{32})"/)?.[1];
-const importDir = () => path.join(ctx.dataDir, "quiz-imports");
-const pendingFiles = () => (fs.existsSync(importDir()) ? fs.readdirSync(importDir()) : []);
+const pendingFiles = () => storedNames(db(), "quiz-import");
 /** HTML-escaped as EJS writes it. */
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&#34;").replace(/'/g, "&#39;");
 
@@ -124,7 +122,7 @@ test("admins and the course's trainers manage the bank; other trainers and train
     expect(cat.status).toBe(403);
   }
   expect(await categoryCount(course.id)).toBe(0);
-  expect(pendingFiles()).toEqual([]);
+  expect(await pendingFiles()).toEqual([]);
 
   const staffPage = await trainer.agent.get(`/courses/${course.id}`);
   expect(staffPage.text).toContain(`href="/courses/${course.id}/questions"`);
@@ -218,7 +216,7 @@ test("GIFT upload: the preview lists every question and every error with its lin
   // Nothing saved yet: no question, no category; the text waits server-side.
   expect(await questionCount(course.id)).toBe(0);
   expect(await categoryCount(course.id)).toBe(0);
-  expect(pendingFiles()).toHaveLength(1);
+  expect(await pendingFiles()).toHaveLength(1);
 
   // A forged token or a client-sent list changes nothing.
   const forged = await trainer.agent.post(`/courses/${course.id}/question-import/confirm`).type("form")
@@ -233,7 +231,7 @@ test("GIFT upload: the preview lists every question and every error with its lin
   const done = await confirm(trainer, course.id, tokenFrom(preview.text));
   expect(done.status).toBe(302);
   expect(done.headers.location).toBe(`/courses/${course.id}/questions`);
-  expect(pendingFiles()).toEqual([]);
+  expect(await pendingFiles()).toEqual([]);
   const rows = await bankOf(course.id);
   expect(rows).toHaveLength(8);
   expect(rows.map((r) => r.kind)).toEqual(["single", "multiple", "truefalse", "truefalse", "short", "single", "single", "single"]);

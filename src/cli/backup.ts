@@ -1,5 +1,5 @@
 /**
- * `npm run backup`: writes one backup file (database + uploaded files) into DATA_DIR/backups, or to the
+ * `npm run backup`: writes one backup file (the database, uploaded files included) into DATA_DIR/backups, or to the
  * path given as first argument. With the embedded database held by a running server, asks that server
  * to write it (SIGUSR2), waits for the file and, when a path was given, moves it there.
  */

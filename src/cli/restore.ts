@@ -1,12 +1,14 @@
 /**
  * `npm run restore FILE`: restores a backup into a fresh DATA_DIR (embedded database) or an empty
- * PostgreSQL database (DATABASE_URL). Refuses a database that already holds data.
+ * PostgreSQL database (DATABASE_URL). Refuses a database that already holds data. The files of a backup
+ * made by a version that kept them in DATA_DIR are moved into the database at once (src/files-upgrade.ts).
  */
 import path from "node:path";
 import { loadConfig } from "../config";
 import { openDb } from "../db/client";
 import { lockDataDir } from "../db/lock";
 import { restoreBackup } from "../features/backup/backup.service";
+import { moveFilesIntoDatabase } from "../files-upgrade";
 
 async function main() {
   const file = process.argv[2];
@@ -17,8 +19,10 @@ async function main() {
     const handle = await openDb(config);
     await handle.migrate();
     const r = await restoreBackup(handle, config.dataDir, path.resolve(file));
+    const moved = await moveFilesIntoDatabase(handle.db, config.dataDir);
     await handle.close();
-    console.log(`Đã khôi phục ${r.rows} dòng và ${r.files} tệp từ ${file}.`);
+    const files = moved.materials + moved.seals;
+    console.log(`Đã khôi phục ${r.rows} dòng từ ${file}.${files ? ` ${files} tệp của bản sao lưu phiên bản cũ đã được đưa vào cơ sở dữ liệu.` : ""}`);
   } finally {
     release();
   }

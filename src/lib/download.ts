@@ -2,6 +2,8 @@
  * Every file the app hands out goes through `sendDownload`: one Content-Disposition (built by the
  * `content-disposition` package), one cache rule, one set of MIME types.
  */
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { create as contentDisposition } from "content-disposition";
 import type { Response } from "express";
 import { stripDiacritics } from "./vietnamese";
@@ -35,19 +37,47 @@ interface DownloadHeaders {
   cacheControl?: string;
 }
 
-/** The bytes (or text) of a generated file, or the path of a stored one streamed from disk. */
-export type Download = DownloadHeaders & ({ body: Uint8Array | string } | { path: string });
+/**
+ * A file kept in the database (lib/file-store.ts): its chunks, read one at a time as the client takes
+ * them, its size (Content-Length, so a cut download is seen as cut) and its SHA-256 (the ETag).
+ */
+export interface StreamedFile {
+  chunks: AsyncIterable<Uint8Array>;
+  size: number;
+  sha256: string;
+}
 
-/** Sends a download: the headers above, then the body or the stored file. */
-export function sendDownload(res: Response, d: Download): void {
+/** The bytes (or text) of a generated file, or a stored file streamed chunk by chunk. */
+export type Download = DownloadHeaders & ({ body: Uint8Array | string } | { file: StreamedFile });
+
+/**
+ * Sends a download: the headers above, then the body, or the stored file's chunks with back-pressure (the
+ * next chunk is read when the socket has taken the previous one). A browser that has the file already
+ * (If-None-Match with its SHA-256) gets 304. Resolves when the file has been sent; a stored file that
+ * breaks off midway (deleted meanwhile, client gone) ends the connection, the headers being out already.
+ */
+export function sendDownload(res: Response, d: DownloadHeaders & { body: Uint8Array | string }): void;
+export function sendDownload(res: Response, d: DownloadHeaders & { file: StreamedFile }): Promise<void>;
+export function sendDownload(res: Response, d: Download): void | Promise<void> {
   res.setHeader("Content-Disposition", dispositionHeader(d.fileName, d.disposition));
   res.setHeader("Cache-Control", d.cacheControl ?? "private, no-cache");
   res.type(d.type);
-  if ("path" in d) {
-    // dotfiles: DATA_DIR itself may sit under a hidden folder (~/.taphuan); stored names never start with a dot.
-    res.sendFile(d.path, { dotfiles: "allow", cacheControl: false });
-    return;
-  }
+  if ("file" in d) return streamFile(res, d.file);
   const { body } = d;
   res.send(typeof body === "string" || Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength));
+}
+
+async function streamFile(res: Response, file: StreamedFile): Promise<void> {
+  res.setHeader("ETag", `"${file.sha256}"`);
+  if (res.req.fresh) {
+    res.status(304).end();
+    return;
+  }
+  res.setHeader("Content-Length", String(file.size));
+  if (res.req.method === "HEAD") {
+    res.end();
+    return;
+  }
+  // pipeline stops reading chunks when the client goes away; whatever broke, the connection is closed.
+  await pipeline(Readable.from(file.chunks, { highWaterMark: 1 }), res).catch(() => res.destroy());
 }

@@ -1,11 +1,8 @@
 /**
  * File uploads. multer keeps the file in memory, then the CSRF token (sent as the `_csrf` field or the
  * x-csrf-token header) is checked, then the type is checked by content (not by name or browser claim).
- * Only an accepted file is ever written to disk, under a random name outside public/.
+ * Only an accepted file is ever stored (in the database: lib/file-store.ts).
  */
-import crypto from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import multer from "multer";
 import { fileTypeFromBuffer } from "file-type";
@@ -88,17 +85,4 @@ export function uploadSingle(opts: UploadOptions): RequestHandler[] {
     next();
   };
   return [parseWithMessages, checkCsrf, checkType];
-}
-
-/** A temp file of storeFile: only ever left behind by a process killed between write and rename. */
-export const isTempFileName = (name: string): boolean => /^\.[0-9a-f]{32}\.tmp$/.test(name);
-
-/** Writes bytes under a random name in `dir` (write to a temp name, then rename: no half files). */
-export function storeFile(dir: string, buffer: Buffer): string {
-  fs.mkdirSync(dir, { recursive: true });
-  const name = crypto.randomBytes(16).toString("hex");
-  const tmp = path.join(dir, `.${name}.tmp`);
-  fs.writeFileSync(tmp, buffer, { mode: 0o600 });
-  fs.renameSync(tmp, path.join(dir, name));
-  return name;
 }

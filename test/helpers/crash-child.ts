@@ -6,16 +6,21 @@
  *
  *   node --import tsx test/helpers/crash-child.ts import        COURSE_ID ACTOR_ID UPLOAD UPLOAD_SHA256
  *   node --import tsx test/helpers/crash-child.ts certificates  COURSE_ID ACTOR_ID BATCH STOP_AT
+ *   node --import tsx test/helpers/crash-child.ts material      COURSE_ID ACTOR_ID BYTES STOP_AT
  *
- * import: confirms the roster stored in DATA_DIR/imports (as the confirm route does) and stops after its
+ * import: confirms the roster stored in the database (as the confirm route does) and stops after its
  * first batch of rows. certificates: starts the class's bulk issue job and runs it here (as the queue
  * would) in batches of BATCH people, one transaction each, and stops inside the STOP_AT-th batch's
  * transaction, after its rows are written ("COMMITTED n" first: the certificates of the earlier batches).
+ * material: uploads a course material of BYTES bytes (a PDF header, then random bytes) as the upload route
+ * does, and stops inside its transaction after the STOP_AT-th chunk.
  */
+import crypto from "node:crypto";
 import { openDb } from "../../src/db/client";
 import { lockDataDir } from "../../src/db/lock";
 import { runIssueJob, startIssueJob } from "../../src/features/certificates/issue-jobs";
 import { getCourse } from "../../src/features/courses/courses.service";
+import { addMaterial } from "../../src/features/courses/materials.service";
 import { importRoster, readUpload } from "../../src/features/enrollment/import.service";
 
 /** Tells the test where the job is, then never returns (the interval keeps the process alive). */
@@ -36,7 +41,7 @@ async function main(): Promise<void> {
   const actor = { id: Number(actorArg) };
   if (job === "import") {
     const [stored, sha256] = rest;
-    const buffer = readUpload(dataDir, stored, sha256);
+    const buffer = await readUpload(db, stored, sha256);
     await importRoster(db, courseId, buffer, "xlsx", { fileName: "danh-sach.xlsx", sha256 }, actor, { afterBatch: stopHere });
   } else if (job === "certificates") {
     const [size, stopAt] = rest.map(Number);
@@ -49,6 +54,11 @@ async function main(): Promise<void> {
       return stopHere();
     };
     await runIssueJob(db, started.id, { baseUrl: "http://taphuan.test", dataDir, beforeCommit }, (err) => console.error(err), undefined, size);
+  } else if (job === "material") {
+    const [bytes, stopAt] = rest.map(Number);
+    const buffer = Buffer.concat([Buffer.from("%PDF-1.4\n"), crypto.randomBytes(bytes - 9)]);
+    const file = { buffer, originalName: "Bài giảng lớn.pdf", mime: "application/pdf", size: buffer.length };
+    await addMaterial(db, courseId, file, actor, { afterChunk: (seq) => (seq + 1 === stopAt ? stopHere() : undefined) });
   } else {
     throw new Error(`unknown job ${job}`);
   }

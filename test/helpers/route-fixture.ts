@@ -1,5 +1,4 @@
 /** The fixture every route can act on (access matrix, CSRF on every POST): a course with everything in it. */
-import path from "node:path";
 import { eq } from "drizzle-orm";
 import {
   attendanceMarks, certificates, courseSessions, enrollments, materials, participantCategories, plans, questionCategories, questions, quizQuestions, quizzes, users,
@@ -9,7 +8,7 @@ import { issueCertificate } from "../../src/features/certificates/issue.service"
 import { getCourse } from "../../src/features/courses/courses.service";
 import { addSessions } from "../../src/features/courses/sessions.service";
 import { addParticipant } from "../../src/features/enrollment/enrollment.service";
-import { storeFile } from "../../src/lib/upload";
+import { putFile } from "../../src/lib/file-store";
 import { makeUser, type TestContext } from "./app";
 import { makeCourse } from "./courses";
 
@@ -41,8 +40,8 @@ export async function buildFixture(ctx: TestContext, adminId: number, trainerId:
   // A pending request, so approve (then remove) have something to act on.
   const spare = await makeUser(ctx, "trainee");
   const [enrollment] = await db.insert(enrollments).values({ courseId: course.id, userId: spare.id, status: "pending" }).returning();
-  const stored = storeFile(path.join(ctx.dataDir, "materials"), Buffer.from("%PDF-1.4\n%%EOF\n"));
-  const [material] = await db.insert(materials).values({ courseId: course.id, originalName: "Bài giảng.pdf", storedName: stored, mime: "application/pdf", size: 15 }).returning();
+  const stored = await putFile(db, Buffer.from("%PDF-1.4\n%%EOF\n"), { kind: "material", mime: "application/pdf" });
+  const [material] = await db.insert(materials).values({ courseId: course.id, originalName: "Bài giảng.pdf", fileId: stored.id, mime: "application/pdf", size: 15 }).returning();
   const [plan] = await db.select().from(plans).limit(1);
   const [category] = await db.select().from(participantCategories).limit(1);
   // A question bank, a quiz with one question, and an open attempt by the trainee.

@@ -1,5 +1,7 @@
 /** Courses, their trainers, target categories, funding, sessions and materials. */
-import { bigint, boolean, date, index, integer, numeric, pgTable, primaryKey, serial, text, timestamp, varchar } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { bigint, boolean, check, date, index, integer, numeric, pgTable, primaryKey, serial, text, timestamp, varchar } from "drizzle-orm/pg-core";
+import { storedFiles } from "./files";
 import { planTasks } from "./plans";
 import { participantCategories, units } from "./units";
 import { users } from "./users";
@@ -94,14 +96,19 @@ export const courseSessions = pgTable(
   (t) => [index("course_sessions_course_idx").on(t.courseId, t.date)],
 );
 
-/** Course materials; files live in DATA_DIR/materials under random names, never in public/. */
+/**
+ * Course materials; the bytes are a stored file in the database (file_id, schema/files.ts). stored_name is
+ * the file's name in DATA_DIR/materials from the versions that kept materials on disk: set only until the
+ * start-up move (src/files-upgrade.ts) has brought that file into the database.
+ */
 export const materials = pgTable("materials", {
   id: serial("id").primaryKey(),
   courseId: integer("course_id").notNull().references(() => courses.id),
   originalName: text("original_name").notNull(),
-  storedName: text("stored_name").notNull(),
+  fileId: integer("file_id").references(() => storedFiles.id),
+  storedName: text("stored_name"),
   mime: text("mime").notNull(),
   size: integer("size").notNull(),
   uploadedBy: integer("uploaded_by").references(() => users.id),
   uploadedAt: timestamp("uploaded_at", { withTimezone: true }).notNull().defaultNow(),
-});
+}, (t) => [check("materials_file_check", sql`${t.fileId} is not null or ${t.storedName} is not null`)]);

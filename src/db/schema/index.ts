@@ -9,6 +9,7 @@ import { attendanceChanges, attendanceMarks } from "./attendance";
 import { certificateCounters, certificates, completionApprovals } from "./certificates";
 import { courses, courseSessions, courseTargetCategories, courseTrainers, fundingLines, materials } from "./courses";
 import { enrollments } from "./enrollment";
+import { fileChunks, storedFiles } from "./files";
 import { planTasks, plans } from "./plans";
 import { attemptAnswers, questionCategories, questions, quizAttempts, quizQuestions, quizzes } from "./quizzes";
 import { issueJobs, jobWorkers } from "./jobs";
@@ -25,6 +26,7 @@ export * from "./certificates";
 export * from "./courses";
 export * from "./enrollment";
 export * from "./jobs";
+export * from "./files";
 export * from "./plans";
 export * from "./quizzes";
 export * from "./rate-limits";
@@ -38,5 +40,5 @@ export const schema = {
   plans, planTasks, courses, courseTrainers, courseTargetCategories, fundingLines, courseSessions, materials, enrollments,
   attendanceMarks, attendanceChanges, questionCategories, questions, quizzes, quizQuestions, quizAttempts, attemptAnswers,
   completionApprovals, certificateCounters, certificates, appSettings, reportDrafts, reportVersions,
-  rateLimitHits, issueJobs, jobWorkers,
+  rateLimitHits, storedFiles, fileChunks, issueJobs, jobWorkers,
 };

@@ -1,8 +1,11 @@
 /**
- * Backup and restore: one gzip'd JSON-lines file holding every table (in foreign-key order) and every file
- * under DATA_DIR (uploads, settings). The same format serves the embedded server and any PostgreSQL server,
- * so a backup of the embedded database can be restored onto a server and back (and it moved the data of
- * the versions that used PGlite: src/pglite-upgrade.ts).
+ * Backup and restore: one gzip'd JSON-lines file holding every table (in foreign-key order). Uploaded files
+ * (materials, seal images) are rows too (stored_files, file_chunks: lib/file-store.ts), so the backup is
+ * the database alone. The same format serves the embedded server and any PostgreSQL server, so a backup of
+ * the embedded database can be restored onto a server and back (and it moved the data of the versions that
+ * used PGlite: src/pglite-upgrade.ts). Backups of the versions that kept files in DATA_DIR carry them as
+ * `file` lines: a restore writes them back where those versions kept them, and the start-up move
+ * (src/files-upgrade.ts; the restore command runs it at once) brings them into the database.
  *
  * A backup never holds what would let its reader act as a logged-in user: not the session secret (cookies
  * are signed with it) nor the session rows. People log in again after a restore. Backup files are
@@ -12,9 +15,12 @@
  * Rows travel as row_to_json and come back with json_populate_recordset, so PostgreSQL itself converts
  * every type (dates, numerics, jsonb) both ways.
  *
+ * Rows are read through a cursor in one repeatable-read snapshot and written a batch at a time (the file
+ * chunks a few at a time), so a database with gigabytes of materials is backed up in bounded memory.
+ *
  * Why our own format rather than pg_dump: pg_dump must be the server's version or newer and installed
- * beside it, its dump does not hold the files under DATA_DIR, and a restore must leave out the session
- * rows and secret (above); one file of JSON lines restored by the app itself does all three.
+ * beside it, and a restore must leave out the session rows and secret (above) and take the backups of
+ * the versions that kept files in DATA_DIR; one file of JSON lines restored by the app itself does all.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -22,21 +28,43 @@ import readline from "node:readline";
 import zlib from "node:zlib";
 import { sql } from "drizzle-orm";
 import type { Db, DbHandle } from "../../db/client";
+import { PENDING_FILE_KINDS } from "../../lib/pending-uploads";
 import { todayIso, vnClock } from "../../lib/time";
 
 export const BACKUP_FORMAT = "taphuan-backup";
-const BATCH = 1000;
+/** 2: files are rows of the database; 1 (before issue #18): files under DATA_DIR as `file` lines. */
+const BACKUP_VERSION = 2;
 /**
- * Never copied: the embedded server's folder (cluster, password, socket), the old PGlite folders, other
- * backups, the process lock, the session secret.
+ * The oldest backups this version restores, by their number of migrations: 9 is the last version that kept
+ * files in DATA_DIR. Every migration since only adds tables and nullable columns, so the rows of such a
+ * backup load unchanged (its files are moved in afterwards). Raise it when a migration changes what
+ * existing rows mean.
  */
-const SKIPPED = new Set(["postgres", "pgdata", "pglite-cu", "backups", "taphuan.lock", "session-secret"]);
+export const OLDEST_RESTORABLE_MIGRATIONS = 9;
+/** Rows per backup line; the file chunks (256 KB each, twice that as hex) a few at a time. */
+const BATCH = 1000;
+const BATCH_OF: Record<string, number> = { file_chunks: 8 };
+/**
+ * Never restored from the `file` lines of an older backup: the embedded server's folder (cluster,
+ * password, socket), the old PGlite folders, other backups, the process lock, the session secret, and the
+ * uploads waiting for a confirmation (their sessions are not restored: nobody could confirm them).
+ */
+const SKIPPED = new Set(["postgres", "pgdata", "pglite-cu", "backups", "taphuan.lock", "session-secret", "imports", "quiz-imports"]);
 /**
  * Tables never backed up nor restored: logged-in sessions, the rate-limit counters (short-lived, keyed
  * by visitors' addresses; a few hits on a fresh install must not make it look non-empty to a restore), and
  * the job queue's own rows (a restored "running" certificate job would have no queue entry to run it).
  */
 const SKIPPED_TABLES = new Set(["session", "rate_limit_hits", "issue_jobs", "job_workers"]);
+/**
+ * Rows left out of some tables: the uploads waiting for a confirmation (a roster holds personal data, and
+ * their sessions are not backed up: nobody could confirm them after a restore).
+ */
+const pendingKinds = PENDING_FILE_KINDS.map((k) => `'${k}'`).join(", ");
+const ROWS_KEPT: Record<string, string> = {
+  stored_files: `kind not in (${pendingKinds})`,
+  file_chunks: `file_id in (select id from stored_files where kind not in (${pendingKinds}))`,
+};
 /** Backup files and the folders they are created in: the owner alone may read them. */
 const FILE_MODE = 0o600;
 const DIR_MODE = 0o700;
@@ -77,18 +105,6 @@ export async function tablesInOrder(db: Db): Promise<string[]> {
 async function migrationCount(db: Db): Promise<number> {
   const r = rowsOf(await db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`));
   return Number(r[0]?.n ?? 0);
-}
-
-function listFiles(dir: string, base = dir): string[] {
-  if (!fs.existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    if (dir === base && SKIPPED.has(entry.name)) continue;
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...listFiles(full, base));
-    else if (entry.isFile() && !entry.name.endsWith(".tmp")) out.push(path.relative(base, full));
-  }
-  return out.sort();
 }
 
 /** Every row of every table, in one consistent snapshot: { table: rows } (also used to compare states in tests). */
@@ -132,29 +148,41 @@ export function moveBackup(dataDir: string, from: string, target: string): void 
 }
 
 /**
- * Writes a backup of the database (without sessions) and DATA_DIR's files (without the session secret)
- * to `outFile`, via a temporary name, then rename; the file is 0600 (see prepareBackupDir for its folder).
+ * Writes a backup of the database (without sessions, rate-limit counters and uploads waiting for their
+ * confirmation; uploaded files included: they are rows) to `outFile`, via a temporary name, then rename; the file is 0600 (see prepareBackupDir for its
+ * folder). `files` is how many stored files it holds.
  */
 export async function writeBackup(handle: DbHandle, dataDir: string, outFile: string): Promise<{ file: string; tables: number; rows: number; files: number }> {
-  const tables = await exportTables(handle.db);
-  for (const t of SKIPPED_TABLES) delete tables[t];
-  const files = listFiles(dataDir);
   prepareBackupDir(dataDir, path.dirname(outFile));
   const tmp = `${outFile}.partial`;
   fs.rmSync(tmp, { force: true });
   const gz = zlib.createGzip();
   const out = fs.createWriteStream(tmp, { mode: FILE_MODE });
   gz.pipe(out);
-  const write = (obj: unknown) => new Promise<void>((resolve) => (gz.write(JSON.stringify(obj) + "\n") ? resolve() : gz.once("drain", () => resolve())));
-  let rows = 0;
-  await write({ format: BACKUP_FORMAT, version: 1, createdAt: new Date().toISOString(), database: handle.kind, migrations: await migrationCount(handle.db) });
-  for (const [table, list] of Object.entries(tables)) {
-    await write({ table, count: list.length });
-    for (let i = 0; i < list.length; i += BATCH) await write({ rows: list.slice(i, i + BATCH) });
-    rows += list.length;
-  }
-  for (const rel of files) await write({ file: rel, base64: fs.readFileSync(path.join(dataDir, rel)).toString("base64") });
-  await write({ end: true });
+  const write = (line: string) => new Promise<void>((resolve) => (gz.write(line + "\n") ? resolve() : gz.once("drain", () => resolve())));
+  const counts = await handle.db.transaction(async (tx) => {
+    let rows = 0;
+    let files = 0;
+    const tables = (await tablesInOrder(tx)).filter((t) => !SKIPPED_TABLES.has(t));
+    await write(JSON.stringify({ format: BACKUP_FORMAT, version: BACKUP_VERSION, createdAt: new Date().toISOString(), database: handle.kind, migrations: await migrationCount(tx) }));
+    for (const table of tables) {
+      const where = ROWS_KEPT[table] ? ` where ${ROWS_KEPT[table]}` : "";
+      const count = Number(rowsOf(await tx.execute(sql.raw(`select count(*)::int as n from "${table}" t${where}`)))[0].n);
+      await write(JSON.stringify({ table, count }));
+      await tx.execute(sql.raw(`declare backup_rows no scroll cursor for select row_to_json(t)::text as r from "${table}" t${where}`));
+      for (;;) {
+        const batch = rowsOf<{ r: string }>(await tx.execute(sql.raw(`fetch ${BATCH_OF[table] ?? BATCH} from backup_rows`)));
+        if (!batch.length) break;
+        // Each row is already JSON text: joined as it is, never parsed.
+        await write(`{"rows":[${batch.map((x) => x.r).join(",")}]}`);
+      }
+      await tx.execute(sql.raw("close backup_rows"));
+      rows += count;
+      if (table === "stored_files") files = count;
+    }
+    return { tables: tables.length, rows, files };
+  }, { isolationLevel: "repeatable read", accessMode: "read only" });
+  await write(JSON.stringify({ end: true }));
   await new Promise<void>((resolve, reject) => {
     out.on("finish", resolve);
     out.on("error", reject);
@@ -162,7 +190,7 @@ export async function writeBackup(handle: DbHandle, dataDir: string, outFile: st
   });
   fs.chmodSync(tmp, FILE_MODE);
   fs.renameSync(tmp, outFile);
-  return { file: outFile, tables: Object.keys(tables).length, rows, files: files.length };
+  return { file: outFile, ...counts };
 }
 
 export class RestoreError extends Error {}
@@ -184,7 +212,9 @@ export async function databaseIsEmpty(db: Db): Promise<boolean> {
 /**
  * Restores a backup into an EMPTY migrated database and DATA_DIR (refuses otherwise, so nothing is ever
  * overwritten). Rows are inserted in one transaction; serial sequences are moved past the restored ids.
- * Sessions and the session secret found in a backup made by an older version are left out.
+ * Sessions and the session secret found in a backup made by an older version are left out. The files of
+ * a backup made by a version that kept them in DATA_DIR are written back there (unless `files: false`);
+ * src/files-upgrade.ts then moves them into the database. `files` is how many were written.
  */
 export async function restoreBackup(handle: DbHandle, dataDir: string, file: string, opts: { files?: boolean } = {}): Promise<{ rows: number; files: number }> {
   const db = handle.db;
@@ -209,7 +239,7 @@ export async function restoreBackup(handle: DbHandle, dataDir: string, file: str
       if (!header) {
         if (obj.format !== BACKUP_FORMAT) throw new RestoreError("Tệp này không phải bản sao lưu taphuan.");
         const have = await migrationCount(tx);
-        if (obj.migrations !== have) throw new RestoreError(`Bản sao lưu được tạo với ${obj.migrations} bản cập nhật cơ sở dữ liệu, phiên bản này có ${have}. Hãy khôi phục bằng đúng phiên bản taphuan đã tạo bản sao lưu.`);
+        if (typeof obj.migrations !== "number" || obj.migrations > have || obj.migrations < OLDEST_RESTORABLE_MIGRATIONS) throw new RestoreError(`Bản sao lưu được tạo với ${obj.migrations} bản cập nhật cơ sở dữ liệu, phiên bản này có ${have}. Hãy khôi phục bằng đúng phiên bản taphuan đã tạo bản sao lưu.`);
         header = obj;
       } else if (obj.table) {
         if (!order.includes(obj.table)) throw new RestoreError(`Bảng ${obj.table} không có trong phiên bản này.`);

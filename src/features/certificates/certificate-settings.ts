@@ -1,19 +1,22 @@
 /**
  * Certificate settings kept in app_settings (not dated: each certificate copies what it used into its
  * snapshot): the number pattern and series, printer offsets and border, and the signature/seal PNG.
- * Seal images live in DATA_DIR/settings named by their SHA-256 and are never deleted, because issued
- * certificates name the image they were printed with.
+ * Seal images are stored files in the database (lib/file-store.ts, kind "seal") named by their SHA-256
+ * and never deleted, because issued certificates name the image they were printed with.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { eq, inArray, sql } from "drizzle-orm";
 import { imageSize } from "image-size";
+import { LRUCache } from "lru-cache";
 import { PDFDocument } from "pdf-lib";
 import type { Db } from "../../db/client";
 import { appSettings } from "../../db/schema";
 import { audit } from "../../lib/audit";
 import { HttpError, ValidationError } from "../../lib/errors";
+import { findFile, putFile, readFile } from "../../lib/file-store";
 import { sha256Hex } from "../../lib/hash";
+import { removeIfEmpty } from "../../lib/legacy-files";
 import { certificatesMessages as m } from "./certificates.messages";
 
 type Actor = { id: number; ip?: string | null };
@@ -59,12 +62,13 @@ export async function getCertificateSettings(db: Db): Promise<CertificateSetting
   const get = (k: string) => rows.find((r) => r.key === k)?.value;
   const print = (get(KEYS.print) ?? {}) as Partial<PrintSettings>;
   const seal = get(KEYS.seal) as { sha256?: string } | null | undefined;
-  return {
+  const settings: CertificateSettings = {
     pattern: typeof get(KEYS.pattern) === "string" ? (get(KEYS.pattern) as string) : DEFAULT_PATTERN,
     series: typeof get(KEYS.series) === "string" ? (get(KEYS.series) as string) : DEFAULT_SERIES,
     print: { ...DEFAULT_PRINT, ...print },
     sealSha256: seal?.sha256 ?? null,
   };
+  return settings;
 }
 
 async function put(db: Db, key: string, value: unknown): Promise<void> {
@@ -92,9 +96,6 @@ export async function saveNumberPattern(db: Db, pattern: string, actor: Actor): 
   });
 }
 
-const sealDir = (dataDir: string) => path.join(dataDir, "settings");
-const sealFile = (dataDir: string, sha: string) => path.join(sealDir(dataDir), `seal-${sha}.png`);
-
 /** Refuses, from the PNG header alone (nothing decoded), an image wider or taller than SEAL_MAX_PX. */
 function assertSealDimensions(png: Buffer): void {
   let size: { width: number; height: number };
@@ -109,10 +110,11 @@ function assertSealDimensions(png: Buffer): void {
 }
 
 /**
- * Stores a seal PNG (content-addressed) and makes it the current one.
+ * Stores a seal PNG (content-addressed: an image already stored is not stored again) and makes it the
+ * current one, in one transaction.
  * @throws ValidationError when the image is larger than SEAL_MAX_PX or pdf-lib cannot embed it (the renderer would fail later).
  */
-export async function saveSeal(db: Db, dataDir: string, png: Buffer, actor: Actor): Promise<string> {
+export async function saveSeal(db: Db, png: Buffer, actor: Actor): Promise<string> {
   assertSealDimensions(png);
   try {
     await (await PDFDocument.create()).embedPng(png);
@@ -120,21 +122,15 @@ export async function saveSeal(db: Db, dataDir: string, png: Buffer, actor: Acto
     throw new ValidationError({ seal: m.sealUnreadable }, m.sealUnreadable);
   }
   const sha = sha256Hex(png);
-  const file = sealFile(dataDir, sha);
-  if (!fs.existsSync(file)) {
-    fs.mkdirSync(sealDir(dataDir), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, png, { mode: 0o600 });
-    fs.renameSync(tmp, file);
-  }
   await db.transaction(async (tx) => {
+    await putFile(tx, png, { kind: "seal", name: sha, mime: "image/png" });
     await put(tx, KEYS.seal, { sha256: sha });
     await audit(tx, { actorId: actor.id, action: "certificate.seal", targetType: "app_settings", targetId: KEYS.seal, details: { sha256: sha, bytes: png.length }, ip: actor.ip });
   });
   return sha;
 }
 
-/** Stops using a seal for new certificates; the file stays for reprints of issued ones. */
+/** Stops using a seal for new certificates; the image stays for reprints of issued ones. */
 export async function removeSeal(db: Db, actor: Actor): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.delete(appSettings).where(eq(appSettings.key, KEYS.seal));
@@ -142,26 +138,60 @@ export async function removeSeal(db: Db, actor: Actor): Promise<void> {
   });
 }
 
+const SHA256 = /^[0-9a-f]{64}$/;
+/**
+ * Seal images read from the database, by SHA-256. An image never changes under its hash, so every process
+ * may keep it: a bulk print reads each seal once. At most 16 MB (a seal is at most 2 MB).
+ */
+const seals = new LRUCache<string, Buffer>({ maxSize: 16 * 1024 * 1024, sizeCalculation: (b) => b.length });
+
 /**
  * The bytes of a stored seal image.
- * @throws HttpError 500 with a clear message when the file is gone (an issued certificate names it).
+ * @throws HttpError 500 with a clear message when it is not stored (an issued certificate names it).
  */
-export function readSeal(dataDir: string, sha: string): Buffer {
-  if (!/^[0-9a-f]{64}$/.test(sha)) throw new HttpError(500, m.sealMissing);
-  try {
-    return fs.readFileSync(sealFile(dataDir, sha));
-  } catch {
-    throw new HttpError(500, m.sealMissing);
-  }
+export async function loadSeal(db: Db, sha: string): Promise<Buffer> {
+  let bytes = seals.get(sha);
+  if (bytes) return bytes;
+  const file = SHA256.test(sha) ? await findFile(db, "seal", sha) : undefined;
+  if (!file) throw new HttpError(500, m.sealMissing);
+  seals.set(sha, (bytes = await readFile(db, file)));
+  return bytes;
 }
 
 /** Reads each distinct seal once (bulk prints share one image across hundreds of pages). */
-export function sealReader(dataDir: string): (sha: string | null) => Buffer | undefined {
-  const cache = new Map<string, Buffer>();
-  return (sha) => {
-    if (!sha) return undefined;
-    let bytes = cache.get(sha);
-    if (!bytes) cache.set(sha, (bytes = readSeal(dataDir, sha)));
-    return bytes;
-  };
+export function sealReader(db: Db): (sha: string | null) => Promise<Buffer | undefined> {
+  return async (sha) => (sha ? loadSeal(db, sha) : undefined);
+}
+
+/** Where the versions before files moved into the database kept seal images: DATA_DIR/settings/seal-<sha256>.png. */
+const legacySealDir = (dataDir: string) => path.join(dataDir, "settings");
+const LEGACY_SEAL = /^seal-([0-9a-f]{64})\.png$/;
+const LEGACY_SEAL_TEMP = /^seal-[0-9a-f]{64}\.png\.\d+\.tmp$/;
+
+/**
+ * Start-up step: the seal images of DATA_DIR/settings are stored in the database under their name's hash
+ * (issued certificates name them), then deleted from disk with the temp files of an interrupted save.
+ * Other files are left alone. Safe to kill and run again. Returns how many were moved.
+ */
+export async function moveSealFiles(db: Db, dataDir: string): Promise<number> {
+  const dir = legacySealDir(dataDir);
+  if (!fs.existsSync(dir)) return 0;
+  let moved = 0;
+  for (const name of fs.readdirSync(dir)) {
+    const file = path.join(dir, name);
+    const sha = LEGACY_SEAL.exec(name)?.[1];
+    if (sha) {
+      try {
+        await putFile(db, fs.readFileSync(file), { kind: "seal", name: sha, mime: "image/png" });
+        moved++;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e; // another process moved it meanwhile
+      }
+    } else if (!LEGACY_SEAL_TEMP.test(name)) {
+      continue;
+    }
+    fs.rmSync(file, { force: true });
+  }
+  removeIfEmpty(dir);
+  return moved;
 }

@@ -33,7 +33,7 @@ export function certificatesRouter(deps: { db: Db; dataDir: string; site: Public
   router.use(completionRouter({ db }));
   router.use(issueRouter({ db, dataDir, site }));
   router.use(documentsRouter({ db }));
-  router.use(settingsRouter({ db, dataDir, site }));
+  router.use(settingsRouter({ db, site }));
 
   // Counted in the database: every app process on it shares the limit (and a test's own database, its counters).
   const verifyLimiter = rateLimit({
@@ -61,7 +61,7 @@ export function certificatesRouter(deps: { db: Db; dataDir: string; site: Public
 
   // GET /certificates/:id.pdf: the PDF, re-rendered from the snapshot (same bytes as issued); owner or admin.
   router.get("/certificates/:id.pdf", can(downloadCertificate), async (req, res) => {
-    const { bytes, cert } = await certificatePdf(dataDir, await certificateOf(db, req));
+    const { bytes, cert } = await certificatePdf(db, await certificateOf(db, req));
     sendDownload(res, { body: bytes, fileName: certificateFileName(cert.snapshot), type: PDF_MIME });
   });
 

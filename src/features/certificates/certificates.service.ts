@@ -62,8 +62,8 @@ export async function myCertificates(db: Db, userId: number) {
 }
 
 /** A certificate's PDF (who may have it: certificates.policy.ts). */
-export async function certificatePdf(dataDir: string, cert: CertificateRow): Promise<{ bytes: Uint8Array; cert: CertificateRow }> {
-  const seal = sealReader(dataDir)(cert.snapshot.print.sealSha256);
+export async function certificatePdf(db: Db, cert: CertificateRow): Promise<{ bytes: Uint8Array; cert: CertificateRow }> {
+  const seal = await sealReader(db)(cert.snapshot.print.sealSha256);
   return { bytes: await snapshotPdf(cert.snapshot, seal), cert };
 }
 
@@ -75,12 +75,13 @@ export const certificateFileName = (s: CertificateSnapshot): string => `GCN ${s.
  * `offsets` replaces the printer offsets frozen in the snapshots, for a re-adjusted printer.
  * @throws NotFound when the course has no valid certificate.
  */
-export async function coursePdf(db: Db, dataDir: string, courseId: number, offsets?: { xMm: number; yMm: number }): Promise<Uint8Array> {
+export async function coursePdf(db: Db, _dataDir: string, courseId: number, offsets?: { xMm: number; yMm: number }): Promise<Uint8Array> {
   const [course] = await db.select({ title: courses.title }).from(courses).where(eq(courses.id, courseId));
   if (!course) throw new NotFound();
   const valid = (await db.select().from(certificates).where(and(eq(certificates.courseId, courseId), inArray(certificates.status, ["valid"])))).map(typed);
   if (!valid.length) throw new NotFound(m.noValidCertificates);
   valid.sort((a, b) => rosterOrder(keyOf(a), keyOf(b)) || a.id - b.id);
-  const seal = sealReader(dataDir);
-  return renderCertificates(valid.map((c) => toCertificateData(c.snapshot, seal(c.snapshot.print.sealSha256), offsets)), { title: `${m.certificate} - ${course.title}` });
+  const seal = sealReader(db);
+  const data = await Promise.all(valid.map(async (c) => toCertificateData(c.snapshot, await seal(c.snapshot.print.sealSha256), offsets)));
+  return renderCertificates(data, { title: `${m.certificate} - ${course.title}` });
 }

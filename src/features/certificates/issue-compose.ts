@@ -16,7 +16,7 @@ import { todayIso } from "../../lib/time";
 import { birthKnown } from "../../lib/vietnamese";
 import { t } from "../../messages";
 import { orgSettingsOn, type OrgSnapshot } from "../settings";
-import { getCertificateSettings, readSeal, type CertificateSettings } from "./certificate-settings";
+import { getCertificateSettings, loadSeal, type CertificateSettings } from "./certificate-settings";
 import { certificatesMessages as m } from "./certificates.messages";
 import { completionFrom, ruleFrom } from "./completion.service";
 import type { IssueContext, IssuePerson } from "./issue-context";
@@ -87,7 +87,7 @@ export async function prepareIssue(db: Db, env: IssueEnv): Promise<IssuePrep> {
   const settings = await getCertificateSettings(db);
   const problem = validatePattern(settings.pattern);
   if (problem) throw new Conflict(problem);
-  return { settings, seal: settings.sealSha256 ? readSeal(env.dataDir, settings.sealSha256) : undefined, org: new Map() };
+  return { settings, seal: settings.sealSha256 ? await loadSeal(db, settings.sealSha256) : undefined, org: new Map() };
 }
 
 /** The person, if they can get a certificate (a birth date or at least a year). */

@@ -11,7 +11,7 @@ import { todayIso } from "../../lib/time";
 import { uploadSingle } from "../../lib/upload";
 import { documentOrgOn } from "../settings";
 import { PDF_MIME, sendDownload } from "../../lib/download";
-import { getCertificateSettings, readSeal, removeSeal, saveCertificateSettings, saveSeal, SEAL_MAX_BYTES } from "./certificate-settings";
+import { getCertificateSettings, loadSeal, removeSeal, saveCertificateSettings, saveSeal, SEAL_MAX_BYTES } from "./certificate-settings";
 import { certificatesMessages as m } from "./certificates.messages";
 import { issueCertificates } from "./certificates.policy";
 import { settingsSchema } from "./certificates.schema";
@@ -19,7 +19,7 @@ import { formatCertificateNumber, validatePattern } from "./numbering";
 import { buildSnapshot, toCertificateData } from "./snapshot";
 
 /** Certificate settings (admins): number pattern and series, printer offsets, border, seal image. */
-export function settingsRouter({ db, dataDir, site }: { db: Db; dataDir: string; site: PublicAddress }): Router {
+export function settingsRouter({ db, site }: { db: Db; site: PublicAddress }): Router {
   const router = Router();
   const can = authorize(db);
   const upload = uploadSingle({ route: "/certificates/settings/seal", field: "seal", maxBytes: SEAL_MAX_BYTES, allowed: ["image/png"], typeMessage: m.sealBadType, sizeMessage: m.sealTooLarge });
@@ -52,7 +52,7 @@ export function settingsRouter({ db, dataDir, site }: { db: Db; dataDir: string;
   router.post("/certificates/settings/seal", can(issueCertificates), ...upload, async (req, res) => {
     if (!req.checkedFile) return render(res, 422, null, { seal: m.sealNoFile });
     const seal = req.checkedFile.buffer;
-    if (!(await saveOrRerender((errors) => render(res, 422, null, errors), () => saveSeal(db, dataDir, seal, actor(req))))) return;
+    if (!(await saveOrRerender((errors) => render(res, 422, null, errors), () => saveSeal(db, seal, actor(req))))) return;
     flash(req, "success", m.sealSaved);
     res.redirect("/certificates/settings");
   });
@@ -69,7 +69,7 @@ export function settingsRouter({ db, dataDir, site }: { db: Db; dataDir: string;
     const { sealSha256 } = await getCertificateSettings(db);
     if (!sealSha256) return res.status(404).end();
     res.setHeader("Cache-Control", "private, no-cache");
-    res.type("image/png").send(readSeal(dataDir, sealSha256));
+    res.type("image/png").send(await loadSeal(db, sealSha256));
   });
 
   // GET /certificates/settings/sample.pdf: a sample certificate with the current settings, to align the printer.
@@ -85,7 +85,7 @@ export function settingsRouter({ db, dataDir, site }: { db: Db; dataDir: string;
       course: { id: 0, title: m.sampleCourse, venue: m.sampleVenue }, sessions: [{ date: today, venue: null }],
       result: m.resultPassed, completion: "", org, print: { ...settings.print, sealSha256: settings.sealSha256 },
     });
-    const seal = settings.sealSha256 ? readSeal(dataDir, settings.sealSha256) : undefined;
+    const seal = settings.sealSha256 ? await loadSeal(db, settings.sealSha256) : undefined;
     const bytes = await renderCertificates([toCertificateData(snapshot, seal)]);
     sendDownload(res, { body: bytes, fileName: "GCN in thử.pdf", type: PDF_MIME });
   });

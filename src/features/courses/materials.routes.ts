@@ -11,7 +11,7 @@ import { downloadMaterials, manageCourse } from "./courses.policy";
 import { MATERIAL_MAX_BYTES, MATERIAL_TYPES, addMaterial, deleteMaterial, getDownload } from "./materials.service";
 
 /** Course materials: upload, download, delete. The list itself is rendered by the course page. */
-export function materialsRouter({ db, dataDir }: { db: Db; dataDir: string }): Router {
+export function materialsRouter({ db }: { db: Db }): Router {
   const router = Router();
   const can = authorize(db);
   const upload = uploadSingle({ route: "/courses/:id/materials", field: "file", maxBytes: MATERIAL_MAX_BYTES, allowed: MATERIAL_TYPES, typeMessage: t.materials.badType, sizeMessage: t.materials.tooLarge });
@@ -23,21 +23,21 @@ export function materialsRouter({ db, dataDir }: { db: Db; dataDir: string }): R
       flash(req, "error", t.materials.noFile);
       return res.redirect(`/courses/${courseId}`);
     }
-    await addMaterial(db, dataDir, courseId, req.checkedFile, actor(req));
+    await addMaterial(db, courseId, req.checkedFile, actor(req));
     flash(req, "success", t.materials.uploaded);
     res.redirect(`/courses/${courseId}`);
   });
 
-  // GET /courses/:id/materials/:materialId: download under the original name (managers, enrolled trainees).
+  // GET /courses/:id/materials/:materialId: download under the original name (managers, enrolled trainees), streamed from the database.
   router.get("/courses/:id/materials/:materialId", can(downloadMaterials), async (req, res) => {
-    const file = await getDownload(db, dataDir, idParam(req), idParam(req, "materialId"));
-    sendDownload(res, { path: file.path, fileName: file.originalName, type: file.mime });
+    const material = await getDownload(db, idParam(req), idParam(req, "materialId"));
+    await sendDownload(res, { file: material.file, fileName: material.originalName, type: material.mime });
   });
 
-  // POST /courses/:id/materials/:materialId/delete: a course manager removes the row and the file.
+  // POST /courses/:id/materials/:materialId/delete: a course manager removes the material and its file.
   router.post("/courses/:id/materials/:materialId/delete", can(manageCourse), async (req, res) => {
     const courseId = idParam(req);
-    await deleteMaterial(db, dataDir, courseId, idParam(req, "materialId"), actor(req));
+    await deleteMaterial(db, courseId, idParam(req, "materialId"), actor(req));
     flash(req, "success", t.materials.deleted);
     res.redirect(`/courses/${courseId}`);
   });

@@ -1,18 +1,22 @@
 /**
- * Course materials. Files live in DATA_DIR/materials under random names (never in public/); the row keeps
- * the original Vietnamese file name for downloads. Type and size are checked by lib/upload.ts before
- * anything reaches these functions.
+ * Course materials. The bytes are a stored file in the database (lib/file-store.ts): every app server
+ * serves every material, and a download is streamed chunk by chunk. The row keeps the original Vietnamese
+ * file name for downloads. Type and size are checked by lib/upload.ts before anything reaches these
+ * functions. Installations of the versions that kept materials in DATA_DIR/materials have them moved in at
+ * start-up (moveMaterialFiles).
  */
 import fs from "node:fs";
 import path from "node:path";
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, isNull } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { materials, users } from "../../db/schema";
 import { audit } from "../../lib/audit";
 import { NotFound } from "../../lib/errors";
-import { DOCX_MIME, PDF_MIME, XLSX_MIME } from "../../lib/download";
+import { DOCX_MIME, PDF_MIME, XLSX_MIME, type StreamedFile } from "../../lib/download";
+import { deleteFile, getFile, putFile, readChunks } from "../../lib/file-store";
 import { t } from "../../messages";
-import { isTempFileName, storeFile, type CheckedFile } from "../../lib/upload";
+import { isTempFileName, removeIfEmpty } from "../../lib/legacy-files";
+import type { CheckedFile } from "../../lib/upload";
 import { formatDecimal } from "../../lib/vietnamese";
 
 type Actor = { id: number; ip?: string | null };
@@ -29,35 +33,10 @@ export const MATERIAL_TYPES = [
   "image/png",
 ];
 
-/** Where material files are stored. */
-export const materialsDir = (dataDir: string): string => path.join(dataDir, "materials");
-
 /** "350 KB", "1,2 MB" (decimal comma). */
 export function formatFileSize(bytes: number): string {
   if (bytes < 1024 * 1024) return `${formatDecimal(Math.max(1, bytes / 1024), 0)} KB`;
   return `${formatDecimal(bytes / (1024 * 1024), 1)} MB`;
-}
-
-// storeFile names are 32 hex digits; anything else in the row is never turned into a path.
-const STORED_NAME = /^[0-9a-f]{32}$/;
-const filePath = (dataDir: string, storedName: string) => path.join(materialsDir(dataDir), storedName);
-
-/**
- * At start-up, before anyone can upload: removes what a process killed mid-upload or mid-delete left in
- * DATA_DIR/materials — stored files no row names, and temp files of an unfinished write. Files not
- * named the way storeFile names them are left alone. Returns how many were removed.
- */
-export async function cleanMaterialFiles(db: Db, dataDir: string): Promise<number> {
-  let names: string[];
-  try {
-    names = fs.readdirSync(materialsDir(dataDir));
-  } catch {
-    return 0; // no upload yet
-  }
-  const known = new Set((await db.select({ storedName: materials.storedName }).from(materials)).map((r) => r.storedName));
-  const stray = names.filter((n) => (STORED_NAME.test(n) && !known.has(n)) || isTempFileName(n));
-  for (const n of stray) fs.rmSync(filePath(dataDir, n), { force: true });
-  return stray.length;
 }
 
 /** Materials of a course in upload order, with the uploader's name and a display size (`sizeText`). */
@@ -75,48 +54,96 @@ export async function listMaterials(db: Db, courseId: number) {
 }
 
 /**
- * Stores an already checked file and records it for the course. The caller has checked that the actor
- * manages the course. If the row cannot be written the file is removed again.
+ * Stores an already checked file and records it for the course: the file's chunks, the row and the audit
+ * entry in one transaction (a killed upload leaves nothing). The caller has checked that the actor manages
+ * the course. `afterChunk` is awaited after each chunk is written (the crash test stops there).
  */
-export async function addMaterial(db: Db, dataDir: string, courseId: number, file: CheckedFile, actor: Actor) {
-  const storedName = storeFile(materialsDir(dataDir), file.buffer);
-  try {
-    return await db.transaction(async (tx) => {
-      const [row] = await tx
-        .insert(materials)
-        .values({ courseId, originalName: file.originalName, storedName, mime: file.mime, size: file.size, uploadedBy: actor.id })
-        .returning();
-      await audit(tx, { actorId: actor.id, action: "material.upload", targetType: "course", targetId: courseId, details: { materialId: row.id, name: row.originalName, size: row.size }, ip: actor.ip });
-      return row;
-    });
-  } catch (e) {
-    fs.rmSync(filePath(dataDir, storedName), { force: true });
-    throw e;
-  }
+export async function addMaterial(db: Db, courseId: number, file: CheckedFile, actor: Actor, opts: { afterChunk?: (seq: number) => unknown } = {}) {
+  return db.transaction(async (tx) => {
+    const stored = await putFile(tx, file.buffer, { kind: "material", mime: file.mime, afterChunk: opts.afterChunk });
+    const [row] = await tx
+      .insert(materials)
+      .values({ courseId, originalName: file.originalName, fileId: stored.id, mime: file.mime, size: file.size, uploadedBy: actor.id })
+      .returning();
+    await audit(tx, { actorId: actor.id, action: "material.upload", targetType: "course", targetId: courseId, details: { materialId: row.id, name: row.originalName, size: row.size }, ip: actor.ip });
+    return row;
+  });
 }
 
 /**
- * A material of the course: its path on disk, original name and type (who may have it: courses.policy.ts).
- * Throws NotFound (material or file missing).
+ * A material of the course: its original name, type and its file, to be streamed chunk by chunk (who may
+ * have it: courses.policy.ts). Throws NotFound (material, or its file, missing).
  */
-export async function getDownload(db: Db, dataDir: string, courseId: number, materialId: number) {
+export async function getDownload(db: Db, courseId: number, materialId: number): Promise<{ originalName: string; mime: string; file: StreamedFile }> {
   const [row] = await db.select().from(materials).where(and(eq(materials.id, materialId), eq(materials.courseId, courseId)));
-  if (!row || !STORED_NAME.test(row.storedName)) throw new NotFound(t.materials.notFound);
-  const file = filePath(dataDir, row.storedName);
-  if (!fs.existsSync(file)) throw new NotFound(t.materials.fileMissing);
-  return { path: file, originalName: row.originalName, mime: row.mime };
+  if (!row) throw new NotFound(t.materials.notFound);
+  // A material of an older version whose file was missing when the start-up move ran has no stored file.
+  const stored = row.fileId === null ? undefined : await getFile(db, row.fileId);
+  if (!stored) throw new NotFound(t.materials.fileMissing);
+  return { originalName: row.originalName, mime: row.mime, file: { chunks: readChunks(db, stored), size: stored.size, sha256: stored.sha256 } };
 }
 
 /**
- * Deletes a material's row, then its file (a file left by a crash is harmless; a row without its file
- * is not). The caller has checked that the actor manages the course. Throws NotFound.
+ * Deletes a material's row and its file in one transaction. The caller has checked that the actor manages
+ * the course. Throws NotFound.
  */
-export async function deleteMaterial(db: Db, dataDir: string, courseId: number, materialId: number, actor: Actor): Promise<void> {
-  const row = await db.transaction(async (tx) => {
+export async function deleteMaterial(db: Db, courseId: number, materialId: number, actor: Actor): Promise<void> {
+  await db.transaction(async (tx) => {
     const [deleted] = await tx.delete(materials).where(and(eq(materials.id, materialId), eq(materials.courseId, courseId))).returning();
     if (!deleted) throw new NotFound(t.materials.notFound);
+    if (deleted.fileId !== null) await deleteFile(tx, deleted.fileId);
     await audit(tx, { actorId: actor.id, action: "material.delete", targetType: "course", targetId: courseId, details: { materialId, name: deleted.originalName }, ip: actor.ip });
-    return deleted;
   });
-  if (STORED_NAME.test(row.storedName)) fs.rmSync(filePath(dataDir, row.storedName), { force: true });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Materials of the versions that kept them in DATA_DIR/materials
+
+/** Where the versions before files moved into the database kept materials. */
+export const legacyMaterialsDir = (dataDir: string): string => path.join(dataDir, "materials");
+// Those versions named files with 32 hex digits; anything else in that folder is not ours and stays.
+const LEGACY_NAME = /^[0-9a-f]{32}$/;
+
+class AlreadyMoved extends Error {}
+
+/**
+ * Start-up step (and after restoring an older backup): brings the files of DATA_DIR/materials into the
+ * database, one material per transaction (its file stored and the row pointed at it together), then
+ * deletes the file from disk. Files no row waits for (already moved, or left by an upload killed before
+ * its row) and temp files are deleted; files not named as those versions named them are left alone.
+ * Safe to kill and run again, and to run in two processes at once. Returns how many files were moved.
+ */
+export async function moveMaterialFiles(db: Db, dataDir: string): Promise<number> {
+  const dir = legacyMaterialsDir(dataDir);
+  if (!fs.existsSync(dir)) return 0;
+  const waiting = await db.select({ id: materials.id, storedName: materials.storedName, mime: materials.mime }).from(materials).where(isNull(materials.fileId));
+  const byName = new Map(waiting.map((r) => [r.storedName, r]));
+  let moved = 0;
+  for (const name of fs.readdirSync(dir)) {
+    const file = path.join(dir, name);
+    const row = byName.get(name);
+    if (row && LEGACY_NAME.test(name)) {
+      let bytes: Buffer;
+      try {
+        bytes = fs.readFileSync(file);
+      } catch {
+        continue; // another process moved it meanwhile
+      }
+      try {
+        await db.transaction(async (tx) => {
+          const stored = await putFile(tx, bytes, { kind: "material", mime: row.mime });
+          const done = await tx.update(materials).set({ fileId: stored.id, storedName: null }).where(and(eq(materials.id, row.id), isNull(materials.fileId))).returning({ id: materials.id });
+          if (!done.length) throw new AlreadyMoved();
+        });
+        moved++;
+      } catch (e) {
+        if (!(e instanceof AlreadyMoved)) throw e;
+      }
+    } else if (!LEGACY_NAME.test(name) && !isTempFileName(name)) {
+      continue;
+    }
+    fs.rmSync(file, { force: true });
+  }
+  removeIfEmpty(dir);
+  return moved;
 }

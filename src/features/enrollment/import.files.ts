@@ -1,12 +1,12 @@
 /**
- * Roster import, files: the uploaded roster kept on disk between the preview and the confirmation
+ * Roster import, files: the uploaded roster kept in the database between the preview and the confirmation
  * (abandoned ones removed after an hour), and the XLSX template.
  */
 import ExcelJS from "exceljs";
 import { asc, eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { ethnicities, participantCategories, units } from "../../db/schema";
-import { cleanPendingUploads, readPending, removePending, storePending } from "../../lib/pending-uploads";
+import { readPending, removePending, storePending } from "../../lib/pending-uploads";
 import { todayIso } from "../../lib/time";
 import { importMessages as m } from "./import.messages";
 import { RosterFileError } from "./import.read";
@@ -14,20 +14,17 @@ import { RosterFileError } from "./import.read";
 // ---------------------------------------------------------------------------------------------------
 // The uploaded file between step 1 and step 2 (lib/pending-uploads.ts: an unconfirmed one is kept an hour)
 
-/** Keeps an uploaded roster under DATA_DIR/imports (random name) until it is confirmed; drops abandoned ones. */
-export const storeUpload = (dataDir: string, buffer: Buffer, now = Date.now()) => storePending("roster", dataDir, buffer, now);
-
-/** Start-up clean-up of every waiting upload (roster and question imports): see cleanPendingUploads. */
-export const cleanImportFiles = cleanPendingUploads;
+/** Keeps an uploaded roster in the database (random name) until it is confirmed; drops abandoned ones. */
+export const storeUpload = (db: Db, buffer: Buffer, now = Date.now()) => storePending(db, "roster", buffer, now);
 
 /** The stored upload, if it is still there, younger than an hour and unchanged; otherwise RosterFileError (the preview is stale). */
-export function readUpload(dataDir: string, stored: string, hash: string, now = Date.now()): Buffer {
-  const buf = readPending("roster", dataDir, stored, hash, now);
+export async function readUpload(db: Db, stored: string, hash: string, now = Date.now()): Promise<Buffer> {
+  const buf = await readPending(db, "roster", stored, hash, now);
   if (!buf) throw new RosterFileError(m.expired, 409);
   return buf;
 }
 
-export const removeUpload = (dataDir: string, stored: string) => removePending("roster", dataDir, stored);
+export const removeUpload = (db: Db, stored: string) => removePending(db, "roster", stored);
 
 // ---------------------------------------------------------------------------------------------------
 // Template

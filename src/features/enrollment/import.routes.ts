@@ -24,7 +24,7 @@ import { walkinUnits } from "./walkin.service";
 const PREVIEW_LIMIT = 1000;
 
 /** Roster import: template, upload + preview (step 1), re-check with the user's choices, confirm (step 2). Admins and the course's trainers. */
-export function importRouter({ db, dataDir }: { db: Db; dataDir: string }): Router {
+export function importRouter({ db }: { db: Db }): Router {
   const router = Router();
   const can = authorize(db);
   const upload = uploadSingle({
@@ -67,8 +67,8 @@ export function importRouter({ db, dataDir }: { db: Db; dataDir: string }): Rout
     res.redirect(`/courses/${course.id}/import`);
     return null;
   };
-  const done = (req: Request, course: CourseDetail, pending: PendingImport) => {
-    removeUpload(dataDir, pending.stored);
+  const done = async (req: Request, course: CourseDetail, pending: PendingImport) => {
+    await removeUpload(db, pending.stored);
     delete req.session.rosterImports![course.id];
   };
 
@@ -97,12 +97,12 @@ export function importRouter({ db, dataDir }: { db: Db; dataDir: string }): Rout
     }
     const pending = (req.session.rosterImports ??= {});
     const previous = pending[course.id];
-    if (previous) removeUpload(dataDir, previous.stored);
+    if (previous) await removeUpload(db, previous.stored);
     delete pending[course.id];
     // Kept while something can still be imported or chosen (conflicts, columns, units).
     const { counts, ignoredColumns, unknownUnits } = preview;
     if (counts.toAdd > 0 || counts.conflicts > 0 || ignoredColumns.length > 0 || unknownUnits.length > 0) {
-      const { stored, sha256 } = storeUpload(dataDir, file.buffer);
+      const { stored, sha256 } = await storeUpload(db, file.buffer);
       pending[course.id] = { stored, sha256, kind, fileName: file.originalName };
     }
     await renderPreview(req, res, preview, pending[course.id] ?? null, {});
@@ -118,10 +118,10 @@ export function importRouter({ db, dataDir }: { db: Db; dataDir: string }): Rout
     let opts: ImportOptions;
     try {
       opts = parseImportOptions(formBody(req));
-      preview = await previewRoster(db, course.id, readUpload(dataDir, pending.stored, pending.sha256), pending.kind, actor(req), opts);
+      preview = await previewRoster(db, course.id, await readUpload(db, pending.stored, pending.sha256), pending.kind, actor(req), opts);
     } catch (e) {
       if (!(e instanceof RosterFileError)) throw e;
-      if (e.status === 409) done(req, course, pending);
+      if (e.status === 409) await done(req, course, pending);
       flash(req, "error", e.message);
       return res.redirect(`/courses/${course.id}/import`);
     }
@@ -135,13 +135,13 @@ export function importRouter({ db, dataDir }: { db: Db; dataDir: string }): Rout
     if (!pending) return;
     try {
       const opts = parseImportOptions(formBody(req));
-      const buffer = readUpload(dataDir, pending.stored, pending.sha256);
+      const buffer = await readUpload(db, pending.stored, pending.sha256);
       const result = await importRoster(db, course.id, buffer, pending.kind, { fileName: pending.fileName, sha256: pending.sha256 }, actor(req), {}, opts);
-      done(req, course, pending);
+      await done(req, course, pending);
       flash(req, "success", t.import.imported(result));
     } catch (e) {
       if (!(e instanceof RosterFileError)) throw e; // the file stays: the same preview can be confirmed again
-      if (e.message !== t.import.badOption) done(req, course, pending);
+      if (e.message !== t.import.badOption) await done(req, course, pending);
       flash(req, "error", e.message);
       return res.redirect(`/courses/${course.id}/import`);
     }

@@ -26,7 +26,7 @@ import { insertEnrollments, insertPeople, type ImportHooks } from "./import.writ
 import { freeSeats, seatAllocator } from "./seats";
 
 export type { ImportHooks } from "./import.write";
-export { buildTemplate, cleanImportFiles, readUpload, removeUpload, storeUpload } from "./import.files";
+export { buildTemplate, readUpload, removeUpload, storeUpload } from "./import.files";
 
 type Actor = { id: number; ip?: string | null; role?: Role };
 type Viewer = { id: number; role: Role };

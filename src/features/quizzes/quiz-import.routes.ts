@@ -32,7 +32,7 @@ declare module "express-session" {
 const formatOf = (v: unknown): (typeof IMPORT_FORMATS)[number] => (IMPORT_FORMATS as readonly unknown[]).includes(v) ? (v as ImportFormat) : "auto";
 
 /** GIFT / Aiken import: form (upload or paste), preview (step 1), confirm (step 2). Course managers only. */
-export function quizImportRouter({ db, dataDir }: { db: Db; dataDir: string }): Router {
+export function quizImportRouter({ db }: { db: Db }): Router {
   const router = Router();
   const can = authorize(db);
   const upload = uploadSingle({
@@ -72,11 +72,11 @@ export function quizImportRouter({ db, dataDir }: { db: Db; dataDir: string }): 
     const { format, result } = parseQuestionText(text, values.format);
 
     const pending = (req.session.quizImports ??= {});
-    if (pending[course.id]) removePending(dataDir, pending[course.id].stored);
+    if (pending[course.id]) await removePending(db, pending[course.id].stored);
     let token: string | null = null;
     const source = file ? file.originalName : m.pastedText;
     if (result.questions.length) {
-      const { stored, sha256 } = storePending(dataDir, text);
+      const { stored, sha256 } = await storePending(db, text);
       pending[course.id] = { stored, sha256, format, category: values.category, source };
       token = stored;
     } else {
@@ -93,14 +93,14 @@ export function quizImportRouter({ db, dataDir }: { db: Db; dataDir: string }): 
   router.post("/courses/:id/question-import/confirm", can(manageCourse), loadCourse, async (req: Request, res) => {
     const course = res.locals.course as CourseDetail;
     const pending = req.session.quizImports?.[course.id];
-    const text = pending && pending.stored === formBody(req)?.token ? readPending(dataDir, pending.stored, pending.sha256) : null;
+    const text = pending && pending.stored === formBody(req)?.token ? await readPending(db, pending.stored, pending.sha256) : null;
     if (!pending || text === null) {
       flash(req, "error", m.importExpired);
       return res.redirect(`/courses/${course.id}/question-import`);
     }
     const { result } = parseQuestionText(text, pending.format);
     const n = await saveImportedQuestions(db, course.id, result.questions, pending.category, { ...actor(req), fileName: pending.source });
-    removePending(dataDir, pending.stored);
+    await removePending(db, pending.stored);
     delete req.session.quizImports![course.id];
     flash(req, "success", m.imported(n));
     res.redirect(`/courses/${course.id}/questions`);

@@ -1,9 +1,10 @@
 /**
  * Importing GIFT or Aiken text in two steps. Step 1 parses and shows the preview while the text waits
- * on disk (DATA_DIR/quiz-imports, random name, its hash kept in the session; see lib/pending-uploads.ts).
+ * in the database (random name, its hash kept in the session; see lib/pending-uploads.ts).
  * Step 2 parses that same text again and saves its valid questions: the browser never sends the question
  * list back.
  */
+import type { Db } from "../../db/client";
 import { readPending as read, removePending as remove, storePending as store } from "../../lib/pending-uploads";
 import { parseAiken } from "./aiken";
 import { parseGift } from "./gift";
@@ -34,12 +35,12 @@ export function parseQuestionText(text: string, format: (typeof IMPORT_FORMATS)[
   return { format: used, result: used === "aiken" ? parseAiken(text) : parseGift(text) };
 }
 
-/** Keeps the previewed text until it is confirmed (a day at most); sweeps old unconfirmed ones. */
-export const storePending = (dataDir: string, text: string, now = Date.now()) => store("quiz", dataDir, Buffer.from(text, "utf8"), now);
+/** Keeps the previewed text (in the database) until it is confirmed (a day at most); sweeps old unconfirmed ones. */
+export const storePending = (db: Db, text: string, now = Date.now()) => store(db, "quiz", Buffer.from(text, "utf8"), now);
 
 /** The previewed text, or null when it is gone, older than a day or not what was previewed. */
-export function readPending(dataDir: string, stored: string, hash: string, now = Date.now()): string | null {
-  return read("quiz", dataDir, stored, hash, now)?.toString("utf8") ?? null;
+export async function readPending(db: Db, stored: string, hash: string, now = Date.now()): Promise<string | null> {
+  return (await read(db, "quiz", stored, hash, now))?.toString("utf8") ?? null;
 }
 
-export const removePending = (dataDir: string, stored: string) => remove("quiz", dataDir, stored);
+export const removePending = (db: Db, stored: string) => remove(db, "quiz", stored);

@@ -11,8 +11,8 @@ import { resultsRouter } from "./results.routes";
  * Routes of the quizzes feature, one file per part: question bank, import, quiz settings, attempts,
  * results. `now` is the clock every deadline decision uses (tests of the services pass their own).
  */
-export function quizzesRouter(deps: { db: Db; dataDir: string; now?: () => Date }): Router {
-  const { db, dataDir } = deps;
+export function quizzesRouter(deps: { db: Db; now?: () => Date }): Router {
+  const { db } = deps;
   const now = deps.now ?? (() => new Date());
   const router = Router();
   // Every quiz page prints question texts through views/quizzes/_qtext.ejs, which sanitises HTML ones.
@@ -21,7 +21,7 @@ export function quizzesRouter(deps: { db: Db; dataDir: string; now?: () => Date 
     next();
   });
   router.use(bankRouter({ db }));
-  router.use(quizImportRouter({ db, dataDir }));
+  router.use(quizImportRouter({ db }));
   router.use(quizSettingsRouter({ db, now }));
   router.use(attemptsRouter({ db, now }));
   router.use(resultsRouter({ db, now }));
