@@ -1,11 +1,14 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 
 const boolish = z
   .enum(["", "0", "1", "true", "false", "yes", "no"], { message: "phải là 0/1, true/false hoặc yes/no" })
   .transform((v) => ["1", "true", "yes"].includes(v));
+
+const WORKERS_MESSAGE = "phải là số nguyên từ 1 đến 64 (số tiến trình xử lý yêu cầu)";
 
 const envSchema = z.object({
   PORT: z.coerce.number({ message: "phải là một số" }).int().min(1).max(65535).default(3000),
@@ -32,6 +35,10 @@ const envSchema = z.object({
     .regex(/^https?:\/\/[^\s?#]+$/, { message: "phải là địa chỉ http:// hoặc https://, ví dụ https://taphuan.thanhhoa.gov.vn" })
     .optional()
     .or(z.literal("").transform(() => undefined)),
+  WORKERS: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.coerce.number({ error: WORKERS_MESSAGE }).int({ error: WORKERS_MESSAGE }).min(1, { error: WORKERS_MESSAGE }).max(64, { error: WORKERS_MESSAGE }).optional(),
+  ),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -60,6 +67,8 @@ export type Config = {
    * setup or organisation settings wins over it (lib/public-url.ts).
    */
   publicUrl?: string;
+  /** Server processes answering requests (node's cluster when > 1; src/cluster.ts). */
+  workers: number;
 };
 
 export class ConfigError extends Error {}
@@ -86,7 +95,13 @@ export function parseEnv(env: NodeJS.ProcessEnv): Omit<Config, "sessionSecret"> 
     backupDailyAt: e.BACKUP_DAILY_AT,
     backupKeep: e.BACKUP_KEEP,
     publicUrl: e.PUBLIC_URL,
+    workers: e.WORKERS ?? defaultWorkers(),
   };
+}
+
+/** WORKERS when unset: one process per core (see BENCHMARKS.md, "Several processes on one machine"). */
+export function defaultWorkers(): number {
+  return Math.min(64, os.availableParallelism());
 }
 
 /** Full configuration; without SESSION_SECRET a random one is generated once and kept in DATA_DIR. */
