@@ -20,7 +20,9 @@ async function main(): Promise<void> {
   if (isWorker()) {
     // A cluster worker: the primary did the start-up and holds DATA_DIR; it passed the database and secret.
     const config = loadConfig(process.env);
-    serve(workerDb(config), config, pino({ level: config.logLevel }), () => undefined);
+    // Ctrl-C reaches the whole process group: only the primary acts on it, stopping the workers (SIGTERM) first.
+    process.on("SIGINT", () => undefined);
+    serve(workerDb(config), config, pino({ level: config.logLevel }), () => undefined, { signals: ["SIGTERM"] });
     return;
   }
   const early = parseEnv(process.env);
@@ -65,7 +67,7 @@ async function main(): Promise<void> {
 }
 
 /** Creates the app and listens (the one process, or each worker); SIGINT/SIGTERM close it and the database. */
-function serve(handle: DbHandle, config: Config, logger: pino.Logger, listening: () => void, hooks: { onStop?: () => void; onClosed?: () => void } = {}): void {
+function serve(handle: DbHandle, config: Config, logger: pino.Logger, listening: () => void, hooks: { onStop?: () => void; onClosed?: () => void; signals?: NodeJS.Signals[] } = {}): void {
   const app = createApp({ handle, dataDir: config.dataDir, sessionSecret: config.sessionSecret, trustProxy: config.trustProxy, loginIpLimit: config.loginIpLimit, publicUrl: config.publicUrl, logger });
   // Express 5 passes a listen error (port taken) to this callback instead of throwing it.
   const onListen = (err?: Error) => {
@@ -86,8 +88,7 @@ function serve(handle: DbHandle, config: Config, logger: pino.Logger, listening:
       process.exit(0);
     });
   };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
+  for (const signal of hooks.signals ?? ["SIGINT", "SIGTERM"]) process.on(signal, stop);
 }
 
 main().catch((err) => {
