@@ -1,6 +1,5 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 
@@ -95,13 +94,10 @@ export function parseEnv(env: NodeJS.ProcessEnv): Omit<Config, "sessionSecret"> 
     backupDailyAt: e.BACKUP_DAILY_AT,
     backupKeep: e.BACKUP_KEEP,
     publicUrl: e.PUBLIC_URL,
-    workers: e.WORKERS ?? defaultWorkers(),
+    // One process unless asked: a second one costs ~190 MB and, on two cores shared with the database
+    // server, gained little (BENCHMARKS.md, "Several processes on one machine").
+    workers: e.WORKERS ?? 1,
   };
-}
-
-/** WORKERS when unset: one process per core (see BENCHMARKS.md, "Several processes on one machine"). */
-export function defaultWorkers(): number {
-  return Math.min(64, os.availableParallelism());
 }
 
 /** Full configuration; without SESSION_SECRET a random one is generated once and kept in DATA_DIR. */

@@ -1,4 +1,4 @@
-import { ConfigError, defaultWorkers, parseEnv } from "../../src/config";
+import { ConfigError, parseEnv } from "../../src/config";
 
 describe("HOST: the address the server listens on", () => {
   it("is every interface by default, and loopback behind a proxy (so X-Forwarded-For cannot be forged directly)", () => {
@@ -14,9 +14,9 @@ describe("HOST: the address the server listens on", () => {
 });
 
 describe("WORKERS: server processes on this machine", () => {
-  it("is one per core when unset (or empty), else the number given", () => {
-    expect(parseEnv({}).workers).toBe(defaultWorkers());
-    expect(parseEnv({ WORKERS: "" }).workers).toBe(defaultWorkers());
+  it("is one process when unset (or empty), else the number given", () => {
+    expect(parseEnv({}).workers).toBe(1);
+    expect(parseEnv({ WORKERS: "" }).workers).toBe(1);
     expect(parseEnv({ WORKERS: "1" }).workers).toBe(1);
     expect(parseEnv({ WORKERS: "4" }).workers).toBe(4);
   });
