@@ -36,7 +36,8 @@ export function startAppServer(env: Record<string, string>): Promise<ChildProces
   const prof = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [];
   const child = spawn(process.execPath, [...START_FLAGS, ...prof, "dist/server.js"], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", LOG_LEVEL: "silent", LOGIN_IP_LIMIT: "100000", ...env },
+    // NODE_CLUSTER_SCHED_POLICY=none (passed on) lets workers accept connections themselves instead of the primary handing them round.
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", LOG_LEVEL: "silent", LOGIN_IP_LIMIT: "100000", ...pick(process.env, "NODE_CLUSTER_SCHED_POLICY"), ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
@@ -50,6 +51,8 @@ export function startAppServer(env: Record<string, string>): Promise<ChildProces
     child.on("exit", (code) => reject(new Error(`server exited (${code}):\n${out}`)));
   });
 }
+
+const pick = (env: NodeJS.ProcessEnv, name: string) => (env[name] ? { [name]: env[name] } : {});
 
 /** SIGTERM (the server stops its workers and its embedded database; a SIGKILL would leave that running). */
 export async function stopAppServer(child: ChildProcess): Promise<void> {
