@@ -1,7 +1,8 @@
 /**
  * WORKERS=2 (src/cluster.ts): the real server process on its embedded database forks two workers that
  * both answer requests on the one port; a session made through one is valid on the other; a killed worker
- * is replaced; SIGTERM on the primary stops the workers and the embedded PostgreSQL, leaving no process.
+ * is replaced; SIGUSR2 (`npm run backup`) writes one backup; SIGTERM on the primary stops the workers and
+ * the embedded PostgreSQL, leaving no process.
  */
 import fs from "node:fs";
 import net from "node:net";
@@ -107,6 +108,13 @@ test("two workers answer on one port, share sessions, are replaced when killed, 
     const statuses = await Promise.all([get("/users", cookie), get("/users", cookie), get("/users", cookie)]).then((rs) => rs.map((r) => r.status)).catch(() => []);
     return statuses.length === 3 && statuses.every((s) => s === 200) ? true : undefined;
   });
+
+  // `npm run backup` signals the lock holder (the primary): exactly one backup is written.
+  expect(Number(fs.readFileSync(path.join(dataDir, "taphuan.lock"), "utf8"))).toBe(primary);
+  process.kill(primary, "SIGUSR2");
+  await server.waitFor("Đã sao lưu:");
+  await new Promise((r) => setTimeout(r, 1500)); // a second backup, if any worker wrote one, would show now
+  expect(fs.readdirSync(path.join(dataDir, "backups")).filter((f) => f.endsWith(".jsonl.gz"))).toHaveLength(1);
 
   // SIGTERM on the primary: workers, then the embedded server, then the primary itself; nothing left.
   const pg = postmasterPid()!;
