@@ -1,6 +1,9 @@
 /**
- * Benchmark: QR check-in against the real server (src/server.ts in its own process, with its embedded
- * PostgreSQL server in a temporary DATA_DIR), driven over HTTP like phones do (session cookie, GET of the QR URL, HTML answer).
+ * Benchmark: QR check-in against the real server (dist/server.js in its own process, bench/app-server.ts),
+ * driven over HTTP like phones do (session cookie, GET of the QR URL, HTML answer), four times on a fresh
+ * database each: the embedded database (a temporary DATA_DIR) and a PostgreSQL server (BENCH_DATABASE_URL,
+ * else the machine's at 127.0.0.1:5432; a throw-away database), each with WORKERS=1 and WORKERS=2
+ * (BENCH_TARGETS=postgres or embedded runs one database only).
  *   (a) burst: 200 enrolled trainees check in to one session at the same moment; all must be answered,
  *       each marked exactly once, the slowest within 250 ms; measured on each trainee's open keep-alive
  *       connection, and again (another session) with every trainee opening a new connection;
@@ -15,17 +18,18 @@
  * On a shared machine wall-clock figures depend on the load: the JSON line also gives the server's CPU
  * time per request (from /proc) and the load average. BENCH_CPU_PROF=dir writes a CPU profile.
  * Run: npm run bench:checkin  (or npx tsx bench/checkin.ts [seconds])
- * Prints one JSON line at the end.
+ * Prints one JSON line at the end: each configuration's figures, and WORKERS=2 / WORKERS=1 ratios.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { count, eq } from "drizzle-orm";
 import { openDb } from "../src/db/client";
+import { benchDatabase, build, freePort, startAppServer, stopAppServer } from "./app-server";
+import { load, percentile, request, round, stats, type Reply } from "./http-load";
 import { memorySampler, postmasterPid } from "./memory";
 import { seedReferenceData } from "../src/db/reference-data";
 import { attendanceChanges, attendanceMarks, courseSessions } from "../src/db/schema";
@@ -43,7 +47,6 @@ const CONNECTIONS = 50;
 const SECONDS = Number(process.argv[2] ?? 10);
 const PASSWORD = "mat-khau-bench-checkin";
 const SECRET = "bench-checkin-secret-bench-checkin-secret";
-const ROOT = path.resolve(__dirname, "..");
 
 const pad = (n: number) => String(n).padStart(2, "0");
 /** A session whose check-in (opened 24 h ahead) is open now, whatever the time of day. */
@@ -53,8 +56,8 @@ function sessionOpenNow() {
   return { date: s.toISOString().slice(0, 10), startTime: `${pad(s.getUTCHours())}:${pad(s.getUTCMinutes())}`, endTime: `${pad(s.getUTCHours() + 3)}:${pad(s.getUTCMinutes())}` };
 }
 
-async function setUp(dataDir: string) {
-  const handle = await openDb({ dataDir });
+async function setUp(dbOpts: { dataDir: string; databaseUrl?: string }) {
+  const handle = await openDb(dbOpts);
   await handle.migrate();
   await seedReferenceData(handle.db);
   const db = handle.db;
@@ -87,54 +90,6 @@ async function setUp(dataDir: string) {
   return { courseId: course.id, sessions, trainees, trainer: { login: trainer.login! } };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function startServer(dataDir: string, port: number): Promise<ChildProcess> {
-  // BENCH_CPU_PROF=dir writes a V8 CPU profile of the server there (open it in Chrome DevTools).
-  const prof = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [];
-  const child = spawn(process.execPath, [...prof, "--import", "tsx", "src/server.ts"], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", DATA_DIR: dataDir, PORT: String(port), SESSION_SECRET: SECRET, LOG_LEVEL: "silent", LOGIN_IP_LIMIT: "100000" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  return new Promise((resolve, reject) => {
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      if (out.includes("taphuan đang chạy")) resolve(child);
-    };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", onData);
-    child.on("exit", (code) => reject(new Error(`server exited (${code}):\n${out}`)));
-  });
-}
-
-interface Reply { status: number; body: string; cookie: string | null; ms: number }
-
-function request(agent: http.Agent, port: number, method: string, pathName: string, headers: Record<string, string> = {}, body?: string): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const req = http.request({ host: "127.0.0.1", port, method, path: pathName, agent, headers: { ...headers, ...(body ? { "content-type": "application/x-www-form-urlencoded", "content-length": String(Buffer.byteLength(body)) } : {}) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => {
-        const set = res.headers["set-cookie"]?.find((c) => c.startsWith("taphuan.sid="));
-        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8"), cookie: set ? set.split(";")[0] : null, ms: performance.now() - started });
-      });
-    });
-    req.on("error", reject);
-    if (body) req.write(body);
-    req.end();
-  });
-}
-
 /** Logs in through the form, then opens the home page (as the browser does after the redirect). */
 async function login(agent: http.Agent, port: number, loginName: string): Promise<string> {
   const page = await request(agent, port, "GET", "/login");
@@ -146,62 +101,20 @@ async function login(agent: http.Agent, port: number, loginName: string): Promis
   return res.cookie;
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-const round = (n: number) => Math.round(n * 10) / 10;
-function stats(latencies: number[]) {
-  const s = [...latencies].sort((a, b) => a - b);
-  return { p50Ms: round(percentile(s, 50)), p99Ms: round(percentile(s, 99)), maxMs: round(s[s.length - 1]) };
-}
+interface Target { database: "embedded" | "postgres"; workers: number }
 
-/**
- * CPU seconds (user + system) the server process has used, from /proc: on a shared machine the wall
- * clock depends on what else runs, the server's CPU time per request much less.
- */
-function cpuSeconds(pid: number): number {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100 Hz on Linux)
-  } catch {
-    return NaN;
-  }
-}
-
-/** `connections` loops sending next() until `seconds` pass; returns the latencies and failures. */
-async function load(port: number, seconds: number, connections: number, next: () => { path: string; cookie?: string; check(r: Reply): boolean } | null, serverPid?: number) {
-  const cpu0 = serverPid ? cpuSeconds(serverPid) : NaN;
-  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
-  const latencies: number[] = [];
-  let failures = 0;
-  const end = performance.now() + seconds * 1000;
-  const started = performance.now();
-  await Promise.all(Array.from({ length: connections }, async () => {
-    while (performance.now() < end) {
-      const job = next();
-      if (!job) return;
-      const r = await request(agent, port, "GET", job.path, job.cookie ? { cookie: job.cookie } : {});
-      latencies.push(r.ms);
-      if (!job.check(r)) failures++;
-    }
-  }));
-  const elapsed = (performance.now() - started) / 1000;
-  const cpu = serverPid ? cpuSeconds(serverPid) - cpu0 : NaN;
-  agent.destroy();
-  return {
-    requests: latencies.length, perSecond: Math.round(latencies.length / elapsed), failures, ...stats(latencies),
-    // Server CPU per request, and the rate one fully available core would give at that cost.
-    serverCpuMsPerRequest: round((cpu * 1000) / latencies.length), perSecondAtOneCore: Math.round(latencies.length / cpu),
-  };
-}
-
-async function main() {
+/** One server configuration on a fresh database: set-up, log-ins, warm-up, bursts, baselines, sustained load. */
+async function measure(target: Target) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "taphuan-bench-checkin-"));
+  const db = target.database === "postgres" ? benchDatabase(`taphuan_bench_checkin_${process.pid}`) : null;
+  const dbOpts = { dataDir, databaseUrl: db?.url };
   let server: ChildProcess | undefined;
   try {
     const t0 = performance.now();
-    const setup = await setUp(dataDir);
+    const setup = await setUp(dbOpts);
     const port = await freePort();
-    server = await startServer(dataDir, port);
-    console.error(`set-up ${((performance.now() - t0) / 1000).toFixed(1)} s; logging in ${TRAINEES} trainees…`);
+    server = await startAppServer({ DATA_DIR: dataDir, PORT: String(port), SESSION_SECRET: SECRET, WORKERS: String(target.workers), ...(db ? { DATABASE_URL: db.url } : {}) });
+    console.error(`${target.database}, WORKERS=${target.workers}: set-up ${((performance.now() - t0) / 1000).toFixed(1)} s; logging in ${TRAINEES} trainees…`);
     const agent = new http.Agent({ keepAlive: true, maxSockets: TRAINEES, maxFreeSockets: TRAINEES });
     const cookies: string[] = [];
     for (let i = 0; i < setup.trainees.length; i += 4) {
@@ -260,11 +173,10 @@ async function main() {
     const memoryPeaks = memory.stop();
     console.error("memory", JSON.stringify(memoryPeaks));
 
-    server.kill("SIGTERM");
-    await new Promise((r) => server!.once("exit", r));
+    await stopAppServer(server);
     server = undefined;
     // Count what was stored: one mark and one change-log row per successful check-in, no duplicates.
-    const handle = await openDb({ dataDir });
+    const handle = await openDb(dbOpts);
     const [[{ marks }], [{ changes }], [{ burstMarks }], [{ coldMarks }]] = await Promise.all([
       handle.db.select({ marks: count() }).from(attendanceMarks),
       handle.db.select({ changes: count() }).from(attendanceChanges),
@@ -272,10 +184,7 @@ async function main() {
       handle.db.select({ coldMarks: count() }).from(attendanceMarks).where(eq(attendanceMarks.sessionId, coldSession)),
     ]);
     await handle.close();
-    const result = {
-      bench: "checkin",
-      database: "embedded",
-      trainees: TRAINEES,
+    return {
       burst: { ...burstResult, storedMarks: burstMarks, goalMaxMs: 250, ok: burstResult.marked === TRAINEES && burstMarks === TRAINEES && burstResult.maxMs <= 250 },
       burstNewConnections: { ...coldResult, storedMarks: coldMarks, goalMaxMs: 250, ok: coldResult.marked === TRAINEES && coldMarks === TRAINEES && coldResult.maxMs <= 250 },
       sustained: {
@@ -290,18 +199,38 @@ async function main() {
         loggedInNoQueryPerSecond: sessionOnly.perSecond, loggedInNoQueryP99Ms: sessionOnly.p99Ms, loggedInNoQueryCpuMs: sessionOnly.serverCpuMsPerRequest,
       },
       loadAverage: os.loadavg().map(round),
-      cpus: os.cpus().length,
     };
-    console.log(JSON.stringify(result));
   } finally {
-    if (server) {
-      // SIGTERM: the server stops its embedded database (a SIGKILL would leave that running).
-      server.kill("SIGTERM");
-      await new Promise((r) => server!.once("exit", r));
-    }
+    if (server) await stopAppServer(server);
+    db?.drop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
+
+/** BENCH_TARGETS=postgres (or embedded) limits the run to one database. */
+const TARGETS: Target[] = [
+  { database: "embedded", workers: 1 }, { database: "embedded", workers: 2 },
+  { database: "postgres", workers: 1 }, { database: "postgres", workers: 2 },
+].filter((t) => !process.env.BENCH_TARGETS || process.env.BENCH_TARGETS.split(",").includes(t.database)) as Target[];
+
+async function main() {
+  build();
+  const results: Record<string, Awaited<ReturnType<typeof measure>>> = {};
+  for (const t of TARGETS) results[`${t.database}Workers${t.workers}`] = await measure(t);
+  // WORKERS=2 against WORKERS=1 on the same database: above 1 = more check-ins per second; below 1 = a faster burst.
+  const ratios = Object.fromEntries(["embedded", "postgres"].filter((d) => results[`${d}Workers1`] && results[`${d}Workers2`]).map((d) => {
+    const [one, two] = [results[`${d}Workers1`], results[`${d}Workers2`]];
+    return [d, {
+      sustainedPerSecond: round2(two.sustained.checkinsPerSecond / one.sustained.checkinsPerSecond),
+      burstMaxMs: round2(two.burst.maxMs / one.burst.maxMs), burstNewConnectionsMaxMs: round2(two.burstNewConnections.maxMs / one.burstNewConnections.maxMs),
+    }];
+  }));
+  const pg2 = results.postgresWorkers2;
+  const goal = pg2 ? { postgresWorkers2BurstMaxMs: Math.max(pg2.burst.maxMs, pg2.burstNewConnections.maxMs), goalMaxMs: 200, ok: Math.max(pg2.burst.maxMs, pg2.burstNewConnections.maxMs) <= 200 } : null;
+  console.log(JSON.stringify({ bench: "checkin", trainees: TRAINEES, ...results, workersRatios: ratios, workersGoal: goal, loadAverage: os.loadavg().map(round), cpus: os.cpus().length }));
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
 
 main().catch((e) => {
   console.error(e);

@@ -1,7 +1,9 @@
 /**
  * Child process for bench/pages.ts: serves either a bare Express "hello" (baseline) or the real app on a
- * seeded database, and prints "READY <port>" (plus the fixture ids as JSON) when it is ready. Run with
- * `node -r tsx/cjs`: only this file is TypeScript.
+ * seeded database, and prints "READY <port>" (plus the fixture ids as JSON) when it is ready; or ("seed")
+ * only seeds the database at PAGES_DATABASE_URL, prints "READY 0 <ids>" and exits, for bench/pages.ts to
+ * start the real server (dist/server.js, with WORKERS) on it. Run with `node -r tsx/cjs`: only this file is
+ * TypeScript.
  */
 import express from "express";
 import fs from "node:fs";
@@ -39,7 +41,7 @@ async function main() {
     return;
   }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "taphuan-bench-"));
-  const handle = await openDb({ databaseUrl: process.env.BENCH_DATABASE_URL, dataDir });
+  const handle = await openDb({ databaseUrl: process.env.PAGES_DATABASE_URL, dataDir });
   await handle.migrate();
   await seedReferenceData(handle.db);
   const db = handle.db;
@@ -64,6 +66,12 @@ async function main() {
     await addSessions(db, await getCourse(db, course.id), { date: "2026-12-01", startTime: "07:30", endTime: "11:00", venue: null, topic: null, trainerId: null, weekdays: [1, 3, 5], repeatUntil: "2026-12-20" }, { id: admin.id });
     for (const tr of trainees.slice(0, 30)) await addParticipant(db, course.id, tr.id, "admin", null);
     courseIds.push(course.id);
+  }
+  if (mode === "seed") {
+    console.log(`READY 0 ${JSON.stringify({ courseIds, trainees: trainees.map((x) => x.login), admin: admin.login, dbPid: null })}`);
+    await handle.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    return;
   }
   const app = createApp({ handle, dataDir, sessionSecret: "bench-secret-bench-secret-bench-secret", pruneSessions: false, loginIpLimit: 100000, logger: pino({ level: "silent" }) });
   const server = app.listen(0, "127.0.0.1", () => {

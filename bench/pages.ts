@@ -2,19 +2,21 @@
  * `npm run bench:pages`: 50 concurrent logged-in users on the main pages (course list, a course page,
  * my courses, the dashboard) for a fixed time, on the embedded database and on PostgreSQL, next to a bare
  * Express "hello" measured in the same run. Servers run in child processes (the app from dist/, built first); this process only sends load.
- * Prints throughput, p95 latency and the server's RSS; the last line is one JSON object.
+ * On PostgreSQL (BENCH_DATABASE_URL, else the machine's server at 127.0.0.1:5432; a throw-away database)
+ * the real server (dist/server.js) runs with WORKERS=1, then WORKERS=2, on the same seeded database.
+ * Prints throughput, p95 latency and the server's RSS (primary and workers); the last line is one JSON object.
  */
-import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
 import http from "node:http";
+import os from "node:os";
 import path from "node:path";
+import { benchDatabase, build, freePort, START_FLAGS, startAppServer, stopAppServer } from "./app-server";
 import { memorySampler } from "./memory";
-import pkg from "../package.json";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const USERS = 50;
 const ROOT = path.resolve(__dirname, "..");
-// The app server gets the Node flags `npm start` uses (package.json), so its memory is the production figure.
-const START_FLAGS = pkg.scripts.start.split(" ").filter((a) => a.startsWith("--"));
 
 /** What pages-server.ts prints after "READY <port>" when it seeded the app. */
 type ServerInfo = { courseIds: number[]; trainees: string[]; admin: string; dbPid: number | null };
@@ -83,10 +85,39 @@ async function load(port: number, users: { cookie: string; paths: string[] }[]):
   return { rps: Math.round(latencies.length / SECONDS), p95: q(0.95), p50: q(0.5), errors, requests: latencies.length };
 }
 
-async function measureApp(label: string, env: Record<string, string>) {
+/** A server under load: its port, its process (whose node children are its workers), the fixture ids. */
+type Running = { port: number; pid: number; info: ServerInfo; stop(): Promise<void> };
+
+/** The app in pages-server.ts (one process, the database opened there). */
+async function inProcessApp(env: Record<string, string>): Promise<Running> {
   const server = await start(["app"], env);
+  return {
+    port: server.port, pid: server.child.pid!, info: server.info!,
+    // SIGTERM: the child stops its embedded database server (a SIGKILL would leave it running).
+    stop: async () => {
+      server.child.kill("SIGTERM");
+      await new Promise((r) => server.child.once("exit", r));
+    },
+  };
+}
+
+/** The real server (dist/server.js) with `workers` processes on a database seeded by pages-server.ts. */
+async function realServer(databaseUrl: string, info: ServerInfo, workers: number): Promise<Running> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "taphuan-bench-pages-"));
+  const port = await freePort();
+  const child = await startAppServer({ DATA_DIR: dataDir, DATABASE_URL: databaseUrl, PORT: String(port), WORKERS: String(workers), SESSION_SECRET: "bench-secret-bench-secret-bench-secret" });
+  return {
+    port, pid: child.pid!, info,
+    stop: async () => {
+      await stopAppServer(child);
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function measureApp(label: string, server: Running) {
   try {
-    const { courseIds, trainees, admin } = server.info!;
+    const { courseIds, trainees, admin } = server.info;
     const users = [];
     for (let i = 0; i < USERS; i++) {
       const isAdmin = i % 10 === 0;
@@ -101,42 +132,48 @@ async function measureApp(label: string, env: Record<string, string>) {
     // Warm-up: every user sees each of their pages once (a steady state of people browsing, measured
     // below, not the first view after a start).
     await Promise.all(users.map(async (u) => { for (const p of u.paths) await send(server.port, "GET", p, { cookie: u.cookie }); }));
-    const memory = memorySampler(server.child.pid!, server.info!.dbPid);
+    const memory = memorySampler(server.pid, server.info.dbPid);
     const r = await load(server.port, users);
     const peaks = memory.stop();
     console.log(`${label}: ${r.rps} req/s, p50 ${r.p50} ms, p95 ${r.p95} ms, ${r.errors} errors, memory peaks ${JSON.stringify(peaks)}${dash.status === 200 ? "" : " (no /dashboard yet)"}`);
     return { ...r, ...peaks };
   } finally {
-    // SIGTERM: the child stops its embedded database server (a SIGKILL would leave it running).
-    server.child.kill("SIGTERM");
-    await new Promise((r) => server.child.once("exit", r));
+    await server.stop();
+  }
+}
+
+/** PostgreSQL: one seeded throw-away database, the real server with WORKERS=1 then WORKERS=2 on it. */
+async function measurePostgres() {
+  const db = benchDatabase(`taphuan_bench_pages_${process.pid}`);
+  try {
+    const seeded = await start(["seed"], { PAGES_DATABASE_URL: db.url });
+    const workers1 = await measureApp("postgres, WORKERS=1", await realServer(db.url, seeded.info!, 1));
+    const workers2 = await measureApp("postgres, WORKERS=2", await realServer(db.url, seeded.info!, 2));
+    return { workers1, workers2, workersRatio: Math.round((workers2.rps / workers1.rps) * 100) / 100 };
+  } finally {
+    db.drop();
   }
 }
 
 async function main() {
-  execFileSync("npm", ["run", "--silent", "build"], { cwd: ROOT, stdio: "inherit" }); // the server runs dist/, as npm start does
+  build(); // the server runs dist/, as npm start does
   const hello = await start(["hello"]);
   await load(hello.port, Array.from({ length: 5 }, () => ({ cookie: "", paths: ["/"] })));
   const bare = await load(hello.port, Array.from({ length: USERS }, () => ({ cookie: "", paths: ["/"] })));
   hello.child.kill("SIGKILL");
   console.log(`bare express: ${bare.rps} req/s, p95 ${bare.p95} ms`);
-  const embedded = await measureApp("embedded", {});
-  const dbName = `taphuan_bench_${process.pid}`;
+  const embedded = await measureApp("embedded", await inProcessApp({}));
   let postgres = null;
   try {
-    execFileSync("createdb", ["-h", "127.0.0.1", "-U", "postgres", dbName]);
-    postgres = await measureApp("postgres", { BENCH_DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${dbName}` });
+    postgres = await measurePostgres();
   } catch (e) {
     console.log(`postgres: skipped (${(e as Error).message.split("\n")[0]})`);
-  } finally {
-    try {
-      execFileSync("dropdb", ["-h", "127.0.0.1", "-U", "postgres", "--if-exists", dbName]);
-    } catch {
-      /* no server */
-    }
   }
-  const ratio = (x: { rps: number } | null) => (x ? Math.round((x.rps / bare.rps) * 1000) / 1000 : null);
-  console.log(JSON.stringify({ seconds: SECONDS, users: USERS, bareRps: bare.rps, embedded, embeddedRatio: ratio(embedded), postgres, postgresRatio: ratio(postgres) }));
+  const ratio = (x: { rps: number } | null | undefined) => (x ? Math.round((x.rps / bare.rps) * 1000) / 1000 : null);
+  console.log(JSON.stringify({
+    seconds: SECONDS, users: USERS, bareRps: bare.rps, embedded, embeddedRatio: ratio(embedded), postgres,
+    postgresRatio: ratio(postgres?.workers1), postgresWorkers2Ratio: ratio(postgres?.workers2), loadAverage: os.loadavg().map((n) => Math.round(n * 10) / 10), cpus: os.cpus().length,
+  }));
   agent.destroy();
 }
 

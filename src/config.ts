@@ -7,6 +7,8 @@ const boolish = z
   .enum(["", "0", "1", "true", "false", "yes", "no"], { message: "phải là 0/1, true/false hoặc yes/no" })
   .transform((v) => ["1", "true", "yes"].includes(v));
 
+const WORKERS_MESSAGE = "phải là số nguyên từ 1 đến 64 (số tiến trình xử lý yêu cầu)";
+
 const envSchema = z.object({
   PORT: z.coerce.number({ message: "phải là một số" }).int().min(1).max(65535).default(3000),
   HOST: z
@@ -33,6 +35,10 @@ const envSchema = z.object({
     .regex(/^https?:\/\/[^\s?#]+$/, { message: "phải là địa chỉ http:// hoặc https://, ví dụ https://taphuan.thanhhoa.gov.vn" })
     .optional()
     .or(z.literal("").transform(() => undefined)),
+  WORKERS: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.coerce.number({ error: WORKERS_MESSAGE }).int({ error: WORKERS_MESSAGE }).min(1, { error: WORKERS_MESSAGE }).max(64, { error: WORKERS_MESSAGE }).optional(),
+  ),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -63,6 +69,8 @@ export type Config = {
    * setup or organisation settings wins over it (lib/public-url.ts).
    */
   publicUrl?: string;
+  /** Server processes answering requests (node's cluster when > 1; src/cluster.ts). */
+  workers: number;
 };
 
 export class ConfigError extends Error {}
@@ -90,6 +98,9 @@ export function parseEnv(env: NodeJS.ProcessEnv): Omit<Config, "sessionSecret"> 
     backupKeep: e.BACKUP_KEEP,
     jobStaleSeconds: e.JOB_STALE_SECONDS,
     publicUrl: e.PUBLIC_URL,
+    // One process unless asked: a second one costs ~190 MB and, on two cores shared with the database
+    // server, gained little (BENCHMARKS.md, "Several processes on one machine").
+    workers: e.WORKERS ?? 1,
   };
 }
 

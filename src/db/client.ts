@@ -70,6 +70,16 @@ export async function openDb(opts: { databaseUrl?: string; dataDir: string }): P
   return handle;
 }
 
+/**
+ * A pool on a database another process opened and checked (a cluster worker, src/cluster.ts). On the
+ * embedded server, as in fromEmbeddedServer, a connection it ends while stopping must not crash the process.
+ */
+export function openPool(url: string, kind: DbKind): DbHandle {
+  const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE });
+  if (kind === "embedded") pool.on("error", () => undefined);
+  return fromPool(pool, kind);
+}
+
 /** A pool on an embedded server's `taphuan` database; closing the handle also stops the server. */
 export function fromEmbeddedServer(server: EmbeddedServer): DbHandle {
   const pool = new pg.Pool({ ...server.connection, max: POOL_SIZE });
