@@ -3,7 +3,7 @@
  * the database (lib/file-store.ts, so the confirmation may reach another app server than the preview)
  * under a random name; the session keeps that name and the SHA-256 of what was previewed, so step 2 uses
  * exactly the bytes step 1 showed. Confirmed ones are removed; abandoned ones (a roster holds personal
- * data) are swept when another is stored, and at start-up.
+ * data) are swept when another is stored, at start-up and every hour (a job: src/jobs.ts).
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
