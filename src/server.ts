@@ -8,6 +8,7 @@ import { ConfigError, loadConfig, parseEnv, type Config } from "./config";
 import { openDb, type DbHandle } from "./db/client";
 import { EMBEDDED_DATABASE, EmbeddedServerError } from "./db/embedded-server";
 import { DataDirLockedError, lockDataDir } from "./db/lock";
+import { withStartupLock } from "./db/startup-lock";
 import { seedReferenceData } from "./db/reference-data";
 import { ensureFirstAdmin } from "./features/users/users.service";
 import { backupWriter, listenForBackupRequests } from "./features/backup/backup.schedule";
@@ -33,14 +34,17 @@ async function main(): Promise<void> {
   const handle = await openDb(config);
   // If the app dies without stopping it, the embedded server keeps running: ask it to stop on any exit.
   process.on("exit", () => handle.server?.stopNow());
-  await handle.migrate();
-  if (handle.kind === "embedded") {
-    const upgraded = await upgradeFromPglite(handle, config.dataDir);
-    if (upgraded) console.log(upgraded);
-  }
-  await seedReferenceData(handle.db);
-  await moveFilesIntoDatabase(handle.db, config.dataDir);
-  const admin = await ensureFirstAdmin(handle.db, { email: config.adminEmail, password: config.adminPassword });
+  // Servers started at once on one database take turns for the steps that write (db/startup-lock.ts).
+  const admin = await withStartupLock(handle.pool!, async () => {
+    await handle.migrate();
+    if (handle.kind === "embedded") {
+      const upgraded = await upgradeFromPglite(handle, config.dataDir);
+      if (upgraded) console.log(upgraded);
+    }
+    await seedReferenceData(handle.db);
+    await moveFilesIntoDatabase(handle.db, config.dataDir);
+    return ensureFirstAdmin(handle.db, { email: config.adminEmail, password: config.adminPassword });
+  });
   if (admin?.password) {
     // Printed once, on the very first start; it is never stored in clear anywhere.
     console.log(`\n  Tài khoản quản trị đầu tiên: ${admin.login}\n  Mật khẩu (chỉ hiện một lần): ${admin.password}\n`);
