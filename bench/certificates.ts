@@ -93,7 +93,7 @@ async function main(): Promise<void> {
 
     // The first-run setup done as an office would (the seeded organisation kept), a public address for the QR codes.
     await markSetupDone(db, null);
-    const app = createApp({ handle, dataDir, sessionSecret: "bench-secret-bench-secret-bench-secret", pruneSessions: false, publicUrl: "https://taphuan.example.vn" });
+    const app = createApp({ handle, sessionSecret: "bench-secret-bench-secret-bench-secret", pruneSessions: false, publicUrl: "https://taphuan.example.vn" });
     // The job queue as the server runs it (the class's job is picked up by this process).
     const jobs = await startJobs(handle, { dataDir, logger: pino({ level: "silent" }), backup: { keep: 1 } });
     stopJobs = () => jobs.stop();

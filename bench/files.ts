@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "taphuan-bench-files-"));
   try {
     await completeTestSetup(handle.db);
-    const app = createApp({ handle, dataDir, sessionSecret: "bench-secret-bench-secret-bench-secret", pruneSessions: false, publicUrl: "https://taphuan.example.vn" });
+    const app = createApp({ handle, sessionSecret: "bench-secret-bench-secret-bench-secret", pruneSessions: false, publicUrl: "https://taphuan.example.vn" });
     const ctx: TestContext = { handle, app, dataDir, close: async () => undefined };
     const admin = await loginAs(ctx, "admin");
     const course = await makeCourse(ctx, admin.user.id, { title: "Lớp đo tệp lớn" });

@@ -88,7 +88,7 @@ async function main() {
     await new ExcelJS.Workbook().xlsx.load(file as unknown as ExcelJS.Buffer);
     const xlsxLoadSeconds = (performance.now() - t) / 1000;
 
-    const app = createApp({ handle, dataDir, sessionSecret: "bench-secret-bench-secret-bench-secret", pruneSessions: false });
+    const app = createApp({ handle, sessionSecret: "bench-secret-bench-secret-bench-secret", pruneSessions: false });
     const agent = request.agent(app);
     const csrfOf = (html: string) => html.match(/name="_csrf" value="([^"]+)"/)![1];
     const loginPage = await agent.get("/login");

@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     await markSetupDone(db, null);
     await db.insert(appSettings).values({ key: PUBLIC_URL_KEY, value: "https://taphuan.example.vn" }).onConflictDoNothing();
     await saveSeal(db, await QRCode.toBuffer("Phòng Văn hóa và Thông tin — con dấu", { type: "png", width: 300, margin: 1 }), { id: admin.id });
-    const env = { baseUrl: "https://taphuan.example.vn", dataDir };
+    const env = { baseUrl: "https://taphuan.example.vn" };
     const actor = { id: admin.id };
     const runs: Record<string, unknown>[] = [];
     for (const size of [0, ...SIZES]) {

@@ -73,7 +73,7 @@ async function main() {
     fs.rmSync(dataDir, { recursive: true, force: true });
     return;
   }
-  const app = createApp({ handle, dataDir, sessionSecret: "bench-secret-bench-secret-bench-secret", pruneSessions: false, loginIpLimit: 100000, logger: pino({ level: "silent" }) });
+  const app = createApp({ handle, sessionSecret: "bench-secret-bench-secret-bench-secret", pruneSessions: false, loginIpLimit: 100000, logger: pino({ level: "silent" }) });
   const server = app.listen(0, "127.0.0.1", () => {
     const info = { courseIds, trainees: trainees.map((x) => x.login), admin: admin.login, dbPid: handle.server?.pid ?? null };
     console.log(`READY ${(server.address() as { port: number }).port} ${JSON.stringify(info)}`);

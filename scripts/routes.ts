@@ -11,7 +11,7 @@ import { routeTable } from "../src/lib/route-table";
 // The routers only keep these; nothing is read while the table is built.
 const db = {} as Db;
 const routers = featureRouters({
-  db, dbKind: "postgres", passport: createPassport(db), site: new PublicAddress(db), dataDir: "/nonexistent", secret: "routes-table",
+  db, dbKind: "postgres", passport: createPassport(db), site: new PublicAddress(db), secret: "routes-table",
   loginIpLimit: 50, secureCookies: false,
 });
 const rows = routeTable(routers).map((r) => [r.method, r.path, r.feature, r.rule?.name ?? "(NO RULE)", r.rule?.who ?? ""]);

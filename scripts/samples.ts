@@ -48,7 +48,7 @@ async function main(): Promise<void> {
     await savePublicUrl(handle.db, "https://taphuan.xatrieuson.thanhhoa.gov.vn", { id: admin.id });
     await markSetupDone(handle.db, admin.id);
     const fx = await buildDocumentsFixture(handle.db, admin.id);
-    const app = createApp({ handle, dataDir, sessionSecret: "samples-secret-samples-secret-samples!", pruneSessions: false, loginIpLimit: 1000 });
+    const app = createApp({ handle, sessionSecret: "samples-secret-samples-secret-samples!", pruneSessions: false, loginIpLimit: 1000 });
     const agent = request.agent(app);
     // The agent attaches its cookies when a request is created: fetch the login page first.
     const loginPage = await agent.get("/login");

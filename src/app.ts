@@ -47,8 +47,6 @@ export interface AppOptions {
   trustProxy?: boolean;
   loginIpLimit?: number;
   logger?: Logger;
-  /** Where uploaded files live (DATA_DIR); tests pass a temporary directory. */
-  dataDir: string;
   /** PUBLIC_URL: the default public address of absolute links (QR codes) until an administrator saves one. */
   publicUrl?: string;
   /** The session store prunes expired rows on a timer; tests turn it off so Jest can exit. */
@@ -142,7 +140,7 @@ export function createApp(opts: AppOptions): express.Express {
   app.use(flashLocals);
 
   const routers = featureRouters({
-    db, dbKind: handle.kind, passport, site, dataDir: opts.dataDir, secret: opts.sessionSecret,
+    db, dbKind: handle.kind, passport, site, secret: opts.sessionSecret,
     loginIpLimit: opts.loginIpLimit ?? 50, secureCookies: !!opts.trustProxy,
   });
   for (const { router } of routers) app.use(router);
@@ -158,7 +156,6 @@ export interface RouterDeps {
   dbKind: DbKind;
   passport: ReturnType<typeof createPassport>;
   site: PublicAddress;
-  dataDir: string;
   secret: string;
   loginIpLimit: number;
   secureCookies: boolean;
@@ -170,7 +167,7 @@ export interface RouterDeps {
  * and `npm run routes` prints the table of routes and rules from this list.
  */
 export function featureRouters(d: RouterDeps): { feature: string; router: Router }[] {
-  const { db, site, dataDir, secret } = d;
+  const { db, site, secret } = d;
   return [
     { feature: "health", router: healthRouter({ db, dbKind: d.dbKind }) },
     { feature: "auth", router: firstPasswordRouter({ db }) },
@@ -189,7 +186,7 @@ export function featureRouters(d: RouterDeps): { feature: string; router: Router
     { feature: "enrollment", router: importRouter({ db }) },
     { feature: "attendance", router: attendanceRouter({ db, secret, site }) },
     { feature: "quizzes", router: quizzesRouter({ db }) },
-    { feature: "certificates", router: certificatesRouter({ db, dataDir, site }) },
+    { feature: "certificates", router: certificatesRouter({ db, site }) },
     { feature: "reports", router: reportsRouter({ db }) },
     { feature: "audit", router: auditRouter({ db }) },
     { feature: "plans", router: plansRouter({ db }) },

@@ -28,7 +28,7 @@ export async function startJobs(handle: DbHandle, opts: JobsOptions): Promise<Jo
   const writeBackup = backupWriter(handle, opts.dataDir, opts.backup.keep, opts.logger);
   return startJobRunner(handle.pool, {
     tasks: {
-      [ISSUE_TASK]: issueTask(handle.db, opts.dataDir, onError),
+      [ISSUE_TASK]: issueTask(handle.db, onError),
       [DAILY_BACKUP_TASK]: async () => writeBackup("daily"),
       [SWEEP_TASK]: async () => cleanPendingUploads(handle.db),
     },

@@ -72,7 +72,7 @@ async function main(): Promise<void> {
 async function serve(handle: DbHandle, config: Config, logger: pino.Logger, listening: () => void, hooks: { onStop?: () => void; onClosed?: () => void; signals?: NodeJS.Signals[] } = {}): Promise<void> {
   // Loaded here, not at the top: a cluster's primary never serves and is ~60 MB lighter without the app's modules.
   const { createApp } = await import("./app");
-  const app = createApp({ handle, dataDir: config.dataDir, sessionSecret: config.sessionSecret, trustProxy: config.trustProxy, loginIpLimit: config.loginIpLimit, publicUrl: config.publicUrl, logger });
+  const app = createApp({ handle, sessionSecret: config.sessionSecret, trustProxy: config.trustProxy, loginIpLimit: config.loginIpLimit, publicUrl: config.publicUrl, logger });
   // Every serving process takes its share of the background jobs (the queue gives each job to one of them).
   const jobs = await startJobs(handle, { dataDir: config.dataDir, logger, backup: { dailyAt: config.backupDailyAt, keep: config.backupKeep }, staleSeconds: config.jobStaleSeconds });
   // Express 5 passes a listen error (port taken) to this callback instead of throwing it.

@@ -15,7 +15,7 @@ import { makeCourse } from "./helpers/courses";
 
 jest.setTimeout(240000);
 const { ctx, admin } = useTestApp({ as: ["admin"] });
-const env = () => ({ baseUrl: TEST_PUBLIC_URL, dataDir: ctx.dataDir });
+const env = () => ({ baseUrl: TEST_PUBLIC_URL });
 const actor = () => ({ id: admin.user.id });
 
 const HO = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô"];

@@ -15,7 +15,7 @@ import { pidAlive } from "../src/db/lock";
 
 jest.setTimeout(240000);
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "taphuan-cluster-"));
-const port = 41000 + Math.floor(Math.random() * 1000);
+const port = 44000 + Math.floor(Math.random() * 900); // each server test file has a range of its own
 const base = `http://127.0.0.1:${port}`;
 let server: ServerProcess;
 
@@ -34,9 +34,9 @@ function nodeChildren(pid: number): number[] {
   return fs.readdirSync("/proc").filter((e) => /^\d+$/.test(e)).flatMap((e) => {
     try {
       const stat = fs.readFileSync(`/proc/${e}/stat`, "utf8");
-      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
       const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      return ppid === pid && comm.startsWith("node") ? [Number(e)] : [];
+      // By the executable, not the name: Node 24 names its main thread "MainThread".
+      return ppid === pid && path.basename(fs.readlinkSync(`/proc/${e}/exe`)).startsWith("node") ? [Number(e)] : [];
     } catch {
       return []; // gone meanwhile
     }

@@ -239,7 +239,7 @@ test(`a class's certificate job killed inside a batch's transaction leaves whole
   expect(killed).toMatchObject({ running: true, issued: committed, total: CERTIFICATES });
   // Run again (as the queue does once the dead process's lock is freed), the job issues exactly the rest.
   const errors: string[] = [];
-  await runIssueJob(db, killed!.id, { baseUrl: "http://taphuan.test", dataDir }, (err) => errors.push(String(err)), undefined, BATCH);
+  await runIssueJob(db, killed!.id, { baseUrl: "http://taphuan.test" }, (err) => errors.push(String(err)), undefined, BATCH);
   expect({ ...(await issueJob(db, course.id)), errors }).toMatchObject({ running: false, total: CERTIFICATES, done: CERTIFICATES, issued: CERTIFICATES, failures: [], errors: [] });
   // The numbers the killed batch had taken went to the next certificates issued.
   await expectWhole(db, course.id, countersBefore, CERTIFICATES, [committed + 1, CERTIFICATES]);

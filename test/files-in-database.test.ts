@@ -25,7 +25,7 @@ let other: TestContext;
 
 beforeAll(() => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "taphuan-other-"));
-  const app = createApp({ handle: ctx.handle, dataDir, sessionSecret: "test-secret-test-secret-test-secret!", pruneSessions: false, loginIpLimit: 1000 });
+  const app = createApp({ handle: ctx.handle, sessionSecret: "test-secret-test-secret-test-secret!", pruneSessions: false, loginIpLimit: 1000 });
   other = { handle: ctx.handle, app, dataDir, close: async () => fs.rmSync(dataDir, { recursive: true, force: true }) };
 });
 afterAll(async () => other.close());

@@ -61,7 +61,7 @@ afterAll(async () => ctx?.close());
 function routers() {
   const db = ctx.handle.db;
   return featureRouters({
-    db, dbKind: ctx.handle.kind, passport: createPassport(db), site: new PublicAddress(db), dataDir: ctx.dataDir, secret: "router-alone",
+    db, dbKind: ctx.handle.kind, passport: createPassport(db), site: new PublicAddress(db), secret: "router-alone",
     loginIpLimit: 50, secureCookies: false,
   });
 }

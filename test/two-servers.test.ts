@@ -23,7 +23,7 @@ import { startServer, type ServerProcess } from "./helpers/server-process";
 
 jest.setTimeout(300_000);
 const root = fs.mkdtempSync(path.join(os.tmpdir(), "taphuan-two-"));
-const port = 41000 + Math.floor(Math.random() * 1000);
+const port = 45000 + Math.floor(Math.random() * 900); // each server test file has a range of its own
 const base = { A: `http://127.0.0.1:${port}`, B: `http://127.0.0.1:${port + 1}` };
 const running: ServerProcess[] = [];
 let handle: DbHandle;

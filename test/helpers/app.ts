@@ -43,7 +43,7 @@ export async function createTestApp(opts: { loginIpLimit?: number; setup?: boole
   const handle = opts.handle ?? (await createTestDb());
   if (opts.setup !== false) await completeTestSetup(handle.db);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "taphuan-data-"));
-  const app = createApp({ handle, dataDir, sessionSecret: "test-secret-test-secret-test-secret!", pruneSessions: false, loginIpLimit: opts.loginIpLimit ?? 1000, publicUrl: opts.publicUrl });
+  const app = createApp({ handle, sessionSecret: "test-secret-test-secret-test-secret!", pruneSessions: false, loginIpLimit: opts.loginIpLimit ?? 1000, publicUrl: opts.publicUrl });
   // The background job queue (the class's certificate job), only for the tests that start jobs.
   const jobs = opts.jobs ? await startJobs(handle, { dataDir, logger: pino({ level: "silent" }), backup: { keep: 1 } }) : null;
   return {

@@ -53,7 +53,7 @@ async function main(): Promise<void> {
       process.stdout.write(`COMMITTED ${(stopAt - 1) * size}\n`);
       return stopHere();
     };
-    await runIssueJob(db, started.id, { baseUrl: "http://taphuan.test", dataDir, beforeCommit }, (err) => console.error(err), undefined, size);
+    await runIssueJob(db, started.id, { baseUrl: "http://taphuan.test", beforeCommit }, (err) => console.error(err), undefined, size);
   } else if (job === "material") {
     const [bytes, stopAt] = rest.map(Number);
     const buffer = Buffer.concat([Buffer.from("%PDF-1.4\n"), crypto.randomBytes(bytes - 9)]);

@@ -54,7 +54,7 @@ export async function buildFixture(ctx: TestContext, adminId: number, trainerId:
   // The trainee attended the only session and has a date of birth: eligible, and issued a certificate.
   await db.insert(attendanceMarks).values({ sessionId: session.id, userId: traineeId, status: "P", source: "rollcall" });
   await db.update(users).set({ dateOfBirth: "1990-03-05" }).where(eq(users.id, traineeId));
-  const cert = await issueCertificate(db, course.id, traineeId, { id: adminId }, { baseUrl: "http://taphuan.test", dataDir: ctx.dataDir });
+  const cert = await issueCertificate(db, course.id, traineeId, { id: adminId }, { baseUrl: "http://taphuan.test" });
   const [certRow] = await db.select().from(certificates).where(eq(certificates.id, cert.id));
   return {
     certificateId: certRow.id, token: certRow.token, traineeId,

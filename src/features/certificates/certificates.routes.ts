@@ -1,6 +1,5 @@
 import { Router, type Request, type Response } from "express";
 import { rateLimit } from "express-rate-limit";
-import type { Logger } from "pino";
 import type { Db } from "../../db/client";
 import { actor, currentUser } from "../../lib/auth";
 import { flash } from "../../lib/flash";
@@ -25,13 +24,13 @@ import { settingsRouter } from "./settings.routes";
 export const VERIFY_LIMIT = { windowMs: 60_000, limit: 30 };
 
 /** Routes of the certificates feature (completion, issuing, documents, settings, verification). */
-export function certificatesRouter(deps: { db: Db; dataDir: string; site: PublicAddress; logger?: Logger }): Router {
-  const { db, dataDir, site } = deps;
+export function certificatesRouter(deps: { db: Db; site: PublicAddress }): Router {
+  const { db, site } = deps;
   const router = Router();
   const can = authorize(db);
 
   router.use(completionRouter({ db }));
-  router.use(issueRouter({ db, dataDir, site }));
+  router.use(issueRouter({ db, site }));
   router.use(documentsRouter({ db }));
   router.use(settingsRouter({ db, site }));
 
@@ -83,7 +82,7 @@ export function certificatesRouter(deps: { db: Db; dataDir: string; site: Public
     const id = idParam(req);
     const form = parseForm(reasonSchema, req.body);
     if (!form.ok) return failReason(req, res, id, "reissue", form.errors);
-    const issued = await reissueCertificate(db, id, form.data.reason, actor(req), { baseUrl: await site.base(), dataDir });
+    const issued = await reissueCertificate(db, id, form.data.reason, actor(req), { baseUrl: await site.base() });
     flash(req, "success", m.reissued(issued.number));
     res.redirect(`/certificates/${issued.id}`);
   });

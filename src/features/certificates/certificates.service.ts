@@ -75,7 +75,7 @@ export const certificateFileName = (s: CertificateSnapshot): string => `GCN ${s.
  * `offsets` replaces the printer offsets frozen in the snapshots, for a re-adjusted printer.
  * @throws NotFound when the course has no valid certificate.
  */
-export async function coursePdf(db: Db, _dataDir: string, courseId: number, offsets?: { xMm: number; yMm: number }): Promise<Uint8Array> {
+export async function coursePdf(db: Db, courseId: number, offsets?: { xMm: number; yMm: number }): Promise<Uint8Array> {
   const [course] = await db.select({ title: courses.title }).from(courses).where(eq(courses.id, courseId));
   if (!course) throw new NotFound();
   const valid = (await db.select().from(certificates).where(and(eq(certificates.courseId, courseId), inArray(certificates.status, ["valid"])))).map(typed);

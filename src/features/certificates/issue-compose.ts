@@ -23,11 +23,10 @@ import type { IssueContext, IssuePerson } from "./issue-context";
 import { formatCertificateNumber, newVerificationToken, validatePattern } from "./numbering";
 import { buildSnapshot, resultText, toCertificateData, type CertificateSnapshot } from "./snapshot";
 
-/** What issuing needs besides the database: the verification URL's base and the data directory (seal). */
+/** What issuing needs besides the database: the verification URL's base (the seal is in the database). */
 export interface IssueEnv {
   /** The configured public address, "https://taphuan.example.vn" (lib/public-url.ts; never the request's Host). */
   baseUrl: string;
-  dataDir: string;
   /** Clock for the issue date (tests). */
   now?: Date;
   /** Awaited inside an issue's transaction (one certificate or a batch) once all its rows are written (the crash test stops there). */

@@ -120,9 +120,9 @@ export async function runIssueJob(db: Db, jobId: number, env: IssueEnv, onError:
 }
 
 /** The queue task of the certificate job (payload { jobId, baseUrl }). */
-export function issueTask(db: Db, dataDir: string, onError: (err: unknown) => void): Task {
+export function issueTask(db: Db, onError: (err: unknown) => void): Task {
   return async (payload, helpers) => {
     const { jobId, baseUrl } = payload as { jobId: number; baseUrl: string };
-    await runIssueJob(db, jobId, { baseUrl, dataDir }, onError, helpers.abortSignal);
+    await runIssueJob(db, jobId, { baseUrl }, onError, helpers.abortSignal);
   };
 }

@@ -21,13 +21,13 @@ import { issueCertificate, prepareIssue } from "./issue.service";
 import { vnDay } from "./snapshot";
 
 /** Issuing for a course (admins only): one by one, all at once with progress, and the merged print. */
-export function issueRouter({ db, dataDir, site }: { db: Db; dataDir: string; site: PublicAddress }): Router {
+export function issueRouter({ db, site }: { db: Db; site: PublicAddress }): Router {
   const router = Router();
   const can = authorize(db);
   // The verification URL's base is the configured public address, never the request's Host.
   const env = async () => {
     await requireSetupDone(db);
-    return { baseUrl: await site.base(), dataDir };
+    return { baseUrl: await site.base() };
   };
 
   // The issue page; `errors` (status 422) when an issue after revocation lacked its reason.
@@ -91,7 +91,7 @@ export function issueRouter({ db, dataDir, site }: { db: Db; dataDir: string; si
     const course = await getCourse(db, idParam(req));
     const { offsets } = bulkPrintQuery.parse(req.query);
     const current = offsets === "current" ? (await getCertificateSettings(db)).print : null;
-    const bytes = await coursePdf(db, dataDir, course.id, current ? { xMm: current.offsetXmm, yMm: current.offsetYmm } : undefined);
+    const bytes = await coursePdf(db, course.id, current ? { xMm: current.offsetXmm, yMm: current.offsetYmm } : undefined);
     sendDownload(res, { body: bytes, fileName: `${m.certificate} - ${course.title}.pdf`, type: PDF_MIME });
   });
 
