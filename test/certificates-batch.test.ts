@@ -5,39 +5,20 @@
  */
 import { createHash } from "node:crypto";
 import { and, eq, inArray } from "drizzle-orm";
-import { attendanceMarks, auditLog, certificateCounters, certificates, courseSessions, enrollments, users } from "../src/db/schema";
+import { attendanceMarks, auditLog, certificateCounters, certificates, enrollments, users } from "../src/db/schema";
 import { issueBatch, issueCertificate, snapshotPdf } from "../src/features/certificates/issue.service";
 import type { CertificateSnapshot } from "../src/features/certificates/snapshot";
 import { Conflict, NotFound } from "../src/lib/errors";
-import { joinFullName } from "../src/lib/vietnamese";
 import { TEST_PUBLIC_URL, useTestApp } from "./helpers/app";
-import { makeCourse } from "./helpers/courses";
+import { eligibleClass as classOf } from "./helpers/courses";
 
 jest.setTimeout(240000);
 const { ctx, admin } = useTestApp({ as: ["admin"] });
 const env = () => ({ baseUrl: TEST_PUBLIC_URL });
 const actor = () => ({ id: admin.user.id });
 
-const HO = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô"];
-const TEN = ["Hà", "Ưng", "Thủy", "Khải", "Việt", "Ánh", "Trường", "Giang", "Dũng", "Hằng"];
-
 /** A training course with two sessions and `n` trainees present at both; returns them in roster order. */
-async function eligibleClass(n: number, title: string) {
-  const db = ctx.handle.db;
-  const course = await makeCourse(ctx, admin.user.id, { title });
-  const sessions = await db.insert(courseSessions).values([
-    { courseId: course.id, date: "2026-04-06", startTime: "07:30", endTime: "11:00" },
-    { courseId: course.id, date: "2026-04-07", startTime: "07:30", endTime: "11:00" },
-  ]).returning();
-  const names = Array.from({ length: n }, (_, i) => ({ ho: HO[i % HO.length], tenDem: `Thị ${i + 1}`, ten: TEN[Math.floor(i / HO.length) % TEN.length] }));
-  const rows = await db
-    .insert(users)
-    .values(names.map((p, i) => ({ ...p, fullName: joinFullName(p), role: "trainee" as const, dateOfBirth: `19${70 + (i % 30)}-0${1 + (i % 9)}-1${i % 10}` })))
-    .returning({ userId: users.id, fullName: users.fullName });
-  await db.insert(enrollments).values(rows.map((r) => ({ courseId: course.id, userId: r.userId, status: "enrolled" as const })));
-  await db.insert(attendanceMarks).values(rows.flatMap((r) => sessions.map((s) => ({ sessionId: s.id, userId: r.userId, status: "P" as const, source: "rollcall" }))));
-  return { course, people: rows, sessions };
-}
+const eligibleClass = (n: number, title: string) => classOf(ctx, admin.user.id, n, title);
 
 const lastSeq = async () => {
   const [c] = await ctx.handle.db.select().from(certificateCounters).where(eq(certificateCounters.year, new Date().getFullYear()));

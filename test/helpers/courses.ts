@@ -34,7 +34,7 @@ export function sessionOpenNow(now = Date.now()): { date: string; startTime: str
 const HO = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô"];
 const TEN = ["Hà", "Ưng", "Thủy", "Khải", "Việt", "Ánh", "Trường", "Giang", "Dũng", "Hằng"];
 
-/** A training course with two sessions and `n` trainees present at both (`absentEvery`-th person absent). */
+/** A training course with two sessions and `n` trainees present at both (`absentEvery`-th person absent); `people` in roster order. */
 export async function eligibleClass(ctx: TestContext, actorId: number, n: number, title: string, absentEvery = 0) {
   const db = ctx.handle.db;
   const course = await makeCourse(ctx, actorId, { title });
@@ -46,8 +46,8 @@ export async function eligibleClass(ctx: TestContext, actorId: number, n: number
   const rows = await db
     .insert(users)
     .values(people.map((p, i) => ({ ...p, fullName: joinFullName(p), role: "trainee" as const, dateOfBirth: `19${70 + (i % 30)}-0${1 + (i % 9)}-1${i % 10}` })))
-    .returning({ id: users.id });
+    .returning({ id: users.id, fullName: users.fullName });
   await db.insert(enrollments).values(rows.map((r) => ({ courseId: course.id, userId: r.id, status: "enrolled" as const })));
   await db.insert(attendanceMarks).values(rows.flatMap((r, i) => sessions.map((s): typeof attendanceMarks.$inferInsert => ({ sessionId: s.id, userId: r.id, status: absentEvery && i % absentEvery === 0 ? "A" : "P", source: "rollcall" }))));
-  return { course, userIds: rows.map((r) => r.id) };
+  return { course, sessions, userIds: rows.map((r) => r.id), people: rows.map((r) => ({ userId: r.id, fullName: r.fullName })) };
 }
