@@ -1,5 +1,9 @@
 /** Course factory for tests: writes through the real service. */
+import { eq } from "drizzle-orm";
 import { attendanceMarks, courseSessions, enrollments, users } from "../../src/db/schema";
+import { updateCheckinSettings } from "../../src/features/attendance/attendance.service";
+import { getCourse } from "../../src/features/courses/courses.service";
+import { addSessions } from "../../src/features/courses/sessions.service";
 import { createCourse, type CourseInput } from "../../src/features/courses/courses.service";
 import { joinFullName } from "../../src/lib/vietnamese";
 import type { TestContext } from "./app";
@@ -50,4 +54,18 @@ export async function eligibleClass(ctx: TestContext, actorId: number, n: number
   await db.insert(enrollments).values(rows.map((r) => ({ courseId: course.id, userId: r.id, status: "enrolled" as const })));
   await db.insert(attendanceMarks).values(rows.flatMap((r, i) => sessions.map((s): typeof attendanceMarks.$inferInsert => ({ sessionId: s.id, userId: r.id, status: absentEvery && i % absentEvery === 0 ? "A" : "P", source: "rollcall" }))));
   return { course, sessions, userIds: rows.map((r) => r.id), people: rows.map((r) => ({ userId: r.id, fullName: r.fullName })) };
+}
+
+/** A course taught by `trainerId` with the given sessions and check-in rules; returns the course and session ids. */
+export async function checkinCourse(
+  ctx: TestContext, adminId: number, trainerId: number, sessions: { date: string; startTime: string; endTime: string }[],
+  rules = { checkinOpensBefore: 1440, checkinClosesAfter: 30, lateAfterMinutes: 15 },
+) {
+  const c = await makeCourse(ctx, adminId, { trainerIds: [trainerId] });
+  for (const s of sessions) {
+    await addSessions(ctx.handle.db, await getCourse(ctx.handle.db, c.id), { ...s, venue: null, topic: null, trainerId: null, weekdays: [], repeatUntil: null }, { id: adminId });
+  }
+  await updateCheckinSettings(ctx.handle.db, c.id, rules, { id: adminId });
+  const ids = (await ctx.handle.db.select({ id: courseSessions.id }).from(courseSessions).where(eq(courseSessions.courseId, c.id)).orderBy(courseSessions.date, courseSessions.startTime)).map((s) => s.id);
+  return { id: c.id, sessionIds: ids };
 }
