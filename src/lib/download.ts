@@ -45,6 +45,8 @@ export interface StreamedFile {
   chunks: AsyncIterable<Uint8Array>;
   size: number;
   sha256: string;
+  /** Bytes start..end (inclusive) alone, for a Range request (a resumed download); without it the file is sent whole. */
+  range?: (start: number, end: number) => AsyncIterable<Uint8Array>;
 }
 
 /** The bytes (or text) of a generated file, or a stored file streamed chunk by chunk. */
@@ -68,16 +70,45 @@ export function sendDownload(res: Response, d: Download): void | Promise<void> {
 }
 
 async function streamFile(res: Response, file: StreamedFile): Promise<void> {
-  res.setHeader("ETag", `"${file.sha256}"`);
+  const etag = `"${file.sha256}"`;
+  res.setHeader("ETag", etag);
   if (res.req.fresh) {
     res.status(304).end();
     return;
   }
-  res.setHeader("Content-Length", String(file.size));
+  let body = file.chunks;
+  let length = file.size;
+  const wanted = file.range ? rangeOf(res, etag, file.size) : null;
+  if (wanted === "unsatisfiable") {
+    res.status(416).setHeader("Content-Range", `bytes */${file.size}`).end();
+    return;
+  }
+  if (file.range) res.setHeader("Accept-Ranges", "bytes");
+  if (wanted && file.range) {
+    res.status(206).setHeader("Content-Range", `bytes ${wanted.start}-${wanted.end}/${file.size}`);
+    body = file.range(wanted.start, wanted.end);
+    length = wanted.end - wanted.start + 1;
+  }
+  res.setHeader("Content-Length", String(length));
   if (res.req.method === "HEAD") {
     res.end();
     return;
   }
   // pipeline stops reading chunks when the client goes away; whatever broke, the connection is closed.
-  await pipeline(Readable.from(file.chunks, { highWaterMark: 1 }), res).catch(() => res.destroy());
+  await pipeline(Readable.from(body, { highWaterMark: 1 }), res).catch(() => res.destroy());
+}
+
+/**
+ * The one byte range a request asks for (Range: bytes=…), or null to send the whole file: no Range, an
+ * If-Range naming another version, several ranges, or a malformed header. "unsatisfiable": past the end.
+ */
+function rangeOf(res: Response, etag: string, size: number): { start: number; end: number } | "unsatisfiable" | null {
+  const req = res.req;
+  if (!req.headers.range) return null;
+  const ifRange = req.headers["if-range"];
+  if (ifRange && ifRange !== etag) return null;
+  const ranges = req.range(size);
+  if (ranges === -1) return "unsatisfiable";
+  if (ranges === -2 || ranges === undefined || ranges.type !== "bytes" || ranges.length !== 1) return null;
+  return { start: ranges[0].start, end: ranges[0].end };
 }

@@ -85,6 +85,21 @@ export async function* readChunks(db: Db, file: Pick<StoredFile, "id" | "size">)
   if (total !== file.size) throw new FileGoneError(`stored file ${file.id}: ${total} bytes instead of ${file.size}`);
 }
 
+/**
+ * Bytes `start`..`end` (inclusive) of a file, reading only the chunks that hold them, one statement each
+ * (a resumed download, a PDF viewer fetching a part).
+ * @throws FileGoneError when a chunk is missing or too short.
+ */
+export async function* readRange(db: Db, file: Pick<StoredFile, "id">, start: number, end: number): AsyncGenerator<Buffer> {
+  for (let seq = Math.floor(start / CHUNK_SIZE); seq <= Math.floor(end / CHUNK_SIZE); seq++) {
+    const [chunk] = await db.select({ data: fileChunks.data }).from(fileChunks).where(and(eq(fileChunks.fileId, file.id), eq(fileChunks.seq, seq)));
+    const from = Math.max(0, start - seq * CHUNK_SIZE);
+    const to = Math.min(CHUNK_SIZE, end - seq * CHUNK_SIZE + 1);
+    if (!chunk || chunk.data.length < to) throw new FileGoneError(`stored file ${file.id}: chunk ${seq} is missing or short`);
+    yield chunk.data.subarray(from, to);
+  }
+}
+
 /** The whole file in memory: for small files only (a seal image, a pending import the parser reads at once). */
 export async function readFile(db: Db, file: Pick<StoredFile, "id" | "size">): Promise<Buffer> {
   const parts: Buffer[] = [];

@@ -13,7 +13,7 @@ import { materials, users } from "../../db/schema";
 import { audit } from "../../lib/audit";
 import { NotFound } from "../../lib/errors";
 import { DOCX_MIME, PDF_MIME, XLSX_MIME, type StreamedFile } from "../../lib/download";
-import { deleteFile, getFile, putFile, readChunks } from "../../lib/file-store";
+import { deleteFile, getFile, putFile, readChunks, readRange } from "../../lib/file-store";
 import { t } from "../../messages";
 import { isTempFileName, removeIfEmpty } from "../../lib/legacy-files";
 import type { CheckedFile } from "../../lib/upload";
@@ -80,7 +80,8 @@ export async function getDownload(db: Db, courseId: number, materialId: number):
   // A material of an older version whose file was missing when the start-up move ran has no stored file.
   const stored = row.fileId === null ? undefined : await getFile(db, row.fileId);
   if (!stored) throw new NotFound(t.materials.fileMissing);
-  return { originalName: row.originalName, mime: row.mime, file: { chunks: readChunks(db, stored), size: stored.size, sha256: stored.sha256 } };
+  const file = { chunks: readChunks(db, stored), size: stored.size, sha256: stored.sha256, range: (start: number, end: number) => readRange(db, stored, start, end) };
+  return { originalName: row.originalName, mime: row.mime, file };
 }
 
 /**
