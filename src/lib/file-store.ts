@@ -71,18 +71,10 @@ export class FileGoneError extends Error {}
 /**
  * The bytes of a file, chunk by chunk: each chunk is read by its own statement when the consumer asks
  * for it (a download reads the next one once the socket has taken the previous one).
- * @throws FileGoneError when a chunk is missing (the file was deleted meanwhile) or the sizes disagree.
+ * @throws FileGoneError when a chunk is missing (the file was deleted meanwhile) or shorter than the size says.
  */
 export async function* readChunks(db: Db, file: Pick<StoredFile, "id" | "size">): AsyncGenerator<Buffer> {
-  const count = Math.ceil(file.size / CHUNK_SIZE);
-  let total = 0;
-  for (let seq = 0; seq < count; seq++) {
-    const [chunk] = await db.select({ data: fileChunks.data }).from(fileChunks).where(and(eq(fileChunks.fileId, file.id), eq(fileChunks.seq, seq)));
-    if (!chunk) throw new FileGoneError(`stored file ${file.id}: chunk ${seq} is missing`);
-    total += chunk.data.length;
-    yield chunk.data;
-  }
-  if (total !== file.size) throw new FileGoneError(`stored file ${file.id}: ${total} bytes instead of ${file.size}`);
+  if (file.size) yield* readRange(db, file, 0, file.size - 1);
 }
 
 /**

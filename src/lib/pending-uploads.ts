@@ -10,7 +10,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Db } from "../db/client";
 import { deleteFilesBefore, deleteNamedFile, findFile, putFile, readFile, type FileKind } from "./file-store";
-import { isTempFileName, removeIfEmpty } from "./legacy-files";
+import { drainLegacyFolder, isTempFileName } from "./legacy-files";
 
 const HOUR = 60 * 60 * 1000;
 
@@ -63,26 +63,13 @@ export async function cleanPendingUploads(db: Db, now = Date.now()): Promise<voi
 export async function movePendingFiles(db: Db, dataDir: string, now = Date.now()): Promise<number> {
   let moved = 0;
   for (const k of Object.values(KINDS)) {
-    const dir = path.join(dataDir, k.legacyFolder);
-    if (!fs.existsSync(dir)) continue;
-    for (const name of fs.readdirSync(dir)) {
-      const file = path.join(dir, name);
-      if (STORED_NAME.test(name)) {
-        try {
-          const createdAt = fs.statSync(file).mtime;
-          if (now - createdAt.getTime() <= k.keepMs) {
-            await putFile(db, fs.readFileSync(file), { kind: k.file, name, mime: "application/octet-stream", createdAt });
-            moved++;
-          }
-        } catch (e) {
-          if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e; // another process moved it meanwhile
-        }
-      } else if (!isTempFileName(name)) {
-        continue;
-      }
-      fs.rmSync(file, { force: true });
-    }
-    removeIfEmpty(dir);
+    moved += await drainLegacyFolder(path.join(dataDir, k.legacyFolder), async (name, file) => {
+      if (!STORED_NAME.test(name)) return isTempFileName(name) ? "delete" : "keep";
+      const createdAt = fs.statSync(file).mtime;
+      if (now - createdAt.getTime() > k.keepMs) return "delete";
+      await putFile(db, fs.readFileSync(file), { kind: k.file, name, mime: "application/octet-stream", createdAt });
+      return "moved";
+    });
   }
   return moved;
 }

@@ -16,7 +16,7 @@ import { audit } from "../../lib/audit";
 import { HttpError, ValidationError } from "../../lib/errors";
 import { findFile, putFile, readFile } from "../../lib/file-store";
 import { sha256Hex } from "../../lib/hash";
-import { removeIfEmpty } from "../../lib/legacy-files";
+import { drainLegacyFolder } from "../../lib/legacy-files";
 import { certificatesMessages as m } from "./certificates.messages";
 
 type Actor = { id: number; ip?: string | null };
@@ -173,25 +173,11 @@ const LEGACY_SEAL_TEMP = /^seal-[0-9a-f]{64}\.png\.\d+\.tmp$/;
  * (issued certificates name them), then deleted from disk with the temp files of an interrupted save.
  * Other files are left alone. Safe to kill and run again. Returns how many were moved.
  */
-export async function moveSealFiles(db: Db, dataDir: string): Promise<number> {
-  const dir = legacySealDir(dataDir);
-  if (!fs.existsSync(dir)) return 0;
-  let moved = 0;
-  for (const name of fs.readdirSync(dir)) {
-    const file = path.join(dir, name);
+export function moveSealFiles(db: Db, dataDir: string): Promise<number> {
+  return drainLegacyFolder(legacySealDir(dataDir), async (name, file) => {
     const sha = LEGACY_SEAL.exec(name)?.[1];
-    if (sha) {
-      try {
-        await putFile(db, fs.readFileSync(file), { kind: "seal", name: sha, mime: "image/png" });
-        moved++;
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e; // another process moved it meanwhile
-      }
-    } else if (!LEGACY_SEAL_TEMP.test(name)) {
-      continue;
-    }
-    fs.rmSync(file, { force: true });
-  }
-  removeIfEmpty(dir);
-  return moved;
+    if (!sha) return LEGACY_SEAL_TEMP.test(name) ? "delete" : "keep";
+    await putFile(db, fs.readFileSync(file), { kind: "seal", name: sha, mime: "image/png" });
+    return "moved";
+  });
 }

@@ -15,7 +15,7 @@ import { NotFound } from "../../lib/errors";
 import { DOCX_MIME, PDF_MIME, XLSX_MIME, type StreamedFile } from "../../lib/download";
 import { deleteFile, getFile, putFile, readChunks, readRange } from "../../lib/file-store";
 import { t } from "../../messages";
-import { isTempFileName, removeIfEmpty } from "../../lib/legacy-files";
+import { drainLegacyFolder, isTempFileName } from "../../lib/legacy-files";
 import type { CheckedFile } from "../../lib/upload";
 import { formatDecimal } from "../../lib/vietnamese";
 
@@ -119,32 +119,21 @@ export async function moveMaterialFiles(db: Db, dataDir: string): Promise<number
   if (!fs.existsSync(dir)) return 0;
   const waiting = await db.select({ id: materials.id, storedName: materials.storedName, mime: materials.mime }).from(materials).where(isNull(materials.fileId));
   const byName = new Map(waiting.map((r) => [r.storedName, r]));
-  let moved = 0;
-  for (const name of fs.readdirSync(dir)) {
-    const file = path.join(dir, name);
+  return drainLegacyFolder(dir, async (name, file) => {
+    if (!LEGACY_NAME.test(name)) return isTempFileName(name) ? "delete" : "keep";
     const row = byName.get(name);
-    if (row && LEGACY_NAME.test(name)) {
-      let bytes: Buffer;
-      try {
-        bytes = fs.readFileSync(file);
-      } catch {
-        continue; // another process moved it meanwhile
-      }
-      try {
-        await db.transaction(async (tx) => {
-          const stored = await putFile(tx, bytes, { kind: "material", mime: row.mime });
-          const done = await tx.update(materials).set({ fileId: stored.id, storedName: null }).where(and(eq(materials.id, row.id), isNull(materials.fileId))).returning({ id: materials.id });
-          if (!done.length) throw new AlreadyMoved();
-        });
-        moved++;
-      } catch (e) {
-        if (!(e instanceof AlreadyMoved)) throw e;
-      }
-    } else if (!LEGACY_NAME.test(name) && !isTempFileName(name)) {
-      continue;
+    if (!row) return "delete";
+    const bytes = fs.readFileSync(file);
+    try {
+      await db.transaction(async (tx) => {
+        const stored = await putFile(tx, bytes, { kind: "material", mime: row.mime });
+        const done = await tx.update(materials).set({ fileId: stored.id, storedName: null }).where(and(eq(materials.id, row.id), isNull(materials.fileId))).returning({ id: materials.id });
+        if (!done.length) throw new AlreadyMoved();
+      });
+      return "moved";
+    } catch (e) {
+      if (e instanceof AlreadyMoved) return "delete";
+      throw e;
     }
-    fs.rmSync(file, { force: true });
-  }
-  removeIfEmpty(dir);
-  return moved;
+  });
 }
