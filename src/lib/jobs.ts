@@ -24,10 +24,10 @@ export async function migrateJobs(pool: pg.Pool): Promise<void> {
 
 /**
  * Adds a job inside the caller's transaction (or alone on `db`): the job exists exactly when the rows
- * written beside it do. `key`: a second job with the same key replaces a waiting one instead of queuing twice.
+ * written beside it do. A failed run is retried (graphile-worker's backoff, up to 25 attempts).
  */
-export async function addJob(db: Db, task: string, payload: Record<string, unknown>, opts: { key?: string; maxAttempts?: number } = {}): Promise<void> {
-  await db.execute(sql`select graphile_worker.add_job(${task}, ${JSON.stringify(payload)}::json, job_key => ${opts.key ?? null}, max_attempts => ${opts.maxAttempts ?? 25})`);
+export async function addJob(db: Db, task: string, payload: Record<string, unknown>): Promise<void> {
+  await db.execute(sql`select graphile_worker.add_job(${task}, ${JSON.stringify(payload)}::json)`);
 }
 
 export interface JobRunnerOptions {

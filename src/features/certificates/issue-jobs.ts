@@ -65,7 +65,7 @@ export async function startIssueJob(db: Db, course: CourseRuleRow, actor: Actor,
       .onConflictDoNothing()
       .returning();
     if (!row) return { job: (await issueJob(tx, course.id))!, alreadyRunning: true };
-    if (todo.length) await addJob(tx, ISSUE_TASK, { jobId: row.id, baseUrl }, { key: `issue-${row.id}` });
+    if (todo.length) await addJob(tx, ISSUE_TASK, { jobId: row.id, baseUrl });
     return { job: asJob(row), alreadyRunning: false };
   });
 }
